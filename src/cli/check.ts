@@ -1,0 +1,67 @@
+import { readFile, stat } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { loadConfig } from '../core/lint/config';
+import type { ConfigError } from '../core/lint/config';
+import { lintText } from '../core/lint/engine';
+import type { Finding } from '../core/lint/finding';
+import { fileInvalid } from '../core/lint/rules/fileInvalid';
+import { findRepositoryRoot, lintableFiles, toPosix } from '../core/workspace/walk';
+
+export interface FileResult {
+  /** Absolute path. */
+  readonly file: string;
+  readonly findings: readonly Finding[];
+}
+
+export interface CheckOutcome {
+  readonly results: readonly FileResult[];
+  readonly configError?: ConfigError;
+  readonly configFile?: string;
+}
+
+/** Files bigger than this are reported, not parsed: no manifest or Dockerfile is this big. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+const START_OF_FILE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+function fileProblem(message: string): Finding {
+  return { rule: fileInvalid.id, severity: 'error', message, range: START_OF_FILE };
+}
+
+async function lintFile(file: string, root: string, config: Awaited<ReturnType<typeof loadConfig>>['config']): Promise<Finding[]> {
+  try {
+    const info = await stat(file);
+    if (info.size > MAX_FILE_BYTES) return [fileProblem(`The file is ${Math.round(info.size / 1048576)} MB, over the ${MAX_FILE_BYTES / 1048576} MB limit: not checked.`)];
+    const text = await readFile(file, 'utf8');
+    return lintText(toPosix(relative(root, file)), text, config);
+  } catch (error) {
+    return [fileProblem(`The file cannot be read: ${(error as Error).message}`)];
+  }
+}
+
+/**
+ * Lints `paths` (folders are walked; files named explicitly are linted even when ignored). The
+ * config comes from the repository root of the current folder; globs are relative to it.
+ */
+export async function check(paths: readonly string[], cwd: string, configRoot?: string): Promise<CheckOutcome> {
+  const root = configRoot ?? (await findRepositoryRoot(cwd)) ?? cwd;
+  const loaded = await loadConfig(root);
+  const isExcluded = (absolutePath: string) => loaded.config.isExcluded(toPosix(relative(root, absolutePath)));
+  const results: FileResult[] = [];
+  const seen = new Set<string>();
+  for (const path of paths.length > 0 ? paths : ['.']) {
+    const absolute = resolve(cwd, path);
+    let files: AsyncGenerator<string>;
+    try {
+      files = lintableFiles(absolute, { isExcluded });
+      for await (const file of files) {
+        if (seen.has(file)) continue;
+        seen.add(file);
+        results.push({ file, findings: await lintFile(file, root, loaded.config) });
+      }
+    } catch (error) {
+      results.push({ file: absolute, findings: [fileProblem(`Cannot be read: ${(error as Error).message}`)] });
+    }
+  }
+  return { results, ...(loaded.error ? { configError: loaded.error } : {}), ...(loaded.file ? { configFile: loaded.file } : {}) };
+}

@@ -1,0 +1,158 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import type { ErrorObject } from 'ajv';
+import picomatch from 'picomatch';
+import { isMap, LineCounter, parseDocument } from 'yaml';
+import type { Node } from 'yaml';
+import schema from '../../../schemas/steward.schema.json';
+import { DEFAULT_REQUIRED_LABELS } from '../dockerfile/labelValues';
+import type { LabelValueType, RequiredLabel } from '../dockerfile/labelValues';
+import type { Position, SeveritySetting } from './finding';
+import { RULES_BY_ID } from './ruleRegistry';
+
+/** Looked up at the repository root, in this order. */
+export const CONFIG_FILE_NAMES = ['.steward.yaml', '.steward.yml'] as const;
+
+export const DEFAULT_PRODUCTION_GLOBS = ['**/prod/**', '**/production/**'];
+
+/** The config file as users write it (validated against schemas/steward.schema.json). */
+export interface ConfigFile {
+  rules?: Record<string, SeveritySetting | { severity?: SeveritySetting; majorMinor?: SeveritySetting }>;
+  labels?: { defaults?: boolean; required?: (string | { key: string; type?: LabelValueType; pattern?: string })[] };
+  production?: string[];
+  exclude?: string[];
+}
+
+/** Everything the engine needs, with defaults applied. */
+export interface LintConfig {
+  readonly severities: ReadonlyMap<string, SeveritySetting>;
+  readonly majorMinorSeverity: SeveritySetting;
+  readonly requiredLabels: readonly RequiredLabel[];
+  readonly productionGlobs: readonly string[];
+  readonly excludeGlobs: readonly string[];
+  /** Paths are relative to this folder (the config file's). */
+  readonly isProduction: (relativePath: string) => boolean;
+  readonly isExcluded: (relativePath: string) => boolean;
+}
+
+export interface ConfigError {
+  readonly file: string;
+  /** Dotted path of the offending key, e.g. `rules.image-latest`. */
+  readonly key: string;
+  readonly message: string;
+  readonly position?: Position;
+}
+
+export function resolveConfig(file: ConfigFile = {}): LintConfig {
+  const severities = new Map<string, SeveritySetting>();
+  for (const rule of RULES_BY_ID.values()) severities.set(rule.id, rule.defaultSeverity);
+  let majorMinorSeverity: SeveritySetting = 'info';
+  for (const [id, setting] of Object.entries(file.rules ?? {})) {
+    if (typeof setting === 'string') {
+      severities.set(id, setting);
+      continue;
+    }
+    if (setting.severity) severities.set(id, setting.severity);
+    if (setting.majorMinor) majorMinorSeverity = setting.majorMinor;
+  }
+  const custom = (file.labels?.required ?? []).map((entry): RequiredLabel => (typeof entry === 'string'
+    ? { key: entry, type: 'text' }
+    : { key: entry.key, type: entry.type ?? 'text', ...(entry.pattern !== undefined ? { pattern: entry.pattern } : {}) }));
+  const defaults = file.labels?.defaults === false ? [] : DEFAULT_REQUIRED_LABELS;
+  const requiredLabels = [...defaults.filter((label) => !custom.some((entry) => entry.key === label.key)), ...custom];
+  const productionGlobs = file.production ?? DEFAULT_PRODUCTION_GLOBS;
+  const excludeGlobs = file.exclude ?? [];
+  const matcher = (globs: readonly string[]) => (globs.length === 0 ? () => false : picomatch([...globs], { dot: true }));
+  return {
+    severities,
+    majorMinorSeverity,
+    requiredLabels,
+    productionGlobs,
+    excludeGlobs,
+    isProduction: matcher(productionGlobs),
+    isExcluded: matcher(excludeGlobs),
+  };
+}
+
+const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
+
+function keyPath(instancePath: string): string {
+  return instancePath.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+}
+
+function describeSchemaError(error: ErrorObject): string {
+  if (error.keyword === 'additionalProperties') {
+    const unknown = (error.params as { additionalProperty: string }).additionalProperty;
+    return error.instancePath === '/rules' ? `unknown rule id "${unknown}"` : `unknown key "${unknown}"`;
+  }
+  if (error.keyword === 'enum') return `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((value) => JSON.stringify(value)).join(', ')}`;
+  return error.message ?? 'is invalid';
+}
+
+/** The most specific schema error: `oneOf` reports its branches' errors and then itself. */
+function mostSpecific(errors: readonly ErrorObject[]): ErrorObject {
+  return [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length || Number(a.keyword === 'oneOf') - Number(b.keyword === 'oneOf'))[0]!;
+}
+
+/**
+ * Parses and validates a config file's text. A broken config yields one error naming the file,
+ * the key and the problem, and the defaults are used.
+ */
+export function parseConfig(text: string, fileName: string): { config: LintConfig; error?: ConfigError } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const failWith = (key: string, message: string, offset?: number): { config: LintConfig; error: ConfigError } => {
+    const position = offset === undefined ? undefined : lineCounter.linePos(offset);
+    return {
+      config: resolveConfig(),
+      error: { file: fileName, key, message, ...(position ? { position: { line: position.line - 1, character: position.col - 1 } } : {}) },
+    };
+  };
+  const syntaxError = document.errors[0];
+  if (syntaxError) return failWith('', `YAML syntax error: ${syntaxError.message.split('\n')[0]}`, syntaxError.pos[0]);
+  const data: unknown = document.toJS() ?? {};
+  if (!validate(data)) {
+    const error = mostSpecific(validate.errors ?? []);
+    const path = error.instancePath.split('/').slice(1).map((part) => (/^\d+$/.test(part) ? Number(part) : part.replace(/~1/g, '/').replace(/~0/g, '~')));
+    const node = document.getIn(path, true) as Node | undefined;
+    const additional = error.keyword === 'additionalProperties' ? (error.params as { additionalProperty: string }).additionalProperty : undefined;
+    const key = [keyPath(error.instancePath), additional].filter(Boolean).join('.');
+    const offset = additional !== undefined && isMap(node) ? (node.items.find((pair) => (pair.key as { value?: unknown })?.value === additional)?.key as Node | undefined)?.range?.[0] : node?.range?.[0];
+    return failWith(key || '(root)', describeSchemaError(error), offset);
+  }
+  const file = data as ConfigFile;
+  for (const [index, entry] of (file.labels?.required ?? []).entries()) {
+    if (typeof entry === 'string' || entry.pattern === undefined) continue;
+    try {
+      new RegExp(entry.pattern);
+    } catch (error) {
+      const node = document.getIn(['labels', 'required', index, 'pattern'], true) as Node | undefined;
+      return failWith(`labels.required.${index}.pattern`, `is not a valid regular expression (${(error as Error).message})`, node?.range?.[0]);
+    }
+  }
+  return { config: resolveConfig(file) };
+}
+
+export interface LoadedConfig {
+  readonly config: LintConfig;
+  /** The config file used, if any. */
+  readonly file?: string;
+  readonly error?: ConfigError;
+}
+
+/** Reads the config file in `root` (the repository root), or returns the defaults when there is none. */
+export async function loadConfig(root: string): Promise<LoadedConfig> {
+  for (const name of CONFIG_FILE_NAMES) {
+    const file = join(root, name);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      return { config: resolveConfig(), file, error: { file, key: '', message: `cannot be read (${(error as Error).message})` } };
+    }
+    return { file, ...parseConfig(text, file) };
+  }
+  return { config: resolveConfig() };
+}

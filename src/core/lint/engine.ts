@@ -1,0 +1,80 @@
+import { analyzeDockerfile } from '../dockerfile/model';
+import type { DockerfileModel } from '../dockerfile/model';
+import { scanYaml } from '../manifests/scan';
+import { classifyReference } from '../reference/classify';
+import { parseReference } from '../reference/parse';
+import { fileKindOf } from '../workspace/fileKinds';
+import type { LintConfig } from './config';
+import { compareFindings } from './finding';
+import type { Finding, Range, RuleHit } from './finding';
+import type { ImageOccurrence, Rule } from './rule';
+import { DOCKERFILE_RULES, IMAGE_RULES } from './ruleRegistry';
+import { fileInvalid } from './rules/fileInvalid';
+import { suppressionsByLine } from './suppression';
+
+interface ImageText {
+  readonly written: string;
+  readonly text: string;
+  readonly range: Range;
+  readonly origin: string;
+}
+
+export function toOccurrence(image: ImageText): ImageOccurrence {
+  const parsed = parseReference(image.text);
+  return { ...image, parsed, mutability: parsed.ok ? classifyReference(parsed.reference) : undefined };
+}
+
+/** Images a Dockerfile pulls; those built from values the file does not know are left out. */
+export function dockerfileImages(model: DockerfileModel): ImageOccurrence[] {
+  return model.images
+    .filter((image) => image.resolved !== undefined)
+    .map((image) => toOccurrence({ written: image.written, text: image.resolved!, range: image.range, origin: image.via }));
+}
+
+/**
+ * Lints one file's text. `path` is relative to the config's folder, with `/` separators, and
+ * decides the file kind and whether production rules apply.
+ */
+export function lintText(path: string, text: string, config: LintConfig): Finding[] {
+  const kind = fileKindOf(path);
+  if (kind === undefined) return [];
+  const hits: { rule: Rule; hit: RuleHit }[] = [];
+  let occurrences: ImageOccurrence[];
+  if (kind === 'dockerfile') {
+    const model = analyzeDockerfile(text);
+    hits.push(...model.problems.map((problem) => ({ rule: fileInvalid as Rule, hit: problem })));
+    for (const rule of DOCKERFILE_RULES) {
+      if (config.severities.get(rule.id) === 'off') continue;
+      hits.push(...rule.check({ model, requiredLabels: config.requiredLabels }).map((hit) => ({ rule, hit })));
+    }
+    occurrences = dockerfileImages(model);
+  } else {
+    const scan = scanYaml(path, text);
+    hits.push(...scan.problems.map((problem) => ({ rule: fileInvalid as Rule, hit: problem })));
+    occurrences = scan.images.map((image) => toOccurrence({ ...image, written: image.text }));
+  }
+  const options = { majorMinorSeverity: config.majorMinorSeverity };
+  for (const occurrence of occurrences) {
+    for (const rule of IMAGE_RULES) {
+      if (config.severities.get(rule.id) === 'off') continue;
+      const hit = rule.check(occurrence, options);
+      if (hit) hits.push({ rule, hit });
+    }
+  }
+  return applySettings(path, text, hits, config);
+}
+
+function applySettings(path: string, text: string, hits: readonly { rule: Rule; hit: RuleHit }[], config: LintConfig): Finding[] {
+  const suppressions = suppressionsByLine(text);
+  const production = config.isProduction(path);
+  const findings: Finding[] = [];
+  for (const { rule, hit } of hits) {
+    let severity = hit.severity ?? config.severities.get(rule.id) ?? rule.defaultSeverity;
+    if (severity === 'off') continue;
+    if (suppressions.get(hit.range.start.line)?.has(rule.id)) continue;
+    // Tag immutability in production is the point: every mutable-tag finding there is an error.
+    if (production && rule.appliesTo === 'image' && rule.mutableTag) severity = 'error';
+    findings.push({ rule: rule.id, severity, message: hit.message, range: hit.range, ...(hit.related?.length ? { related: hit.related } : {}) });
+  }
+  return findings.sort(compareFindings);
+}

@@ -1,0 +1,141 @@
+import { isMap, isSeq } from 'yaml';
+import type { LineCounter } from 'yaml';
+import type { Range } from '../lint/finding';
+import { child, entries, items, scalarRange, scalarText, stringScalar } from './yamlNodes';
+
+export type ManifestKind = 'kubernetes' | 'kustomize' | 'compose' | 'helm-values' | 'github-actions' | 'gitlab-ci';
+
+/** An image reference as a manifest states it, before parsing. */
+export interface ManifestImage {
+  readonly text: string;
+  readonly range: Range;
+  readonly origin: string;
+}
+
+export interface ExtractContext {
+  readonly source: string;
+  readonly lineCounter: LineCounter;
+}
+
+type Extractor = (root: unknown, context: ExtractContext) => ManifestImage[];
+
+function scalarImage(node: unknown, origin: string, context: ExtractContext, prefix = ''): ManifestImage[] {
+  const text = scalarText(node, context.source);
+  if (text === undefined || !text.startsWith(prefix)) return [];
+  const reference = text.slice(prefix.length);
+  const range = scalarRange(node, context.lineCounter, prefix.length, reference.length);
+  return range ? [{ text: reference, range, origin }] : [];
+}
+
+const POD_CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'];
+
+/** Any pod spec at any depth: workloads, CronJob templates, `kind: List` items, CRDs such as Argo Rollouts. */
+const kubernetes: Extractor = (root, context) => {
+  const found: ManifestImage[] = [];
+  const objectName = (node: unknown): string => `${stringScalar(child(node, 'kind')) ?? 'object'} ${stringScalar(child(child(node, 'metadata'), 'name')) ?? ''}`.trim();
+  const visit = (node: unknown, owner: string): void => {
+    if (isSeq(node)) {
+      for (const item of node.items) visit(item, owner);
+      return;
+    }
+    if (!isMap(node)) return;
+    const here = child(node, 'kind') !== undefined && child(node, 'apiVersion') !== undefined ? objectName(node) : owner;
+    for (const [key, value] of entries(node)) {
+      if (POD_CONTAINER_LISTS.includes(key) && isSeq(value)) {
+        for (const container of value.items) {
+          const name = stringScalar(child(container, 'name')) ?? '?';
+          found.push(...scalarImage(child(container, 'image'), `${here}, ${key === 'containers' ? 'container' : key.replace(/s$/, '')} ${name}`, context));
+        }
+      } else {
+        visit(value, here);
+      }
+    }
+  };
+  visit(root, objectName(root));
+  return found;
+};
+
+/** `images[]`: newName/newTag/digest override the resources' images; only a tag or digest decides mutability. */
+const kustomize: Extractor = (root, context) => items(child(root, 'images')).flatMap((entry) => {
+  const name = scalarText(child(entry, 'newName'), context.source) ?? scalarText(child(entry, 'name'), context.source);
+  const tagNode = child(entry, 'newTag');
+  const tag = scalarText(tagNode, context.source);
+  const digest = scalarText(child(entry, 'digest'), context.source);
+  if (name === undefined || (tag === undefined && digest === undefined)) return [];
+  const anchor = tag !== undefined ? tagNode : child(entry, 'newName') ?? child(entry, 'name');
+  const range = scalarRange(anchor, context.lineCounter);
+  const text = name + (tag !== undefined ? `:${tag}` : '') + (digest !== undefined ? `@${digest}` : '');
+  return range ? [{ text, range, origin: `Kustomize image ${scalarText(child(entry, 'name'), context.source) ?? name}` }] : [];
+});
+
+const compose: Extractor = (root, context) => entries(child(root, 'services'))
+  .flatMap(([service, definition]) => scalarImage(child(definition, 'image'), `Compose service ${service}`, context));
+
+/** `image:` at any depth, as a string or a registry/repository/tag/digest map; an empty tag means the chart's appVersion. */
+const helmValues: Extractor = (root, context) => {
+  const found: ManifestImage[] = [];
+  const visit = (node: unknown, path: string): void => {
+    if (isSeq(node)) node.items.forEach((item, index) => visit(item, `${path}[${index}]`));
+    for (const [key, value] of entries(node)) {
+      const here = path ? `${path}.${key}` : key;
+      if (key !== 'image') {
+        visit(value, here);
+      } else if (isMap(value)) {
+        found.push(...helmImageMap(value, here, context));
+      } else {
+        found.push(...scalarImage(value, `Helm value ${here}`, context).filter((image) => image.text !== ''));
+      }
+    }
+  };
+  visit(root, '');
+  return found;
+};
+
+function helmImageMap(map: unknown, path: string, context: ExtractContext): ManifestImage[] {
+  const repositoryNode = child(map, 'repository') ?? child(map, 'name');
+  const repository = scalarText(repositoryNode, context.source);
+  if (!repository) return [];
+  const registry = scalarText(child(map, 'registry'), context.source);
+  const tagNode = child(map, 'tag');
+  const tag = scalarText(tagNode, context.source);
+  const digest = scalarText(child(map, 'digest'), context.source);
+  if (!tag && !digest) return [];
+  const text = (registry ? `${registry}/` : '') + repository + (tag ? `:${tag}` : '') + (digest ? `@${digest}` : '');
+  const range = scalarRange(tag ? tagNode : repositoryNode, context.lineCounter);
+  return range ? [{ text, range, origin: `Helm value ${path}` }] : [];
+}
+
+/** `image` as a string or `{name: …}` (GitLab) / `{image: …}` (GitHub container). */
+function imageOrMap(node: unknown, mapKey: string, origin: string, context: ExtractContext): ManifestImage[] {
+  return isMap(node) ? scalarImage(child(node, mapKey), origin, context) : scalarImage(node, origin, context);
+}
+
+const githubActions: Extractor = (root, context) => entries(child(root, 'jobs')).flatMap(([job, definition]) => [
+  ...imageOrMap(child(definition, 'container'), 'image', `job ${job} container`, context),
+  ...entries(child(definition, 'services')).flatMap(([service, spec]) => imageOrMap(spec, 'image', `job ${job} service ${service}`, context)),
+  ...items(child(definition, 'steps')).flatMap((step, index) =>
+    scalarImage(child(step, 'uses'), `job ${job} step ${stringScalar(child(step, 'name')) ?? index + 1}`, context, 'docker://')),
+]);
+
+const GITLAB_RESERVED = new Set(['stages', 'variables', 'include', 'workflow', 'cache', 'before_script', 'after_script']);
+
+const gitlabCi: Extractor = (root, context) => entries(root)
+  .filter(([key, value]) => !GITLAB_RESERVED.has(key) && (key === 'image' || key === 'services' || isMap(value)))
+  .flatMap(([key, value]) => {
+    if (key === 'image') return imageOrMap(value, 'name', 'default image', context);
+    if (key === 'services') return items(value).flatMap((service) => imageOrMap(service, 'name', 'default service', context));
+    const where = key === 'default' ? 'default' : `job ${key}`;
+    return [
+      ...imageOrMap(child(value, 'image'), 'name', `${where} image`, context),
+      ...items(child(value, 'services')).flatMap((service) => imageOrMap(service, 'name', `${where} service`, context)),
+    ];
+  });
+
+export const EXTRACTORS: Readonly<Record<ManifestKind, Extractor>> = {
+  kubernetes,
+  kustomize,
+  compose,
+  'helm-values': helmValues,
+  'github-actions': githubActions,
+  'gitlab-ci': gitlabCi,
+};

@@ -1,0 +1,66 @@
+import { LineCounter, parseAllDocuments } from 'yaml';
+import type { Range } from '../lint/finding';
+import { EXTRACTORS } from './extractors';
+import type { ManifestImage, ManifestKind } from './extractors';
+import { child, entries, offsetsToRange, stringScalar } from './yamlNodes';
+
+export interface ManifestScan {
+  readonly images: readonly ManifestImage[];
+  readonly problems: readonly { readonly range: Range; readonly message: string }[];
+}
+
+const COMPOSE_TOP_LEVEL = new Set(['version', 'name', 'services', 'networks', 'volumes', 'configs', 'secrets', 'include']);
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+export function isGithubWorkflowPath(path: string): boolean {
+  return /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path);
+}
+
+/**
+ * Helm templates, Jinja and other template files are not YAML until rendered. GitHub's `${{ }}`
+ * expressions are YAML strings, so workflows are exempt.
+ */
+export function hasTemplateSyntax(path: string, text: string): boolean {
+  if (isGithubWorkflowPath(path)) return false;
+  return /(^|[^$])\{\{|\{%/.test(text);
+}
+
+function isComposeRoot(root: unknown): boolean {
+  const keys = entries(root).map(([key]) => key);
+  return keys.includes('services') && keys.every((key) => COMPOSE_TOP_LEVEL.has(key) || key.startsWith('x-'));
+}
+
+/** Decides what a YAML document is from its path and content; undefined for YAML that holds no images. */
+export function documentKind(path: string, root: unknown): ManifestKind | undefined {
+  const name = baseName(path);
+  const kind = stringScalar(child(root, 'kind'));
+  if (/^kustomization\.ya?ml$/i.test(name) || kind === 'Kustomization') return 'kustomize';
+  if (kind !== undefined && stringScalar(child(root, 'apiVersion')) !== undefined) return 'kubernetes';
+  if (isGithubWorkflowPath(path)) return 'github-actions';
+  if (/(^|\.)gitlab-ci\.ya?ml$/.test(name)) return 'gitlab-ci';
+  if (/^(docker-)?compose([.-].*)?\.ya?ml$|\.compose\.ya?ml$/.test(name) || isComposeRoot(root)) return 'compose';
+  if (/^values([-._].*)?\.ya?ml$/.test(name)) return 'helm-values';
+  return undefined;
+}
+
+/** Finds every image reference in a YAML file (all documents) with its exact range. */
+export function scanYaml(path: string, text: string): ManifestScan {
+  if (hasTemplateSyntax(path, text)) return { images: [], problems: [] };
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const images: ManifestImage[] = [];
+  const problems: { range: Range; message: string }[] = [];
+  for (const document of Array.isArray(documents) ? documents : []) {
+    const error = document.errors[0];
+    if (error) {
+      problems.push({ range: offsetsToRange(error.pos[0], error.pos[1], lineCounter), message: `YAML syntax error: ${error.message.split('\n')[0]}` });
+      continue;
+    }
+    const kind = documentKind(path, document.contents);
+    if (kind) images.push(...EXTRACTORS[kind](document.contents, { source: text, lineCounter }));
+  }
+  return { images, problems };
+}

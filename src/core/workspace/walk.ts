@@ -1,0 +1,73 @@
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import ignore from 'ignore';
+import type { Ignore } from 'ignore';
+import { fileKindOf } from './fileKinds';
+
+const ALWAYS_SKIPPED = new Set(['.git', 'node_modules']);
+
+interface IgnoreScope {
+  readonly dir: string;
+  readonly rules: Ignore;
+}
+
+export function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}
+
+async function gitignoreIn(dir: string): Promise<IgnoreScope | undefined> {
+  const text = await readFile(join(dir, '.gitignore'), 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : { dir, rules: ignore().add(text) };
+}
+
+function isIgnored(path: string, isDirectory: boolean, scopes: readonly IgnoreScope[]): boolean {
+  return scopes.some((scope) => {
+    const relativePath = toPosix(relative(scope.dir, path)) + (isDirectory ? '/' : '');
+    return relativePath !== '' && !relativePath.startsWith('..') && scope.rules.ignores(relativePath);
+  });
+}
+
+export interface WalkOptions {
+  /** Called with each candidate's absolute path; true skips it (config `exclude`). */
+  readonly isExcluded: (absolutePath: string) => boolean;
+}
+
+/**
+ * Files to lint under `root` (a folder or a file): Dockerfiles and YAML, skipping `.git`,
+ * `node_modules`, git-ignored paths (every .gitignore on the way) and excluded paths. Symbolic
+ * links to folders are not followed (no cycles); links to files are yielded like files.
+ */
+export async function* lintableFiles(root: string, options: WalkOptions): AsyncGenerator<string> {
+  const rootStat = await stat(root);
+  if (!rootStat.isDirectory()) {
+    yield root;
+    return;
+  }
+  const pending: { dir: string; scopes: readonly IgnoreScope[] }[] = [{ dir: root, scopes: [] }];
+  while (pending.length > 0) {
+    const { dir, scopes: parentScopes } = pending.pop()!;
+    const own = await gitignoreIn(dir);
+    const scopes = own ? [...parentScopes, own] : parentScopes;
+    const names = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const subfolders: string[] = [];
+    for (const entry of names) {
+      if (ALWAYS_SKIPPED.has(entry.name)) continue;
+      const path = join(dir, entry.name);
+      const isDirectory = entry.isDirectory();
+      if (isIgnored(path, isDirectory, scopes) || options.isExcluded(path)) continue;
+      if (isDirectory) subfolders.push(path);
+      else if ((entry.isFile() || entry.isSymbolicLink()) && fileKindOf(entry.name) !== undefined) yield path;
+    }
+    for (const folder of subfolders.reverse()) pending.push({ dir: folder, scopes });
+  }
+}
+
+/** Walks up from `start` to the folder holding `.git`, or undefined outside a repository. */
+export async function findRepositoryRoot(start: string): Promise<string | undefined> {
+  for (let dir = start; ; ) {
+    if (await lstat(join(dir, '.git')).then(() => true, () => false)) return dir;
+    const parent = join(dir, '..');
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
