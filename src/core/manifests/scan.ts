@@ -1,5 +1,6 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Range } from '../lint/finding';
+import { hasUnresolvedSyntax } from '../reference/variables';
 import { EXTRACTORS } from './extractors';
 import type { ManifestImage, ManifestKind } from './extractors';
 import { child, entries, offsetsToRange, stringScalar } from './yamlNodes';
@@ -60,7 +61,8 @@ export function scanYaml(path: string, text: string): ManifestScan {
       continue;
     }
     const kind = documentKind(path, document.contents);
-    if (kind) images.push(...EXTRACTORS[kind](document.contents, { source: text, lineCounter }));
+    // `${TAG}`, `$CI_REGISTRY_IMAGE`, `${{ matrix.image }}`: set elsewhere, so nothing to say here.
+    if (kind) images.push(...EXTRACTORS[kind](document.contents, { source: text, lineCounter }).filter((image) => !hasUnresolvedSyntax(image.text)));
   }
   return { images, problems };
 }

@@ -1,0 +1,24 @@
+import { parseConfig, resolveConfig } from '../src/core/lint/config';
+import type { ConfigFile } from '../src/core/lint/config';
+import { lintText } from '../src/core/lint/engine';
+import type { Finding } from '../src/core/lint/finding';
+
+/** Lints `text` as if it were at `path`, with an optional config (object, or YAML text). */
+export function lint(path: string, text: string, config: ConfigFile | string = {}): Finding[] {
+  const resolved = typeof config === 'string' ? parseConfig(config, '.steward.yaml').config : resolveConfig(config);
+  return lintText(path, text, resolved);
+}
+
+/** `rule@line:column` with 1-based positions, the shape the CLI prints: compact to assert on. */
+export function hits(findings: readonly Finding[], rule?: string): string[] {
+  return findings
+    .filter((finding) => rule === undefined || finding.rule === rule)
+    .map((finding) => `${finding.rule}@${finding.range.start.line + 1}:${finding.range.start.character + 1}`);
+}
+
+/** Strips the common indentation so fixtures can be written inline. */
+export function dedent(text: string): string {
+  const lines = text.replace(/^\n/, '').split('\n');
+  const indent = Math.min(...lines.filter((line) => line.trim()).map((line) => /^ */.exec(line)![0].length));
+  return lines.map((line) => line.slice(indent)).join('\n');
+}

@@ -1,0 +1,169 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { scanYaml } from '../../../src/core/manifests/scan';
+import { dedent } from '../../helpers';
+
+const images = (path: string, text: string) => scanYaml(path, dedent(text)).images.map((image) => image.text);
+const located = (path: string, text: string) => scanYaml(path, dedent(text)).images.map((image) => `${image.text}@${image.range.start.line + 1}:${image.range.start.character + 1}`);
+
+describe('Kubernetes', () => {
+  it('finds containers, initContainers and ephemeralContainers in every workload, in every document', () => {
+    assert.deepEqual(images('k8s/app.yaml', `
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web}
+      spec:
+        template:
+          spec:
+            initContainers: [{name: init, image: busybox:1.36.1}]
+            containers:
+              - name: web
+                image: nginx:1.25.3
+            ephemeralContainers:
+              - {name: debug, image: "debian:12.5"}
+      ---
+      apiVersion: batch/v1
+      kind: CronJob
+      metadata: {name: nightly}
+      spec:
+        jobTemplate:
+          spec:
+            template:
+              spec:
+                containers: [{name: job, image: "ghcr.io/acme/job:2.0.1"}]
+      ---
+      apiVersion: argoproj.io/v1alpha1
+      kind: Rollout
+      metadata: {name: canary}
+      spec:
+        template:
+          spec:
+            containers: [{name: app, image: acme/app:main}]
+    `), ['busybox:1.36.1', 'nginx:1.25.3', 'debian:12.5', 'ghcr.io/acme/job:2.0.1', 'acme/app:main']);
+  });
+  it('finds images in kind: List items and names the owning object', () => {
+    const scan = scanYaml('list.yaml', dedent(`
+      apiVersion: v1
+      kind: List
+      items:
+        - apiVersion: v1
+          kind: Pod
+          metadata: {name: p1}
+          spec: {containers: [{name: c, image: "alpine"}]}
+    `));
+    assert.deepEqual(scan.images.map((image) => [image.text, image.origin]), [['alpine', 'Pod p1, container c']]);
+  });
+  it('ignores objects without pod specs and YAML that is not Kubernetes', () => {
+    assert.deepEqual(images('cm.yaml', 'apiVersion: v1\nkind: ConfigMap\ndata: {image: nginx}\n'), []);
+    assert.deepEqual(images('docs/_config.yml', 'title: Docs\nimage: banner.png\nlogo: {image: logo.svg}\n'), []);
+    assert.deepEqual(images('.github/dependabot.yml', 'version: 2\nupdates: []\n'), []);
+  });
+});
+
+describe('Compose', () => {
+  it('finds services.*.image by file name or by shape', () => {
+    assert.deepEqual(located('docker-compose.yml', `
+      services:
+        web:
+          image: nginx:latest
+        app:
+          build: .
+    `), ['nginx:latest@3:12']);
+    assert.deepEqual(images('stack/deploy.yaml', 'name: s\nservices:\n  db: {image: "postgres:16.2"}\nx-common: {}\n'), ['postgres:16.2']);
+  });
+  it('reports nothing for interpolated images it cannot resolve', () => {
+    assert.deepEqual(images('compose.yaml', 'services:\n  web: {image: "nginx:${TAG:-1.25.3}"}\n  app: {image: $APP}\n'), []);
+  });
+});
+
+describe('Kustomize', () => {
+  it('builds the reference from newName/newTag/digest and anchors it on the tag', () => {
+    assert.deepEqual(located('overlays/prod/kustomization.yaml', `
+      resources: [../../base]
+      images:
+        - name: acme/api
+          newTag: latest
+        - name: acme/web
+          newName: registry.example.com/acme/web
+          digest: sha256:${'c'.repeat(64)}
+        - name: acme/worker
+          newName: registry.example.com/acme/worker
+    `), ['acme/api:latest@4:13', `registry.example.com/acme/web@sha256:${'c'.repeat(64)}@6:14`]);
+  });
+});
+
+describe('Helm values', () => {
+  it('reads string images and registry/repository/tag/digest maps at any depth, keeping numeric tags as written', () => {
+    assert.deepEqual(located('charts/app/values.yaml', `
+      image:
+        registry: docker.io
+        repository: bitnami/redis
+        tag: 1.10
+      sidecars:
+        - name: proxy
+          image: envoyproxy/envoy:v1.29
+      metrics:
+        exporter:
+          image: {repository: prom/exporter, tag: latest}
+    `), ['docker.io/bitnami/redis:1.10@4:8', 'envoyproxy/envoy:v1.29@7:12', 'prom/exporter:latest@10:45']);
+  });
+  it('treats an empty tag as the chart appVersion: no reference', () => {
+    assert.deepEqual(images('values.yaml', 'image:\n  repository: acme/app\n  tag: ""\n  pullPolicy: IfNotPresent\n'), []);
+    assert.deepEqual(images('values-prod.yaml', 'image:\n  repository: acme/app\n'), []);
+  });
+});
+
+describe('GitHub Actions', () => {
+  it('finds job containers, services and docker:// steps, and skips expressions', () => {
+    assert.deepEqual(located('.github/workflows/ci.yml', `
+      on: push
+      jobs:
+        test:
+          runs-on: ubuntu-latest
+          container: node:20
+          services:
+            redis: {image: "redis:7.2.4"}
+            db:
+              image: \${{ matrix.db }}
+          steps:
+            - uses: actions/checkout@v4
+            - uses: docker://alpine:3.19.1
+        build:
+          container:
+            image: ghcr.io/acme/builder:latest
+    `), ['node:20@5:16', 'redis:7.2.4@7:23', 'alpine:3.19.1@12:24', 'ghcr.io/acme/builder:latest@15:14']);
+  });
+});
+
+describe('GitLab CI', () => {
+  it('finds top-level, default and job images and services in both forms', () => {
+    assert.deepEqual(images('.gitlab-ci.yml', `
+      image: ruby:3.3
+      services: [postgres:16.2]
+      variables: {IMAGE: x}
+      default:
+        image: {name: "alpine:3.19.1"}
+      test:
+        image: $CI_REGISTRY_IMAGE:$CI_COMMIT_SHA
+        services:
+          - name: redis:latest
+            alias: cache
+        script: [rake]
+    `), ['ruby:3.3', 'postgres:16.2', 'alpine:3.19.1', 'redis:latest']);
+  });
+});
+
+describe('templates and broken files', () => {
+  it('skips Helm templates and other template files silently', () => {
+    const scan = scanYaml('charts/app/templates/deployment.yaml', 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"\n{{- if .Values.x }}\n');
+    assert.deepEqual(scan, { images: [], problems: [] });
+    assert.deepEqual(scanYaml('playbook.yml', '- hosts: all\n  tasks: {% for x in y %}\n').problems, []);
+  });
+  it('reports a syntax error with its position and keeps scanning the valid documents', () => {
+    const scan = scanYaml('k8s.yaml', 'apiVersion: v1\nkind: Pod\nspec: {containers: [{name: a, image: nginx}]}\n---\nkey: [unclosed\n');
+    assert.deepEqual(scan.images.map((image) => image.text), ['nginx']);
+    assert.equal(scan.problems.length, 1);
+    assert.match(scan.problems[0]!.message, /YAML syntax error/);
+    assert.equal(scan.problems[0]!.range.start.line >= 4, true);
+  });
+});
