@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseConfig, resolveConfig } from '../src/core/lint/config';
 import type { ConfigFile } from '../src/core/lint/config';
 import { lintText } from '../src/core/lint/engine';
@@ -22,3 +24,11 @@ export function dedent(text: string): string {
   const indent = Math.min(...lines.filter((line) => line.trim()).map((line) => /^ */.exec(line)![0].length));
   return lines.map((line) => line.slice(indent)).join('\n');
 }
+
+/** The repository root, found from the compiled test's folder (tests run from out/test/…). */
+export const REPO_ROOT = (() => {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'src', 'core'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no repository root above ${__dirname}`);
+  }
+})();

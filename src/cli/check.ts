@@ -1,11 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { loadConfig } from '../core/lint/config';
+import { CONFIG_FILE_NAMES, loadConfig } from '../core/lint/config';
 import type { ConfigError } from '../core/lint/config';
 import { lintText } from '../core/lint/engine';
 import type { Finding } from '../core/lint/finding';
 import { fileInvalid } from '../core/lint/rules/fileInvalid';
-import { findRepositoryRoot, lintableFiles, toPosix } from '../core/workspace/walk';
+import { findConfigRoot, lintableFiles, toPosix } from '../core/workspace/walk';
 
 export interface FileResult {
   /** Absolute path. */
@@ -41,10 +41,11 @@ async function lintFile(file: string, root: string, config: Awaited<ReturnType<t
 
 /**
  * Lints `paths` (folders are walked; files named explicitly are linted even when ignored). The
- * config comes from the repository root of the current folder; globs are relative to it.
+ * config is the nearest .steward.yaml from the current folder up to the repository root; its
+ * globs are relative to its folder.
  */
 export async function check(paths: readonly string[], cwd: string, configRoot?: string): Promise<CheckOutcome> {
-  const root = configRoot ?? (await findRepositoryRoot(cwd)) ?? cwd;
+  const root = configRoot ? resolve(cwd, configRoot) : await findConfigRoot(cwd, CONFIG_FILE_NAMES);
   const loaded = await loadConfig(root);
   const isExcluded = (absolutePath: string) => loaded.config.isExcluded(toPosix(relative(root, absolutePath)));
   const results: FileResult[] = [];

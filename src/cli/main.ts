@@ -18,7 +18,8 @@ Options:
   --format text|json|sarif   output format (default: text)
   --fail-on error|warning|info|none
                              exit 1 when a finding is at or above this severity (default: error)
-  --config-root <dir>        folder holding .steward.yaml (default: the repository root)
+  --config-root <dir>        folder holding .steward.yaml (default: the nearest one from
+                             the current folder up to the repository root)
   -h, --help                 show this help
   -v, --version              print the version
 

@@ -1,5 +1,5 @@
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
 import { fileKindOf } from './fileKinds';
@@ -62,12 +62,18 @@ export async function* lintableFiles(root: string, options: WalkOptions): AsyncG
   }
 }
 
-/** Walks up from `start` to the folder holding `.git`, or undefined outside a repository. */
-export async function findRepositoryRoot(start: string): Promise<string | undefined> {
+const exists = (path: string) => lstat(path).then(() => true, () => false);
+
+/**
+ * The folder whose config applies to `start`: the nearest one up to the repository root that holds
+ * one of `markerFiles`, else the repository root (the folder with `.git`), else `start` itself.
+ */
+export async function findConfigRoot(start: string, markerFiles: readonly string[]): Promise<string> {
   for (let dir = start; ; ) {
-    if (await lstat(join(dir, '.git')).then(() => true, () => false)) return dir;
-    const parent = join(dir, '..');
-    if (parent === dir) return undefined;
+    for (const marker of markerFiles) if (await exists(join(dir, marker))) return dir;
+    if (await exists(join(dir, '.git'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return start;
     dir = parent;
   }
 }
