@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { CONFIG_FILE_NAMES, loadConfig } from '../core/lint/config';
 import type { ConfigError } from '../core/lint/config';
@@ -15,6 +15,8 @@ export interface FileResult {
 
 export interface CheckOutcome {
   readonly results: readonly FileResult[];
+  /** Paths given that do not exist: a usage error, not a finding. */
+  readonly missingPaths: readonly string[];
   readonly configError?: ConfigError;
   readonly configFile?: string;
 }
@@ -50,12 +52,15 @@ export async function check(paths: readonly string[], cwd: string, configRoot?: 
   const isExcluded = (absolutePath: string) => loaded.config.isExcluded(toPosix(relative(root, absolutePath)));
   const results: FileResult[] = [];
   const seen = new Set<string>();
+  const missingPaths: string[] = [];
   for (const path of paths.length > 0 ? paths : ['.']) {
     const absolute = resolve(cwd, path);
-    let files: AsyncGenerator<string>;
+    if (!(await lstat(absolute).then(() => true, () => false))) {
+      missingPaths.push(path);
+      continue;
+    }
     try {
-      files = lintableFiles(absolute, { isExcluded });
-      for await (const file of files) {
+      for await (const file of lintableFiles(absolute, { isExcluded })) {
         if (seen.has(file)) continue;
         seen.add(file);
         results.push({ file, findings: await lintFile(file, root, loaded.config) });
@@ -64,5 +69,5 @@ export async function check(paths: readonly string[], cwd: string, configRoot?: 
       results.push({ file: absolute, findings: [fileProblem(`Cannot be read: ${(error as Error).message}`)] });
     }
   }
-  return { results, ...(loaded.error ? { configError: loaded.error } : {}), ...(loaded.file ? { configFile: loaded.file } : {}) };
+  return { results, missingPaths, ...(loaded.error ? { configError: loaded.error } : {}), ...(loaded.file ? { configFile: loaded.file } : {}) };
 }

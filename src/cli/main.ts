@@ -68,11 +68,12 @@ async function main(argv: readonly string[]): Promise<number> {
     const where = position ? `:${position.line + 1}:${position.character + 1}` : '';
     process.stderr.write(`steward: ${toPosix(relative(cwd, file))}${where}: ${key ? `${key}: ` : ''}${message}; using the default configuration.\n`);
   }
+  for (const missing of outcome.missingPaths) process.stderr.write(`steward: no such file or folder: ${missing}\n`);
   const output = format === 'json' ? formatJson(outcome.results, cwd)
     : format === 'sarif' ? formatSarif(outcome.results, cwd, version)
       : formatText(outcome.results, cwd, process.stdout.isTTY === true && !process.env.NO_COLOR);
   await new Promise<void>((resolve) => process.stdout.write(output, () => resolve()));
-  if (outcome.configError) return 2;
+  if (outcome.configError || outcome.missingPaths.length > 0) return 2;
   if (failOn === 'none') return 0;
   const threshold = SEVERITY_ORDER[failOn as Severity];
   const failing = outcome.results.some((result) => result.findings.some((finding) => SEVERITY_ORDER[finding.severity] >= threshold));

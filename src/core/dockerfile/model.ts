@@ -1,7 +1,7 @@
 import { DockerfileParser } from 'dockerfile-ast';
-import type { Arg, Env, Flag, From, Instruction, Label, Property, Variable } from 'dockerfile-ast';
+import type { Arg, Env, Flag, From, Instruction, Label, Property } from 'dockerfile-ast';
 import type { Range } from '../lint/finding';
-import { expandVariables } from '../reference/variables';
+import { expandVariables, VARIABLE_PATTERN } from '../reference/variables';
 import type { VariableLookup } from '../reference/variables';
 
 /** Declared by BuildKit without an ARG, but only in FROM lines (a stage must re-declare them). */
@@ -22,7 +22,7 @@ export interface Declaration {
 export interface VariableUse {
   readonly name: string;
   readonly range: Range;
-  /** `-`, `+`, `?` (with or without `:`), or null for `$NAME` / `${NAME}`. */
+  /** `:-`, `-`, `:+`, `+`, `:?`, `?`, or null for `$NAME` / `${NAME}`. */
   readonly modifier: string | null;
 }
 
@@ -77,14 +77,55 @@ function rangeOf(range: { start: { line: number; character: number }; end: { lin
   return { start: { line: range.start.line, character: range.start.character }, end: { line: range.end.line, character: range.end.character } };
 }
 
-function contains(outer: Range, inner: Range): boolean {
-  const startsAfter = inner.start.line > outer.start.line || (inner.start.line === outer.start.line && inner.start.character >= outer.start.character);
-  const endsBefore = inner.end.line < outer.end.line || (inner.end.line === outer.end.line && inner.end.character <= outer.end.character);
-  return startsAfter && endsBefore;
+/** Converts offsets in the file's text to positions; built once per file. */
+class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(readonly text: string) {
+    for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) this.starts.push(index + 1);
+  }
+  offsetAt(position: { line: number; character: number }): number {
+    return (this.starts[position.line] ?? this.text.length) + position.character;
+  }
+  positionAt(offset: number): { line: number; character: number } {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.starts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low, character: offset - this.starts[low]! };
+  }
 }
 
-function variableUses(variables: readonly Variable[]): VariableUse[] {
-  return variables.map((variable) => ({ name: variable.getName(), range: rangeOf(variable.getRange()), modifier: variable.getModifier() }));
+/**
+ * Variables used in a LABEL value, read from the raw text (quotes, escapes and continuation lines
+ * included). Single-quoted text is not expanded by BuildKit; an escaped `$` is literal.
+ */
+function variableUses(index: LineIndex, valueRange: Range, escapeChar: string): VariableUse[] {
+  const start = index.offsetAt(valueRange.start);
+  const raw = index.text.slice(start, index.offsetAt(valueRange.end));
+  const uses: VariableUse[] = [];
+  let quote: string | undefined;
+  for (let offset = 0; offset < raw.length; offset += 1) {
+    const character = raw[offset]!;
+    if (character === escapeChar && quote !== "'") {
+      offset += 1;
+    } else if (character === '"' || character === "'") {
+      quote = quote === undefined ? character : quote === character ? undefined : quote;
+    } else if (character === '$' && quote !== "'") {
+      VARIABLE_PATTERN.lastIndex = offset;
+      const match = VARIABLE_PATTERN.exec(raw);
+      if (match?.index !== offset) continue;
+      uses.push({
+        name: (match[1] ?? match[4])!,
+        modifier: match[2] ?? null,
+        range: { start: index.positionAt(start + offset), end: index.positionAt(start + offset + match[0].length) },
+      });
+      offset += match[0].length - 1;
+    }
+  }
+  return uses;
 }
 
 /** Stage scope: own declarations up to `line`, then everything the parent chain declared. */
@@ -115,6 +156,12 @@ function propertyDeclarations(instruction: Arg | Env, kind: 'ARG' | 'ENV', looku
   });
 }
 
+/** Cheap text test before asking dockerfile-ast for flags, which re-tokenises the whole instruction. */
+function mentionsFrom(index: LineIndex, range: Range): boolean {
+  const at = index.text.indexOf('from=', index.offsetAt(range.start));
+  return at >= 0 && at < index.offsetAt(range.end);
+}
+
 /** `COPY --from=x` and `RUN --mount=type=…,from=x` name a stage, a stage index, or an image. */
 function flagImage(instruction: Instruction, keyword: string): { text: string; range: Range; via: ImageUse['via'] } | undefined {
   const flags = (instruction as unknown as { getFlags?: () => Flag[] }).getFlags?.() ?? [];
@@ -137,6 +184,7 @@ function flagImage(instruction: Instruction, keyword: string): { text: string; r
 
 export function analyzeDockerfile(text: string): DockerfileModel {
   const dockerfile = DockerfileParser.parse(text);
+  const lineIndex = new LineIndex(text);
   const escapeChar = dockerfile.getEscapeCharacter();
   const globalArgs = new Map<string, Declaration>();
   const stages: Stage[] = [];
@@ -164,16 +212,17 @@ export function analyzeDockerfile(text: string): DockerfileModel {
     return undefined;
   };
 
-  for (const instruction of dockerfile.getInstructions()) {
+  const instructions = dockerfile.getInstructions();
+  for (const instruction of instructions) {
     const keyword = instruction.getKeyword();
-    const line = instruction.getRange().start.line;
+    const range = rangeOf(instruction.getRange());
+    const line = range.start.line;
     if (keyword === 'FROM') {
-      const from = instruction as From;
-      const image = from.getImage();
-      const imageRange = from.getImageRange();
-      const parent = image !== null && imageRange !== null ? imageOrStage(image, rangeOf(imageRange), 'FROM', globalLookup) : undefined;
-      const name = from.getBuildStage()?.toLowerCase();
-      current = { index: mutableStages.length, name, fromRange: rangeOf(from.getRange()), parent, declarations: [], labels: [] };
+      // One getArguments() call (dockerfile-ast re-tokenises on each): [image, AS, name], flags excluded.
+      const [image, as, stage] = (instruction as From).getArguments();
+      const parent = image ? imageOrStage(image.getValue(), rangeOf(image.getRange()), 'FROM', globalLookup) : undefined;
+      const name = as?.getValue().toLowerCase() === 'as' ? stage?.getValue().toLowerCase() : undefined;
+      current = { index: mutableStages.length, name, fromRange: range, parent, declarations: [], labels: [] };
       mutableStages.push(current);
       if (name !== undefined) stageByName.set(name, current.index);
       continue;
@@ -191,21 +240,21 @@ export function analyzeDockerfile(text: string): DockerfileModel {
       continue;
     }
     if (!current) {
-      problems.push({ range: rangeOf(instruction.getRange()), message: `${keyword} before the first FROM: only ARG may come before FROM` });
+      problems.push({ range, message: `${keyword} before the first FROM: only ARG may come before FROM` });
       continue;
     }
     if (keyword === 'ENV') {
       current.declarations.push(...propertyDeclarations(instruction as Env, 'ENV', currentLookup(line), escapeChar));
     } else if (keyword === 'LABEL') {
-      current.labels.push(...labelPairs(instruction as Label, current.index, currentLookup(line), escapeChar));
-    } else if (keyword === 'COPY' || keyword === 'RUN') {
+      current.labels.push(...labelPairs(instruction as Label, current.index, currentLookup(line), escapeChar, lineIndex));
+    } else if ((keyword === 'COPY' || keyword === 'RUN') && mentionsFrom(lineIndex, range)) {
       const flagged = flagImage(instruction, keyword);
       if (flagged) imageOrStage(flagged.text, flagged.range, flagged.via, currentLookup(line));
     }
   }
 
-  if (mutableStages.length === 0 && dockerfile.getInstructions().length > 0) {
-    problems.push({ range: rangeOf(dockerfile.getInstructions()[0]!.getRange()), message: 'no FROM instruction: this Dockerfile builds no image' });
+  if (mutableStages.length === 0 && instructions.length > 0) {
+    problems.push({ range: rangeOf(instructions[0]!.getRange()), message: 'no FROM instruction: this Dockerfile builds no image' });
   }
 
   stages.push(...mutableStages);
@@ -217,8 +266,7 @@ export function analyzeDockerfile(text: string): DockerfileModel {
   return { escapeChar, globalArgs, stages, finalStage, finalChain, images, problems };
 }
 
-function labelPairs(label: Label, stage: number, lookup: VariableLookup, escapeChar: string): LabelPair[] {
-  const variables = label.getVariables();
+function labelPairs(label: Label, stage: number, lookup: VariableLookup, escapeChar: string, index: LineIndex): LabelPair[] {
   return label.getProperties().map((property) => {
     const range = rangeOf(property.getRange());
     const keyRange = rangeOf(property.getNameRange());
@@ -232,7 +280,7 @@ function labelPairs(label: Label, stage: number, lookup: VariableLookup, escapeC
       range,
       keyRange,
       valueRange: valueRange ? rangeOf(valueRange) : null,
-      variables: variableUses(variables.filter((variable) => valueRange !== null && contains(rangeOf(valueRange), rangeOf(variable.getRange())))),
+      variables: valueRange ? variableUses(index, rangeOf(valueRange), escapeChar) : [],
       line: range.start.line,
     };
   });

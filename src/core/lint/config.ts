@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
@@ -75,7 +75,12 @@ export function resolveConfig(file: ConfigFile = {}): LintConfig {
   };
 }
 
-const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
+// Compiled on first use: most runs have no config file, and compiling costs start-up time.
+let compiledValidator: ValidateFunction | undefined;
+function validateConfig(data: unknown): { valid: boolean; errors: readonly ErrorObject[] } {
+  compiledValidator ??= new Ajv({ allErrors: true, strict: true }).compile(schema);
+  return { valid: compiledValidator(data), errors: compiledValidator.errors ?? [] };
+}
 
 function keyPath(instancePath: string): string {
   return instancePath.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
@@ -112,8 +117,9 @@ export function parseConfig(text: string, fileName: string): { config: LintConfi
   const syntaxError = document.errors[0];
   if (syntaxError) return failWith('', `YAML syntax error: ${syntaxError.message.split('\n')[0]}`, syntaxError.pos[0]);
   const data: unknown = document.toJS() ?? {};
-  if (!validate(data)) {
-    const error = mostSpecific(validate.errors ?? []);
+  const validation = validateConfig(data);
+  if (!validation.valid) {
+    const error = mostSpecific(validation.errors);
     const path = error.instancePath.split('/').slice(1).map((part) => (/^\d+$/.test(part) ? Number(part) : part.replace(/~1/g, '/').replace(/~0/g, '~')));
     const node = document.getIn(path, true) as Node | undefined;
     const additional = error.keyword === 'additionalProperties' ? (error.params as { additionalProperty: string }).additionalProperty : undefined;

@@ -1,7 +1,10 @@
 /** Looks a variable up: its value, `null` when declared without a known value, `undefined` when undeclared. */
 export type VariableLookup = (name: string) => string | null | undefined;
 
-const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+/** `$NAME` or `${NAME}` with an optional `:-`/`-`/`:+`/`+`/`:?`/`?` operator; sticky for scanning. */
+export const VARIABLE_PATTERN = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/gy;
+
+const VARIABLE_ANYWHERE = new RegExp(VARIABLE_PATTERN.source, 'g');
 
 /**
  * Expands `$NAME`, `${NAME}`, `${NAME:-default}`, `${NAME:+alt}` (and the forms without `:`) the
@@ -12,7 +15,7 @@ export function expandVariables(text: string, lookup: VariableLookup, escapeChar
   let unknown = false;
   const escapedDollar = escapeChar + '$';
   const placeholder = '\u0000';
-  const expanded = text.split(escapedDollar).join(placeholder).replace(VARIABLE, (_match, braced: string | undefined, operator: string | undefined, word: string | undefined, bare: string | undefined) => {
+  const expanded = text.split(escapedDollar).join(placeholder).replace(VARIABLE_ANYWHERE, (_match, braced: string | undefined, operator: string | undefined, word: string | undefined, bare: string | undefined) => {
     const value = lookup((braced ?? bare) as string);
     // A declared ARG without default (null) is empty unless a build argument sets it: only the
     // `:-` form has a value this file decides, its own default.

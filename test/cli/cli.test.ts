@@ -1,0 +1,202 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { REPO_ROOT } from '../helpers';
+
+const CLI = join(REPO_ROOT, 'dist', 'cli.js');
+const EXAMPLES = join(REPO_ROOT, 'examples');
+
+interface JsonFinding { file: string; line: number; column: number; endLine: number; endColumn: number; rule: string; severity: string; message: string }
+
+function steward(args: string[], cwd: string) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 256 * 1024 * 1024 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const temporaryRoots: string[] = [];
+after(() => temporaryRoots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+
+/** A temporary tree (a git repository root) from a map of relative paths to contents. */
+function tree(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'steward-cli-'));
+  temporaryRoots.push(root);
+  mkdirSync(join(root, '.git'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+const compact = (findings: JsonFinding[]) => findings.map((finding) => `${finding.file}:${finding.line}:${finding.column} ${finding.severity} ${finding.rule}`);
+
+describe('steward check on examples/', () => {
+  it('--format json reports exactly the expected findings', () => {
+    const { code, stdout } = steward(['check', '--format', 'json'], EXAMPLES);
+    assert.equal(code, 1);
+    const { findings } = JSON.parse(stdout) as { findings: JsonFinding[] };
+    assert.deepEqual(Object.keys(findings[0]!), ['file', 'line', 'column', 'endLine', 'endColumn', 'rule', 'severity', 'message']);
+    assert.deepEqual(compact(findings).sort(), [
+      '.github/workflows/ci.yml:15:24 warning image-floating-tag',
+      '.github/workflows/ci.yml:6:16 warning image-floating-tag',
+      '.gitlab-ci.yml:11:13 warning image-latest',
+      '.gitlab-ci.yml:1:8 info image-floating-tag',
+      '.gitlab-ci.yml:3:5 info image-floating-tag',
+      '.gitlab-ci.yml:9:11 warning image-floating-tag',
+      'Dockerfile:11:6 warning image-untagged',
+      'Dockerfile:14:1 warning label-missing',
+      'Dockerfile:14:1 warning label-missing',
+      'Dockerfile:14:1 warning label-missing',
+      'Dockerfile:14:6 warning image-floating-tag',
+      'Dockerfile:17:13 warning image-latest',
+      'Dockerfile:18:40 warning label-undefined-variable',
+      'Dockerfile:19:7 warning label-invalid-value',
+      'Dockerfile:20:7 warning label-invalid-value',
+      'Dockerfile:21:7 info label-deprecated-schema',
+      'Dockerfile:22:7 warning label-empty',
+      'Dockerfile:23:7 warning label-invalid-value',
+      'Dockerfile:5:6 info image-floating-tag',
+      'Dockerfile:6:7 info label-in-discarded-stage',
+      'broken.yaml:7:1 error file-invalid',
+      'charts/web/values.yaml:10:12 warning image-latest',
+      'charts/web/values.yaml:12:10 info image-floating-tag',
+      'compose.yaml:3:12 warning image-untagged',
+      'compose.yaml:6:12 info image-floating-tag',
+      'deploy/prod/deployment.yaml:10:18 error image-untagged',
+      'deploy/prod/deployment.yaml:15:18 error image-floating-tag',
+      'deploy/prod/deployment.yaml:17:18 error image-latest',
+      'deploy/prod/deployment.yaml:19:18 error image-invalid-reference',
+      'deploy/prod/deployment.yaml:33:22 error image-floating-tag',
+      'deploy/staging/kustomization.yaml:7:13 warning image-floating-tag',
+    ]);
+  });
+
+  it('--format text groups by file with a summary, paths relative to the current folder', () => {
+    const { code, stdout } = steward(['check', 'examples/deploy'], REPO_ROOT);
+    assert.equal(code, 1);
+    assert.match(stdout, /^examples\/deploy\/prod\/deployment\.yaml\n {2}10:18 +error +"registry\.example\.com:5000\/acme\/migrate" has no tag/m);
+    assert.match(stdout, /\n6 problems \(5 errors, 1 warning, 0 info\) in 2 files checked\n$/);
+  });
+
+  it('--format sarif writes SARIF 2.1.0 with rule metadata and help URIs', () => {
+    const { stdout } = steward(['check', '--format', 'sarif'], EXAMPLES);
+    const sarif = JSON.parse(stdout);
+    assert.equal(sarif.version, '2.1.0');
+    const run = sarif.runs[0];
+    const rules = run.tool.driver.rules as { id: string; helpUri: string; defaultConfiguration: { level: string } }[];
+    assert.ok(rules.length >= 12);
+    for (const rule of rules) assert.match(rule.helpUri, new RegExp(`/docs/rules/${rule.id}\\.md$`));
+    assert.equal(rules.find((rule) => rule.id === 'label-deprecated-schema')!.defaultConfiguration.level, 'note');
+    const results = run.results as { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[] }[];
+    assert.equal(results.length, 31);
+    for (const result of results) assert.equal(rules[result.ruleIndex]!.id, result.ruleId);
+    const prod = results.find((result) => result.ruleId === 'image-invalid-reference')!;
+    assert.equal(prod.level, 'error');
+    assert.deepEqual(prod.locations[0]!.physicalLocation.artifactLocation.uri, 'deploy/prod/deployment.yaml');
+    assert.deepEqual(prod.locations[0]!.physicalLocation.region.startLine, 19);
+  });
+});
+
+describe('steward exit codes', () => {
+  const warningsOnly = () => tree({ 'k8s/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: "nginx:latest"}]}\n' });
+  it('exits 0 when nothing reaches --fail-on (default error), 1 when something does', () => {
+    const root = warningsOnly();
+    assert.equal(steward(['check'], root).code, 0);
+    assert.equal(steward(['check', '--fail-on', 'warning'], root).code, 1);
+    assert.equal(steward(['check', '--fail-on', 'none'], tree({ 'prod/pod.yaml': 'apiVersion: v1\nkind: Pod\nspec: {containers: [{image: nginx}]}\n' })).code, 0);
+  });
+  it('exits 0 with a clean report on a clean tree', () => {
+    const { code, stdout } = steward(['check'], tree({ 'app/values.yaml': 'image: {repository: acme/app, tag: ""}\n' }));
+    assert.equal(code, 0);
+    assert.equal(stdout, 'No problems in 1 file.\n');
+  });
+  it('exits 2 on usage errors with the usage text', () => {
+    for (const args of [[], ['lint'], ['check', '--format', 'xml'], ['check', '--fail-on', 'fatal'], ['check', '--bogus']]) {
+      const { code, stderr } = steward(args, warningsOnly());
+      assert.equal(code, 2, args.join(' '));
+      assert.match(stderr, /^steward: .+\n[\s\S]*Usage: steward check/, args.join(' '));
+    }
+  });
+  it('exits 2 and names the path when a given path does not exist', () => {
+    const { code, stderr } = steward(['check', 'nope'], warningsOnly());
+    assert.equal(code, 2);
+    assert.match(stderr, /no such file or folder: nope/);
+  });
+  it('exits 2 on a broken config, naming the file, position and key, and still lints with the defaults', () => {
+    const root = tree({ '.steward.yaml': 'rules:\n  image-latst: error\n', 'Dockerfile': 'FROM nginx:latest\n' });
+    const { code, stderr, stdout } = steward(['check', '--format', 'json'], root);
+    assert.equal(code, 2);
+    assert.equal(stderr, 'steward: .steward.yaml:2:3: rules.image-latst: unknown rule id "image-latst"; using the default configuration.\n');
+    assert.ok(compact(JSON.parse(stdout).findings).includes('Dockerfile:1:6 warning image-latest'));
+  });
+  it('prints --version and --help', () => {
+    assert.match(steward(['--version'], REPO_ROOT).stdout, /^\d+\.\d+\.\d+\n$/);
+    assert.match(steward(['--help'], REPO_ROOT).stdout, /--format text\|json\|sarif/);
+  });
+});
+
+describe('steward file selection and bad input', () => {
+  it('skips .git, node_modules, git-ignored and excluded paths, but lints files named explicitly', () => {
+    const latest = 'FROM nginx:latest\n';
+    const root = tree({
+      '.gitignore': 'build/\n*.generated.yaml\n',
+      'sub/.gitignore': 'local.Dockerfile\n',
+      '.steward.yaml': 'labels: {defaults: false}\nexclude: ["vendor/**"]\n',
+      'Dockerfile': latest,
+      'build/Dockerfile': latest,
+      'node_modules/pkg/Dockerfile': latest,
+      '.git/Dockerfile': latest,
+      'vendor/lib/Dockerfile': latest,
+      'sub/local.Dockerfile': latest,
+      'sub/app.Dockerfile': latest,
+      'sub/x.generated.yaml': 'services: {a: {image: "nginx:latest"}}\n',
+      'README.md': 'FROM nginx:latest',
+    });
+    const files = (args: string[]) => [...new Set((JSON.parse(steward([...args, '--format', 'json'], root).stdout).findings as JsonFinding[]).map((finding) => finding.file))].sort();
+    assert.deepEqual(files(['check']), ['Dockerfile', 'sub/app.Dockerfile']);
+    assert.deepEqual(files(['check', 'sub/local.Dockerfile']), ['sub/local.Dockerfile']);
+  });
+
+  it('reports an unreadable file as a finding naming it, and goes on', () => {
+    const root = tree({ 'Dockerfile': 'FROM nginx:latest\n' });
+    symlinkSync(join(root, 'missing-target'), join(root, 'Containerfile'));
+    const { code, stdout } = steward(['check', '--format', 'json'], root);
+    assert.equal(code, 1);
+    const findings = JSON.parse(stdout).findings as JsonFinding[];
+    const unreadable = findings.find((finding) => finding.file === 'Containerfile');
+    assert.equal(unreadable?.rule, 'file-invalid');
+    assert.match(unreadable!.message, /cannot be read/);
+    assert.ok(findings.some((finding) => finding.file === 'Dockerfile' && finding.rule === 'image-latest'));
+  });
+
+  it('reports malformed YAML and binary junk with positions, never crashing', () => {
+    const root = tree({
+      'a/pod.yaml': 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - image: [\n',
+      'b/values.yaml': '\u0000\u0001\u0002binary\u00ff\n: : :\n',
+      'c/Dockerfile': 'RUN echo before from\n',
+    });
+    const { code, stdout, stderr } = steward(['check', '--format', 'json'], root);
+    assert.equal(code, 1, stderr);
+    const findings = JSON.parse(stdout).findings as JsonFinding[];
+    assert.deepEqual([...new Set(findings.filter((finding) => finding.rule === 'file-invalid').map((finding) => finding.file))].sort(), ['a/pod.yaml', 'b/values.yaml', 'c/Dockerfile']);
+  });
+
+  it('lints a 10 MB YAML file', () => {
+    const document = (index: number) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${index}\n  labels: {team: payments, tier: backend, release: stable}\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ghcr.io/acme/app-${index}:${index % 2 === 0 ? 'latest' : '1.2.3'}\n          env: [{name: MODE, value: production}, {name: LEVEL, value: info}]\n`;
+    const documents: string[] = [];
+    let size = 0;
+    for (let index = 0; size < 10 * 1024 * 1024; index += 1) {
+      documents.push(document(index));
+      size += documents.at(-1)!.length + 4;
+    }
+    const root = tree({ 'k8s/big.yaml': documents.join('---\n') });
+    const { code, stdout } = steward(['check', '--format', 'json'], root);
+    assert.equal(code, 0);
+    const findings = JSON.parse(stdout).findings as JsonFinding[];
+    assert.equal(findings.length, Math.ceil(documents.length / 2));
+    assert.ok(findings.every((finding) => finding.rule === 'image-latest'));
+  });
+});
