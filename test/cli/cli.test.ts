@@ -52,7 +52,7 @@ describe('steward check on examples/', () => {
       'Dockerfile:14:1 warning label-missing',
       'Dockerfile:14:6 warning image-floating-tag',
       'Dockerfile:17:13 warning image-latest',
-      'Dockerfile:18:40 warning label-undefined-variable',
+      'Dockerfile:18:7 warning label-undefined-variable',
       'Dockerfile:19:7 warning label-invalid-value',
       'Dockerfile:20:7 warning label-invalid-value',
       'Dockerfile:21:7 info label-deprecated-schema',

@@ -64,11 +64,11 @@ describe('label-invalid-value', () => {
 
 describe('label-undefined-variable', () => {
   const only = (text: string) => hits(lint('Dockerfile', dedent(text)), 'label-undefined-variable');
-  it('fires on a global ARG used in a stage without re-declaring it, pointing at the variable with the global ARG as related', () => {
+  it('fires on a global ARG used in a stage without re-declaring it, pointing at the pair with the global ARG as related', () => {
     const findings = lint('Dockerfile', 'ARG VERSION=1.0.0\nFROM alpine:3.19.1\nLABEL org.opencontainers.image.version=$VERSION\n');
     const finding = findings.find((item) => item.rule === 'label-undefined-variable');
     assert.ok(finding);
-    assert.deepEqual([finding.range.start, finding.range.end], [{ line: 2, character: 39 }, { line: 2, character: 47 }]);
+    assert.deepEqual([finding.range.start, finding.range.end], [{ line: 2, character: 6 }, { line: 2, character: 47 }]);
     assert.match(finding.message, /visible only in FROM lines/);
     assert.deepEqual(finding.related?.[0]?.range.start, { line: 0, character: 4 });
   });
@@ -78,7 +78,7 @@ describe('label-undefined-variable', () => {
       LABEL a=$GIT_SHA b=\${TARGETARCH}
       LABEL c=$LATE
       ARG LATE
-    `), ['label-undefined-variable@2:9', 'label-undefined-variable@2:20', 'label-undefined-variable@3:9']);
+    `), ['label-undefined-variable@2:7', 'label-undefined-variable@2:18', 'label-undefined-variable@3:7']);
   });
   it('accepts declared ARG/ENV, inherited declarations, defined forms and escaped dollars', () => {
     assert.deepEqual(only(`

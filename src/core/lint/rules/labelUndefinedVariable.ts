@@ -21,7 +21,7 @@ export const labelUndefinedVariable: DockerfileRule = {
             : AUTOMATIC_PLATFORM_ARGS.has(variable.name)
               ? `${variable.name} is an automatic platform ARG, visible in a stage only after "ARG ${variable.name}"`
               : `${variable.name} is not declared by an ARG or ENV before this line in this stage or the stages it is built FROM`;
-          hits.push({ range: variable.range, message: `The label "${pair.rawKey}" will be empty: ${why}.`, related });
+          hits.push({ range: pair.range, message: `The label "${pair.rawKey}" will be empty: ${why}.`, related });
         }
       }
     }
