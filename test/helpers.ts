@@ -32,3 +32,19 @@ export const REPO_ROOT = (() => {
     if (dirname(dir) === dir) throw new Error(`no repository root above ${__dirname}`);
   }
 })();
+
+/** Applies non-overlapping edits (zero-based positions) to text, as an editor would. */
+export function applyEdits(text: string, edits: readonly { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {
+  const starts = [0];
+  for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) starts.push(index + 1);
+  const offset = (position: { line: number; character: number }) => (starts[position.line] ?? text.length) + position.character;
+  return [...edits]
+    .sort((a, b) => offset(b.range.start) - offset(a.range.start))
+    .reduce((result, edit) => result.slice(0, offset(edit.range.start)) + edit.newText + result.slice(offset(edit.range.end)), text);
+}
+
+/** What VS Code inserts for a snippet when the user accepts every placeholder's default. */
+export function renderSnippet(snippet: string): string {
+  return snippet.replace(/\$\{\d+:((?:\\.|[^}\\])*)\}|\\([\\$}])/g, (_match, placeholder: string | undefined, escaped: string | undefined) =>
+    escaped ?? placeholder!.replace(/\\([\\$}])/g, '$1'));
+}

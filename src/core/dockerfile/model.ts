@@ -38,6 +38,8 @@ export interface LabelPair {
   readonly valueRange: Range | null;
   readonly variables: readonly VariableUse[];
   readonly line: number;
+  /** First line of the LABEL instruction holding this pair. */
+  readonly instructionLine: number;
 }
 
 /** An image this Dockerfile pulls: a FROM base, `COPY --from=<image>`, `RUN --mount=…,from=<image>`. */
@@ -267,6 +269,7 @@ export function analyzeDockerfile(text: string): DockerfileModel {
 }
 
 function labelPairs(label: Label, stage: number, lookup: VariableLookup, escapeChar: string, index: LineIndex): LabelPair[] {
+  const instructionLine = label.getRange().start.line;
   return label.getProperties().map((property) => {
     const range = rangeOf(property.getRange());
     const keyRange = rangeOf(property.getNameRange());
@@ -282,6 +285,7 @@ function labelPairs(label: Label, stage: number, lookup: VariableLookup, escapeC
       valueRange: valueRange ? rangeOf(valueRange) : null,
       variables: valueRange ? variableUses(index, rangeOf(valueRange), escapeChar) : [],
       line: range.start.line,
+      instructionLine,
     };
   });
 }
