@@ -5,6 +5,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
+const SUITE_DIR = join('test', 'e2e', 'suite');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: !production, minify: production, logLevel: 'warning' };
 
 function tsFiles(dir) {
@@ -23,6 +24,9 @@ if (process.argv.includes('--tests')) {
   rmSync('out', { recursive: true, force: true });
   // Each test file and benchmark bundled on its own; npm packages stay external, as in production.
   await build({
-    ...common, entryPoints: [...tsFiles('test'), ...tsFiles('bench')], outdir: 'out', outbase: '.', packages: 'external', sourcemap: 'inline',
+    ...common, entryPoints: [...tsFiles('test'), ...tsFiles('bench'), ...tsFiles('scripts')].filter((file) => !file.startsWith(SUITE_DIR)),
+    outdir: 'out', outbase: '.', packages: 'external', sourcemap: 'inline',
   });
+  // The extension-host suite runs inside VS Code (mocha, `vscode`), not under node --test.
+  await build({ ...common, entryPoints: tsFiles(SUITE_DIR), outdir: 'out/vscode-suite', packages: 'external', sourcemap: 'inline' });
 }

@@ -100,19 +100,13 @@ function mostSpecific(errors: readonly ErrorObject[]): ErrorObject {
   return [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length || Number(a.keyword === 'oneOf') - Number(b.keyword === 'oneOf'))[0]!;
 }
 
-/**
- * Parses and validates a config file's text. A broken config yields one error naming the file,
- * the key and the problem, and the defaults are used.
- */
-export function parseConfig(text: string, fileName: string): { config: LintConfig; error?: ConfigError } {
+/** Validates a config file's text; on failure, the one error naming the file, the key and the problem. */
+export function parseConfigFile(text: string, fileName: string): { data: ConfigFile; error?: undefined } | { data?: undefined; error: ConfigError } {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
-  const failWith = (key: string, message: string, offset?: number): { config: LintConfig; error: ConfigError } => {
+  const failWith = (key: string, message: string, offset?: number): { error: ConfigError } => {
     const position = offset === undefined ? undefined : lineCounter.linePos(offset);
-    return {
-      config: resolveConfig(),
-      error: { file: fileName, key, message, ...(position ? { position: { line: position.line - 1, character: position.col - 1 } } : {}) },
-    };
+    return { error: { file: fileName, key, message, ...(position ? { position: { line: position.line - 1, character: position.col - 1 } } : {}) } };
   };
   const syntaxError = document.errors[0];
   if (syntaxError) return failWith('', `YAML syntax error: ${syntaxError.message.split('\n')[0]}`, syntaxError.pos[0]);
@@ -137,7 +131,26 @@ export function parseConfig(text: string, fileName: string): { config: LintConfi
       return failWith(`labels.required.${index}.pattern`, `is not a valid regular expression (${(error as Error).message})`, node?.range?.[0]);
     }
   }
-  return { config: resolveConfig(file) };
+  return { data: file };
+}
+
+/**
+ * Parses and validates a config file's text. A broken config yields one error naming the file,
+ * the key and the problem, and the defaults are used.
+ */
+export function parseConfig(text: string, fileName: string): { config: LintConfig; error?: ConfigError } {
+  const parsed = parseConfigFile(text, fileName);
+  return parsed.error ? { config: resolveConfig(), error: parsed.error } : { config: resolveConfig(parsed.data) };
+}
+
+/** `override` wins for every key it sets; rule settings merge per rule id. */
+export function mergeConfigFiles(base: ConfigFile, override: ConfigFile): ConfigFile {
+  return {
+    ...base,
+    ...override,
+    rules: { ...base.rules, ...override.rules },
+    labels: { ...base.labels, ...override.labels },
+  };
 }
 
 export interface LoadedConfig {

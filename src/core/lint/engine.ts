@@ -1,9 +1,11 @@
 import { analyzeDockerfile } from '../dockerfile/model';
 import type { DockerfileModel } from '../dockerfile/model';
+import type { ManifestImage } from '../manifests/extractors';
 import { scanYaml } from '../manifests/scan';
 import { classifyReference } from '../reference/classify';
 import { parseReference } from '../reference/parse';
 import { fileKindOf } from '../workspace/fileKinds';
+import type { FileKind } from '../workspace/fileKinds';
 import type { LintConfig } from './config';
 import { compareFindings } from './finding';
 import type { Finding, Range, RuleHit } from './finding';
@@ -19,9 +21,13 @@ interface ImageText {
   readonly origin: string;
 }
 
-export function toOccurrence(image: ImageText): ImageOccurrence {
+function toOccurrence(image: ImageText): ImageOccurrence {
   const parsed = parseReference(image.text);
   return { ...image, parsed, mutability: parsed.ok ? classifyReference(parsed.reference) : undefined };
+}
+
+function yamlOccurrence(image: ManifestImage): ImageOccurrence {
+  return toOccurrence({ ...image, written: image.text });
 }
 
 /** Images a Dockerfile pulls; those built from values the file does not know are left out. */
@@ -31,12 +37,18 @@ export function dockerfileImages(model: DockerfileModel): ImageOccurrence[] {
     .map((image) => toOccurrence({ written: image.written, text: image.resolved!, range: image.range, origin: image.via }));
 }
 
+/** Every image reference in a file, resolved and classified (hover, retention protection). */
+export function imageOccurrences(path: string, text: string, kind: FileKind | undefined = fileKindOf(path)): ImageOccurrence[] {
+  if (kind === 'dockerfile') return dockerfileImages(analyzeDockerfile(text));
+  if (kind === 'yaml') return scanYaml(path, text).images.map(yamlOccurrence);
+  return [];
+}
+
 /**
  * Lints one file's text. `path` is relative to the config's folder, with `/` separators, and
  * decides the file kind and whether production rules apply.
  */
-export function lintText(path: string, text: string, config: LintConfig): Finding[] {
-  const kind = fileKindOf(path);
+export function lintText(path: string, text: string, config: LintConfig, kind: FileKind | undefined = fileKindOf(path)): Finding[] {
   if (kind === undefined) return [];
   const hits: { rule: Rule; hit: RuleHit }[] = [];
   let occurrences: ImageOccurrence[];
@@ -51,7 +63,7 @@ export function lintText(path: string, text: string, config: LintConfig): Findin
   } else {
     const scan = scanYaml(path, text);
     hits.push(...scan.problems.map((problem) => ({ rule: fileInvalid as Rule, hit: problem })));
-    occurrences = scan.images.map((image) => toOccurrence({ ...image, written: image.text }));
+    occurrences = scan.images.map(yamlOccurrence);
   }
   const options = { majorMinorSeverity: config.majorMinorSeverity };
   for (const occurrence of occurrences) {

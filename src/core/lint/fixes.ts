@@ -2,6 +2,7 @@ import { dockerfileFixes } from '../dockerfile/fixes';
 import type { FixContext } from '../dockerfile/fixes';
 import { analyzeDockerfile } from '../dockerfile/model';
 import { fileKindOf } from '../workspace/fileKinds';
+import type { FileKind } from '../workspace/fileKinds';
 import type { LintConfig } from './config';
 import type { Finding } from './finding';
 import { ignoreRuleFix } from './fix';
@@ -9,9 +10,9 @@ import type { Fix } from './fix';
 import { fileInvalid } from './rules/fileInvalid';
 
 /** Every quick-fix for one finding, most useful first; the suppression comment comes last. */
-export function fixesFor(path: string, text: string, finding: Finding, config: LintConfig, context: FixContext = {}): Fix[] {
+export function fixesFor(path: string, text: string, finding: Finding, config: LintConfig, context: FixContext = {}, kind: FileKind | undefined = fileKindOf(path)): Fix[] {
   const fixes: Fix[] = [];
-  if (fileKindOf(path) === 'dockerfile') fixes.push(...dockerfileFixes(text, analyzeDockerfile(text), finding, config.requiredLabels, context));
+  if (kind === 'dockerfile') fixes.push(...dockerfileFixes(text, analyzeDockerfile(text), finding, config.requiredLabels, context));
   if (finding.rule !== fileInvalid.id) fixes.push(ignoreRuleFix(text, finding));
   return fixes;
 }

@@ -30,6 +30,7 @@ function isIgnored(path: string, isDirectory: boolean, scopes: readonly IgnoreSc
 export interface WalkOptions {
   /** Called with each candidate's absolute path; true skips it (config `exclude`). */
   readonly isExcluded: (absolutePath: string) => boolean;
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -45,6 +46,7 @@ export async function* lintableFiles(root: string, options: WalkOptions): AsyncG
   }
   const pending: { dir: string; scopes: readonly IgnoreScope[] }[] = [{ dir: root, scopes: [] }];
   while (pending.length > 0) {
+    options.signal?.throwIfAborted();
     const { dir, scopes: parentScopes } = pending.pop()!;
     const own = await gitignoreIn(dir);
     const scopes = own ? [...parentScopes, own] : parentScopes;
@@ -65,15 +67,24 @@ export async function* lintableFiles(root: string, options: WalkOptions): AsyncG
 const exists = (path: string) => lstat(path).then(() => true, () => false);
 
 /**
- * The folder whose config applies to `start`: the nearest one up to the repository root that holds
- * one of `markerFiles`, else the repository root (the folder with `.git`), else `start` itself.
+ * The folder whose config applies to `start`: the nearest one up to the repository root (or
+ * `stopAt`, a workspace folder) that holds one of `markerFiles`, else the repository root (the
+ * folder with `.git`), else `stopAt`, else `start` itself.
  */
-export async function findConfigRoot(start: string, markerFiles: readonly string[]): Promise<string> {
+export async function findConfigRoot(start: string, markerFiles: readonly string[], stopAt?: string): Promise<string> {
   for (let dir = start; ; ) {
     for (const marker of markerFiles) if (await exists(join(dir, marker))) return dir;
-    if (await exists(join(dir, '.git'))) return dir;
+    if (dir === stopAt || (await exists(join(dir, '.git')))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) return start;
+    if (parent === dir) return stopAt ?? start;
     dir = parent;
+  }
+}
+
+/** The folder holding `.git` at or above `start`, if any. */
+export async function findRepositoryRoot(start: string): Promise<string | undefined> {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (await exists(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return undefined;
   }
 }

@@ -1,0 +1,107 @@
+import { basename, dirname } from 'node:path';
+import * as vscode from 'vscode';
+import type { FixContext } from '../core/dockerfile/fixes';
+import type { Finding, Severity } from '../core/lint/finding';
+import type { Fix } from '../core/lint/fix';
+import { fixesFor } from '../core/lint/fixes';
+import { lintText } from '../core/lint/engine';
+import { repositorySourceUrl } from '../core/workspace/gitRemote';
+import { findRepositoryRoot } from '../core/workspace/walk';
+import { APPLY_SNIPPET_FIX_COMMAND } from './commands/applySnippetFix';
+import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import { DOCUMENT_SELECTOR, documentKind, fromVscodeRange, relativePath, toVscodeRange } from './documents';
+import type { LintConfigs } from './lintConfigs';
+
+export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('artifactSteward');
+
+const SEVERITY_OF: Readonly<Record<number, Severity>> = {
+  [vscode.DiagnosticSeverity.Error]: 'error',
+  [vscode.DiagnosticSeverity.Warning]: 'warning',
+  [vscode.DiagnosticSeverity.Information]: 'info',
+  [vscode.DiagnosticSeverity.Hint]: 'info',
+};
+
+function findingOf(diagnostic: vscode.Diagnostic): Finding | undefined {
+  const code = diagnostic.code;
+  const rule = typeof code === 'object' ? String(code.value) : undefined;
+  if (diagnostic.source !== DIAGNOSTIC_SOURCE || !rule) return undefined;
+  return { rule, severity: SEVERITY_OF[diagnostic.severity] ?? 'warning', message: diagnostic.message, range: fromVscodeRange(diagnostic.range) };
+}
+
+/** Values the workspace knows: the repository's https URL (read from .git/config, nothing executed) and the folder name. */
+async function fixContext(document: vscode.TextDocument): Promise<FixContext> {
+  const folder = dirname(document.uri.fsPath);
+  const repository = await findRepositoryRoot(folder);
+  const sourceUrl = repository ? await repositorySourceUrl(repository) : undefined;
+  return { title: basename(folder), ...(sourceUrl ? { sourceUrl } : {}) };
+}
+
+function workspaceEdit(uri: vscode.Uri, fix: Fix): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  for (const change of fix.edits) edit.replace(uri, toVscodeRange(change.range), change.newText);
+  return edit;
+}
+
+function toCodeAction(document: vscode.TextDocument, fix: Fix, diagnostic: vscode.Diagnostic): vscode.CodeAction {
+  const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+  action.diagnostics = [diagnostic];
+  action.isPreferred = fix.preferred === true;
+  const [only] = fix.edits;
+  if (fix.snippet && only) {
+    // Snippets take the user to the placeholders; a WorkspaceEdit cannot carry tab stops.
+    action.command = { title: fix.title, command: APPLY_SNIPPET_FIX_COMMAND, arguments: [document.uri, toVscodeRange(only.range), only.newText] };
+  } else {
+    action.edit = workspaceEdit(document.uri, fix);
+  }
+  return action;
+}
+
+class LintCodeActions implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND] };
+
+  constructor(private readonly configs: LintConfigs) {}
+
+  async provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+    const kind = documentKind(document);
+    if (!kind) return [];
+    const effective = await this.configs.forFile(document.uri.fsPath);
+    const path = relativePath(effective.root, document.uri.fsPath);
+    const text = document.getText();
+    const workspace = await fixContext(document);
+    if (context.only && FIX_ALL_KIND.contains(context.only) || context.only?.contains(FIX_ALL_KIND)) {
+      return this.fixAll(document, path, text, effective.config, workspace);
+    }
+    const actions: vscode.CodeAction[] = [];
+    for (const diagnostic of context.diagnostics) {
+      const finding = findingOf(diagnostic);
+      if (!finding) continue;
+      for (const fix of fixesFor(path, text, finding, effective.config, workspace, kind)) actions.push(toCodeAction(document, fix, diagnostic));
+    }
+    return actions;
+  }
+
+  /** Applies every fix that is safe without asking (re-declaring global ARGs, OCI keys) in one edit. */
+  private fixAll(document: vscode.TextDocument, path: string, text: string, config: Parameters<typeof fixesFor>[3], workspace: FixContext): vscode.CodeAction[] {
+    const kind = documentKind(document);
+    const seen = new Set<string>();
+    const edit = new vscode.WorkspaceEdit();
+    for (const finding of lintText(path, text, config, kind)) {
+      for (const fix of fixesFor(path, text, finding, config, workspace, kind).filter((candidate) => candidate.safeForFixAll)) {
+        for (const change of fix.edits) {
+          const key = JSON.stringify(change);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          edit.replace(document.uri, toVscodeRange(change.range), change.newText);
+        }
+      }
+    }
+    if (seen.size === 0) return [];
+    const action = new vscode.CodeAction('Fix all Artifact Steward problems that are safe to fix', FIX_ALL_KIND);
+    action.edit = edit;
+    return [action];
+  }
+}
+
+export function registerCodeActions(context: vscode.ExtensionContext, configs: LintConfigs): void {
+  context.subscriptions.push(vscode.languages.registerCodeActionsProvider(DOCUMENT_SELECTOR, new LintCodeActions(configs), LintCodeActions.metadata));
+}

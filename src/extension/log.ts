@@ -1,0 +1,20 @@
+import * as vscode from 'vscode';
+
+/** The small logger core and the extension share; one LogOutputChannel behind it. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export const OPEN_LOG_COMMAND = 'artifactSteward.log.openLog';
+
+export function createLog(): vscode.LogOutputChannel {
+  return vscode.window.createOutputChannel('Artifact Steward', { log: true });
+}
+
+/** Shows an error with an "Open log" action; the log has the details. */
+export async function showError(message: string): Promise<void> {
+  const choice = await vscode.window.showErrorMessage(message, 'Open log');
+  if (choice === 'Open log') await vscode.commands.executeCommand(OPEN_LOG_COMMAND);
+}

@@ -1,0 +1,16 @@
+import type * as vscode from 'vscode';
+import type { DocumentLinter } from './diagnostics';
+import type { LintConfigs } from './lintConfigs';
+
+/** What every feature needs, built once in `activate()`. */
+export interface Services {
+  readonly log: vscode.LogOutputChannel;
+  readonly configs: LintConfigs;
+  readonly linter: DocumentLinter;
+}
+
+/** One command per file: its id (as in package.json) and what it does. */
+export interface Command {
+  readonly id: string;
+  run(services: Services, ...args: never[]): unknown;
+}

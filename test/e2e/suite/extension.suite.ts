@@ -1,0 +1,130 @@
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import { EXAMPLES_FINDINGS } from '../../examplesFindings';
+import { applyQuickFix, diagnosticsOf, EXTENSION_ID, fileUri, openAndSettle, waitFor } from './support';
+
+const expectedFor = (relative: string) => EXAMPLES_FINDINGS.filter((finding) => finding.startsWith(`${relative}:`)).sort();
+
+suite('Artifact Steward in the extension host', () => {
+  // Quick-fix tests edit without saving; reverting keeps every test on the files as shipped.
+  teardown(async () => {
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (!editor.document.isDirty) continue;
+      await vscode.window.showTextDocument(editor.document);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
+  test('activates and reports its activation time', async () => {
+    const extension = vscode.extensions.getExtension<{ activationMs: number }>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not installed`);
+    const started = Date.now();
+    const api = await extension.activate();
+    assert.ok(api, 'activate() returned no API: activation failed');
+    console.log(`ACTIVATION: activate() ran in ${api.activationMs.toFixed(1)} ms (awaited ${Date.now() - started} ms after the test asked)`);
+  });
+
+  test('Lint workspace fills the Problems panel with exactly the CLI findings', async () => {
+    await vscode.commands.executeCommand('artifactSteward.lint.lintWorkspace');
+    const files = [...new Set(EXAMPLES_FINDINGS.map((finding) => finding.split(':')[0]!)), 'good/Dockerfile'];
+    const all = files.flatMap((relative) => diagnosticsOf(fileUri(relative), relative));
+    assert.deepEqual(all.sort(), [...EXAMPLES_FINDINGS].sort());
+  });
+
+  for (const relative of ['Dockerfile', 'deploy/prod/deployment.yaml', 'compose.yaml', 'charts/web/values.yaml', '.github/workflows/ci.yml', '.gitlab-ci.yml', 'deploy/staging/kustomization.yaml', 'broken.yaml']) {
+    test(`diagnostics of ${relative} match the CLI's findings (codes, ranges, severities)`, async () => {
+      const { diagnostics } = await openAndSettle(relative);
+      assert.deepEqual(diagnostics.sort(), expectedFor(relative));
+    });
+  }
+
+  test('diagnostics carry the rule id with a link to its documentation, and related information', async () => {
+    const { document } = await openAndSettle('Dockerfile');
+    const undefinedVariable = vscode.languages.getDiagnostics(document.uri).find((diagnostic) => (diagnostic.code as { value: string }).value === 'label-undefined-variable')!;
+    const code = undefinedVariable.code as { value: string; target: vscode.Uri };
+    assert.match(code.target.toString(), /docs\/rules\/label-undefined-variable\.md$/);
+    assert.equal(undefinedVariable.relatedInformation?.[0]?.location.range.start.line, 2);
+  });
+
+  test('hover on an image shows its parts and mutability', async () => {
+    const { document } = await openAndSettle('compose.yaml');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(5, 14));
+    const text = hovers.flatMap((hover) => hover.contents.map((content) => (content as vscode.MarkdownString).value)).join('\n');
+    assert.match(text, /registry \| `docker\.io` \(implied\)/);
+    assert.match(text, /repository \| `library\/postgres`/);
+    assert.match(text, /major\.minor tag/);
+  });
+
+  test('quick-fix: Add missing OCI labels inserts the LABEL and ARGs and the findings go away', async () => {
+    const { document } = await openAndSettle('Dockerfile');
+    const before = document.getText();
+    await applyQuickFix(document, 'label-missing', 'Add missing OCI labels');
+    const inserted = [
+      'ARG GIT_SHA',
+      'LABEL org.opencontainers.image.source="https://" \\',
+      '      org.opencontainers.image.revision=$GIT_SHA \\',
+      '      org.opencontainers.image.title="workspace"',
+    ].join('\n');
+    const lines = before.split('\n');
+    await waitFor('the snippet', () => (document.getText() !== before ? true : undefined));
+    assert.equal(document.getText(), [...lines.slice(0, 14), inserted, ...lines.slice(14)].join('\n'));
+    await waitFor('label-missing to disappear', () => (diagnosticsOf(document.uri, 'Dockerfile').some((line) => line.endsWith('label-missing')) ? undefined : true));
+  });
+
+  test('quick-fix: Re-declare the global ARG fixes label-undefined-variable', async () => {
+    const { document } = await openAndSettle('Dockerfile');
+    await applyQuickFix(document, 'label-undefined-variable', 'Re-declare the global ARG VERSION in this stage');
+    assert.equal(document.lineAt(17).text, 'ARG VERSION');
+    await waitFor('label-undefined-variable to disappear', () => (diagnosticsOf(document.uri, 'Dockerfile').some((line) => line.endsWith('label-undefined-variable')) ? undefined : true));
+  });
+
+  test('quick-fix: Use the OCI key replaces the label-schema key', async () => {
+    const { document } = await openAndSettle('Dockerfile');
+    await applyQuickFix(document, 'label-deprecated-schema', 'Use the OCI key org.opencontainers.image.source');
+    assert.match(document.getText(), /^ {6}org\.opencontainers\.image\.source="https:\/\/github\.com\/acme\/app" \\$/m);
+    await waitFor('label-deprecated-schema to disappear', () => (diagnosticsOf(document.uri, 'Dockerfile').some((line) => line.endsWith('label-deprecated-schema')) ? undefined : true));
+  });
+
+  test('quick-fix: Move label to the final stage', async () => {
+    const { document } = await openAndSettle('Dockerfile');
+    await applyQuickFix(document, 'label-in-discarded-stage', 'Move label org.opencontainers.image.title to the final stage');
+    assert.ok(!document.getText().split('\n').slice(0, 9).some((line) => line.includes('image.title')));
+    assert.match(document.getText(), /FROM debian:bookworm-slim\nLABEL org\.opencontainers\.image\.title="builder"\n/);
+    await waitFor('label-in-discarded-stage to disappear', () => (diagnosticsOf(document.uri, 'Dockerfile').some((line) => line.endsWith('label-in-discarded-stage')) ? undefined : true));
+  });
+
+  test('quick-fix: Ignore image-latest on this line inserts the suppression comment', async () => {
+    const { document } = await openAndSettle('compose.yaml');
+    const before = diagnosticsOf(document.uri, 'compose.yaml');
+    await applyQuickFix(document, 'image-untagged', 'Ignore image-untagged on this line');
+    assert.equal(document.lineAt(2).text, '    # steward-ignore image-untagged');
+    await waitFor('image-untagged to disappear', () => (diagnosticsOf(document.uri, 'compose.yaml').length === before.length - 1 ? true : undefined));
+  });
+
+  test('source.fixAll applies the safe fixes', async () => {
+    const uri = fileUri('fixall/Dockerfile');
+    await vscode.workspace.fs.createDirectory(fileUri('fixall'));
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('ARG VERSION=1\nFROM alpine:3.19.1\nLABEL org.label-schema.name=app v=$VERSION\n'));
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    await waitFor('diagnostics', () => (diagnosticsOf(uri, 'x').length > 0 ? true : undefined));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll.artifactSteward');
+    assert.equal(actions.length, 1);
+    assert.ok(await vscode.workspace.applyEdit(actions[0]!.edit!));
+    assert.equal(document.getText(), 'ARG VERSION=1\nFROM alpine:3.19.1\nARG VERSION\nLABEL org.opencontainers.image.title=app v=$VERSION\n');
+  });
+
+  test('changing .steward.yaml re-lints open documents', async () => {
+    const { document } = await openAndSettle('charts/web/values.yaml');
+    const config = fileUri('.steward.yaml');
+    const original = await vscode.workspace.fs.readFile(config);
+    try {
+      await vscode.workspace.fs.writeFile(config, Buffer.from(`${Buffer.from(original).toString('utf8').replace('rules:\n', 'rules:\n  image-latest: off\n')}`));
+      await waitFor('image-latest to be switched off', () => (diagnosticsOf(document.uri, 'x').some((line) => line.endsWith('image-latest')) ? undefined : true));
+    } finally {
+      await vscode.workspace.fs.writeFile(config, original);
+    }
+    await waitFor('image-latest to come back', () => (diagnosticsOf(document.uri, 'x').some((line) => line.endsWith('image-latest')) ? true : undefined));
+  });
+
+});

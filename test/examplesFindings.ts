@@ -1,0 +1,37 @@
+/**
+ * What `steward check` reports on examples/ (file:line:column severity rule, 1-based), shared by the
+ * CLI test and the extension-host suite so the editor and the CLI are held to the same findings.
+ */
+export const EXAMPLES_FINDINGS: readonly string[] = [
+  '.github/workflows/ci.yml:15:24 warning image-floating-tag',
+  '.github/workflows/ci.yml:6:16 warning image-floating-tag',
+  '.gitlab-ci.yml:11:13 warning image-latest',
+  '.gitlab-ci.yml:1:8 info image-floating-tag',
+  '.gitlab-ci.yml:3:5 info image-floating-tag',
+  '.gitlab-ci.yml:9:11 warning image-floating-tag',
+  'Dockerfile:11:6 warning image-untagged',
+  'Dockerfile:14:1 warning label-missing',
+  'Dockerfile:14:1 warning label-missing',
+  'Dockerfile:14:1 warning label-missing',
+  'Dockerfile:14:6 warning image-floating-tag',
+  'Dockerfile:17:13 warning image-latest',
+  'Dockerfile:18:7 warning label-undefined-variable',
+  'Dockerfile:19:7 warning label-invalid-value',
+  'Dockerfile:20:7 warning label-invalid-value',
+  'Dockerfile:21:7 info label-deprecated-schema',
+  'Dockerfile:22:7 warning label-empty',
+  'Dockerfile:23:7 warning label-invalid-value',
+  'Dockerfile:5:6 info image-floating-tag',
+  'Dockerfile:6:7 info label-in-discarded-stage',
+  'broken.yaml:7:1 error file-invalid',
+  'charts/web/values.yaml:10:12 warning image-latest',
+  'charts/web/values.yaml:12:10 info image-floating-tag',
+  'compose.yaml:3:12 warning image-untagged',
+  'compose.yaml:6:12 info image-floating-tag',
+  'deploy/prod/deployment.yaml:10:18 error image-untagged',
+  'deploy/prod/deployment.yaml:15:18 error image-floating-tag',
+  'deploy/prod/deployment.yaml:17:18 error image-latest',
+  'deploy/prod/deployment.yaml:19:18 error image-invalid-reference',
+  'deploy/prod/deployment.yaml:33:22 error image-floating-tag',
+  'deploy/staging/kustomization.yaml:7:13 warning image-floating-tag',
+];
