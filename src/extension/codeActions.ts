@@ -71,13 +71,19 @@ class LintCodeActions implements vscode.CodeActionProvider {
     if (context.only && FIX_ALL_KIND.contains(context.only) || context.only?.contains(FIX_ALL_KIND)) {
       return this.fixAll(document, path, text, effective.config, workspace);
     }
-    const actions: vscode.CodeAction[] = [];
+    // One action per distinct fix: the three label-missing findings of a FROM share one "Add missing OCI labels".
+    const actions = new Map<string, vscode.CodeAction>();
     for (const diagnostic of context.diagnostics) {
       const finding = findingOf(diagnostic);
       if (!finding) continue;
-      for (const fix of fixesFor(path, text, finding, effective.config, workspace, kind)) actions.push(toCodeAction(document, fix, diagnostic));
+      for (const fix of fixesFor(path, text, finding, effective.config, workspace, kind)) {
+        const key = JSON.stringify([fix.title, fix.edits]);
+        const existing = actions.get(key);
+        if (existing) existing.diagnostics = [...(existing.diagnostics ?? []), diagnostic];
+        else actions.set(key, toCodeAction(document, fix, diagnostic));
+      }
     }
-    return actions;
+    return [...actions.values()];
   }
 
   /** Applies every fix that is safe without asking (re-declaring global ARGs, OCI keys) in one edit. */

@@ -46,6 +46,17 @@ describe('architecture', () => {
       assert.ok(readme.includes(`(docs/rules/${rule.id}.md)`), `README does not link docs/rules/${rule.id}.md`);
     }
   });
+  it('contributed commands and the commands the extension registers are the same set', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    const contributed = (manifest.contributes.commands as { command: string }[]).map((command) => command.command).sort();
+    const commandFiles = sourceFiles('src/extension/commands').concat(join(ROOT, 'src/extension/log.ts'));
+    const declared = commandFiles.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/_COMMAND = '([^']+)'/g)].map((match) => match[1]!)).sort();
+    const registered = /const COMMANDS: readonly Command\[\] = \[([^\]]+)\]/.exec(readFileSync(join(ROOT, 'src/extension/extension.ts'), 'utf8'))![1]!.split(',').map((name) => name.trim()).filter(Boolean);
+    assert.deepEqual(declared, contributed);
+    assert.equal(registered.length, contributed.length, `extension.ts registers ${registered.join(', ')}`);
+    for (const id of contributed) assert.match(id, /^artifactSteward\.[a-z]+\.[a-z]+[A-Z][A-Za-z]*$/, `${id} does not read <prefix>.<area>.<verbNoun>`);
+  });
+
   it('package.json keeps the extension manifest promises', () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     assert.equal(manifest.name, 'artifact-steward');
