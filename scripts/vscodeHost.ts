@@ -29,6 +29,10 @@ const SYSTEM_TOOLS: readonly SystemTool[] = [
   { what: 'ripgrep (VS Code search; its npm package would download it)', present: () => existsSync('/usr/bin/rg'), debianPackage: 'ripgrep' },
   { what: 'make and g++ (node-gyp)', present: () => commandExists('make') && commandExists('g++'), debianPackage: 'build-essential' },
   { what: 'python3 (node-gyp)', present: () => commandExists('python3'), debianPackage: 'python3' },
+  { what: 'docker-registry (the real registry the integration tests run)', present: () => commandExists('docker-registry'), debianPackage: 'docker-registry' },
+  { what: 'skopeo (the peer client that pushes fixtures and cross-checks digests)', present: () => commandExists('skopeo'), debianPackage: 'skopeo' },
+  { what: 'htpasswd (basic-auth registry)', present: () => commandExists('htpasswd'), debianPackage: 'apache2-utils' },
+  { what: 'openssl (TLS and token-signing certificates)', present: () => commandExists('openssl'), debianPackage: 'openssl' },
 ];
 
 /** Installs missing Debian packages when running as root on Debian; otherwise says exactly what to run. */

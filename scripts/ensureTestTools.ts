@@ -1,4 +1,4 @@
-// `npm test` runs this first: the system tools the end-to-end suites need (installed with apt-get
+// `npm test` runs this first: the system tools the integration and end-to-end suites need (installed with apt-get
 // when running as root on Debian, otherwise the exact command to run), then the cached VS Code host.
 import { ensureCodeServer, ensureSystemTools } from './vscodeHost';
 

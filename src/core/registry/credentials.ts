@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Credential, CredentialProvider } from './auth';
+
+interface DockerConfig {
+  auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
+  credsStore?: string;
+  credHelpers?: Record<string, string>;
+}
+
+/** Docker config keys for Docker Hub and the forms registries are written in (`https://host/v1/`). */
+function configKeys(host: string): string[] {
+  const keys = [host, `https://${host}`, `https://${host}/`, `https://${host}/v1/`, `https://${host}/v2/`, `http://${host}`];
+  if (host === 'docker.io' || host === 'registry-1.docker.io' || host === 'index.docker.io') keys.push('https://index.docker.io/v1/', 'index.docker.io', 'docker.io');
+  return keys;
+}
+
+export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
+}
+
+/** Runs `docker-credential-<helper> get` with the host on stdin, as Docker does. */
+function runHelper(helper: string, host: string): Promise<Credential | undefined> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(`docker-credential-${helper}`, ['get'], { timeout: 30_000 }, (error, stdout) => {
+      if (error) {
+        // Helpers exit 1 with "credentials not found" for hosts they do not know: not an error.
+        if (/not found/i.test(String(stdout)) || /not found/i.test(error.message)) resolve(undefined);
+        else reject(new Error(`docker-credential-${helper} failed for ${host}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not installed' : `exit ${String((error as { code?: unknown }).code)}`}`));
+        return;
+      }
+      try {
+        const answer = JSON.parse(stdout) as { Username?: string; Secret?: string };
+        if (!answer.Secret) resolve(undefined);
+        else resolve(answer.Username === '<token>' ? { identityToken: answer.Secret } : { username: answer.Username ?? '', password: answer.Secret });
+      } catch {
+        reject(new Error(`docker-credential-${helper} answered something that is not JSON for ${host}`));
+      }
+    });
+    child.stdin?.end(host);
+  });
+}
+
+/**
+ * Credentials from `~/.docker/config.json` ($DOCKER_CONFIG): `auths` entries, then `credHelpers`
+ * per host, then `credsStore` — which covers ECR, GAR, ACR and the rest through their helpers.
+ */
+export function dockerConfigCredentials(path = dockerConfigPath()): CredentialProvider {
+  let config: Promise<DockerConfig> | undefined;
+  return {
+    async get(host) {
+      config ??= readFile(path, 'utf8').then((text) => JSON.parse(text) as DockerConfig, () => ({}));
+      const { auths = {}, credHelpers = {}, credsStore } = await config;
+      const keys = configKeys(host);
+      const helper = keys.map((key) => credHelpers[key]).find(Boolean);
+      if (helper) return runHelper(helper, host);
+      const entry = keys.map((key) => auths[key]).find(Boolean);
+      if (entry?.identitytoken) return { identityToken: entry.identitytoken };
+      if (entry?.auth) {
+        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+        const colon = decoded.indexOf(':');
+        if (colon > 0) return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+      }
+      if (entry?.username && entry.password) return { username: entry.username, password: entry.password };
+      return credsStore ? runHelper(credsStore, host) : undefined;
+    },
+  };
+}
+
+/** For the CLI in CI: STEWARD_REGISTRY_USERNAME / STEWARD_REGISTRY_PASSWORD, for any registry. */
+export function environmentCredentials(env: NodeJS.ProcessEnv = process.env): CredentialProvider {
+  return {
+    async get() {
+      const username = env.STEWARD_REGISTRY_USERNAME;
+      const password = env.STEWARD_REGISTRY_PASSWORD;
+      return username && password ? { username, password } : undefined;
+    },
+  };
+}

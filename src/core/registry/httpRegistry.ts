@@ -1,0 +1,201 @@
+import { redact } from '../log';
+import { Authenticator, isLoopback, parseChallenge } from './auth';
+import type { CredentialProvider } from './auth';
+import { referrersTag, sha256Digest, verifyDigest } from './digest';
+import { describeErrorBody, RegistryError } from './errors';
+import type { HttpRequest, HttpResponse, Transport } from './transport';
+import { MANIFEST_ACCEPT, MEDIA_TYPES } from './types';
+import type { Descriptor, FetchedManifest, ManifestJson, RegistryBackend } from './types';
+
+/** The API host for a registry name: Docker Hub's images are served from registry-1.docker.io. */
+export function apiHost(registry: string): string {
+  return registry === 'docker.io' || registry === 'index.docker.io' ? 'registry-1.docker.io' : registry;
+}
+
+/** Parses `Link: <url>; rel="next"` (absolute or relative to the request URL). */
+export function nextLink(header: string | undefined, requestUrl: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(/,(?=\s*<)/)) {
+    const match = /<([^>]*)>\s*;(.*)$/.exec(part.trim());
+    if (match && /rel\s*=\s*"?next"?/i.test(match[2]!)) return new URL(match[1]!, requestUrl).toString();
+  }
+  return undefined;
+}
+
+interface Call {
+  readonly operation: string;
+  readonly reference: string;
+  /** Token scope, e.g. `repository:team/app:pull`. */
+  readonly scope: string;
+  readonly request: Omit<HttpRequest, 'url'> & { readonly path: string };
+  /** Statuses that are answers, not failures (404 for "no referrers API"). */
+  readonly accept?: readonly number[];
+}
+
+/**
+ * A registry over the OCI distribution API. The scheme is HTTPS; loopback registries (like
+ * `docker` does for localhost) and hosts configured `insecure` may fall back to plain HTTP.
+ */
+export class HttpRegistry implements RegistryBackend {
+  readonly name: string;
+  private readonly host: string;
+  private readonly auth: Authenticator;
+  private scheme: Promise<'https' | 'http'> | undefined;
+  /** Whether the referrers API answered; learnt on first use (this registry version has none). */
+  private referrersApi: boolean | undefined;
+
+  constructor(registry: string, private readonly transport: Transport, credentials: CredentialProvider) {
+    this.name = registry;
+    this.host = apiHost(registry);
+    this.auth = new Authenticator(transport, credentials);
+  }
+
+  private async baseUrl(): Promise<string> {
+    this.scheme ??= this.detectScheme();
+    return `${await this.scheme}://${this.host}`;
+  }
+
+  private async detectScheme(): Promise<'https' | 'http'> {
+    const mayUseHttp = isLoopback(this.host) || this.transport.hostOptions(this.host).insecure === true;
+    if (!mayUseHttp) return 'https';
+    try {
+      await this.transport.request({ method: 'GET', url: `https://${this.host}/v2/` });
+      return 'https';
+    } catch {
+      return 'http';
+    }
+  }
+
+  private async call(call: Call): Promise<HttpResponse> {
+    const base = await this.baseUrl();
+    const secure = base.startsWith('https:');
+    const url = call.request.path.startsWith('http') ? call.request.path : base + call.request.path;
+    const send = async (authorization: string | undefined) => this.transport.request({
+      ...call.request,
+      url,
+      headers: { ...call.request.headers, ...(authorization ? { authorization } : {}) },
+    });
+    let response: HttpResponse;
+    try {
+      response = await send(await this.auth.preemptive(this.host, call.scope, secure));
+      if (response.status === 401) {
+        this.auth.forget(this.host, call.scope);
+        const challenge = parseChallenge(response.headers['www-authenticate']);
+        const authorization = challenge ? await this.auth.answer(this.host, call.scope, challenge, secure) : undefined;
+        if (authorization) response = await send(authorization);
+      }
+    } catch (error) {
+      if (error instanceof RegistryError) throw error;
+      throw new RegistryError(call.operation, call.reference, redact((error as Error).message));
+    }
+    if (response.status >= 400 && !call.accept?.includes(response.status)) {
+      const { code, message } = describeErrorBody(response.status, response.body.toString('utf8'));
+      const hint = response.status === 401 ? ' (sign in to this registry)' : response.status === 403 ? ' (the credentials lack access)' : '';
+      throw new RegistryError(call.operation, call.reference, redact(message) + hint, response.status, code);
+    }
+    return response;
+  }
+
+  /** Pages through a list endpoint by `Link` headers, never following a link or page seen before. */
+  private async *pages<T>(operation: string, reference: string, scope: string, firstPath: string, read: (body: unknown) => T[], signal?: AbortSignal): AsyncGenerator<T[]> {
+    const seenUrls = new Set<string>();
+    const seenItems = new Set<string>();
+    for (let path: string | undefined = firstPath; path; ) {
+      signal?.throwIfAborted();
+      const response = await this.call({ operation, reference, scope, request: { method: 'GET', path, ...(signal ? { signal } : {}) } });
+      seenUrls.add(response.url);
+      const items = read(JSON.parse(response.body.toString('utf8') || '{}'));
+      const fresh = items.filter((item) => !seenItems.has(JSON.stringify(item)));
+      fresh.forEach((item) => seenItems.add(JSON.stringify(item)));
+      if (fresh.length > 0) yield fresh;
+      const next = nextLink(response.headers.link, response.url);
+      // A repeated page, an empty page or a link back to a page already read ends the listing.
+      path = next && fresh.length > 0 && !seenUrls.has(next) ? next : undefined;
+    }
+  }
+
+  listRepositories(options: { pageSize?: number; signal?: AbortSignal } = {}): AsyncIterable<string[]> {
+    const pageSize = options.pageSize ?? 1000;
+    return this.pages('list repositories of', this.name, 'registry:catalog:*', `/v2/_catalog?n=${pageSize}`, (body) => (body as { repositories?: string[] | null }).repositories ?? [], options.signal);
+  }
+
+  listTags(repository: string, options: { pageSize?: number; signal?: AbortSignal } = {}): AsyncIterable<string[]> {
+    const pageSize = options.pageSize ?? 1000;
+    return this.pages('list tags of', `${this.name}/${repository}`, `repository:${repository}:pull`, `/v2/${repository}/tags/list?n=${pageSize}`, (body) => (body as { tags?: string[] | null }).tags ?? [], options.signal);
+  }
+
+  async resolve(repository: string, reference: string, signal?: AbortSignal): Promise<Descriptor> {
+    const where = `${this.name}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
+    const response = await this.call({
+      operation: 'resolve', reference: where, scope: `repository:${repository}:pull`,
+      request: { method: 'HEAD', path: `/v2/${repository}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, ...(signal ? { signal } : {}) },
+    });
+    const digest = response.headers['docker-content-digest'];
+    const mediaType = response.headers['content-type']?.split(';')[0]?.trim() ?? '';
+    if (digest && mediaType) return { digest, mediaType, size: Number(response.headers['content-length'] ?? 0) };
+    // Registries that omit the digest on HEAD: fetch and hash.
+    return (await this.getManifest(repository, reference, signal)).descriptor;
+  }
+
+  async getManifest(repository: string, reference: string, signal?: AbortSignal): Promise<FetchedManifest> {
+    const where = `${this.name}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
+    const response = await this.call({
+      operation: 'fetch manifest', reference: where, scope: `repository:${repository}:pull`,
+      request: { method: 'GET', path: `/v2/${repository}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, maxBodyBytes: 4 * 1024 * 1024, ...(signal ? { signal } : {}) },
+    });
+    const digest = reference.includes(':') ? reference : response.headers['docker-content-digest'] ?? sha256Digest(response.body);
+    try {
+      verifyDigest(response.body, digest, `the manifest of ${where}`);
+      const json = JSON.parse(response.body.toString('utf8')) as ManifestJson;
+      const mediaType = json.mediaType ?? response.headers['content-type']?.split(';')[0]?.trim() ?? MEDIA_TYPES.ociManifest;
+      return { descriptor: { mediaType, digest, size: response.body.length, ...(json.artifactType ? { artifactType: json.artifactType } : {}) }, bytes: response.body, json };
+    } catch (error) {
+      throw new RegistryError('fetch manifest', where, (error as Error).message);
+    }
+  }
+
+  async getBlob(repository: string, digest: string, signal?: AbortSignal): Promise<Buffer> {
+    const where = `${this.name}/${repository}@${digest}`;
+    const response = await this.call({
+      operation: 'fetch blob', reference: where, scope: `repository:${repository}:pull`,
+      request: { method: 'GET', path: `/v2/${repository}/blobs/${digest}`, ...(signal ? { signal } : {}) },
+    });
+    // Blob GETs redirect to storage on many registries; undici does not follow, so follow once here.
+    const location = response.status >= 300 && response.status < 400 ? response.headers.location : undefined;
+    const body = location ? (await this.transport.request({ method: 'GET', url: new URL(location, response.url).toString(), ...(signal ? { signal } : {}) })).body : response.body;
+    try {
+      verifyDigest(body, digest, `the blob ${where}`);
+    } catch (error) {
+      throw new RegistryError('fetch blob', where, (error as Error).message);
+    }
+    return body;
+  }
+
+  async referrers(repository: string, digest: string, signal?: AbortSignal): Promise<Descriptor[]> {
+    const where = `${this.name}/${repository}@${digest}`;
+    if (this.referrersApi !== false) {
+      const response = await this.call({
+        operation: 'list referrers of', reference: where, scope: `repository:${repository}:pull`, accept: [404],
+        request: { method: 'GET', path: `/v2/${repository}/referrers/${digest}`, headers: { accept: MEDIA_TYPES.ociIndex }, ...(signal ? { signal } : {}) },
+      });
+      const isIndexResponse = response.status === 200 && (response.headers['content-type'] ?? '').includes(MEDIA_TYPES.ociIndex);
+      this.referrersApi = isIndexResponse;
+      if (isIndexResponse) return [...((JSON.parse(response.body.toString('utf8')) as ManifestJson).manifests ?? [])];
+    }
+    // The fallback tag index (distribution spec): an index of referrers under `sha256-<hex>`.
+    const tag = referrersTag(digest);
+    const response = await this.call({
+      operation: 'list referrers of', reference: where, scope: `repository:${repository}:pull`, accept: [404],
+      request: { method: 'GET', path: `/v2/${repository}/manifests/${tag}`, headers: { accept: MANIFEST_ACCEPT }, ...(signal ? { signal } : {}) },
+    });
+    if (response.status === 404) return [];
+    return [...((JSON.parse(response.body.toString('utf8')) as ManifestJson).manifests ?? [])];
+  }
+
+  async deleteManifest(repository: string, digest: string, signal?: AbortSignal): Promise<void> {
+    await this.call({
+      operation: 'delete', reference: `${this.name}/${repository}@${digest}`, scope: `repository:${repository}:delete`,
+      request: { method: 'DELETE', path: `/v2/${repository}/manifests/${digest}`, ...(signal ? { signal } : {}) },
+    });
+  }
+}

@@ -1,0 +1,88 @@
+import { referrersTag } from './digest';
+import { isIndex, platformString } from './types';
+import type { Descriptor, RegistryBackend } from './types';
+
+export type AttachmentKind = 'signature' | 'sbom' | 'attestation' | 'scan-report' | 'artifact';
+
+export interface Attachment {
+  readonly kind: AttachmentKind;
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly artifactType?: string;
+  /** How it was found: the referrers API/fallback index, or a legacy cosign tag. */
+  readonly via: 'referrers' | 'cosign-tag';
+  readonly tag?: string;
+}
+
+export interface ImageDetails {
+  readonly repository: string;
+  readonly reference: string;
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly size: number;
+  readonly platforms: readonly { readonly platform: string; readonly digest: string }[];
+  readonly labels: Readonly<Record<string, string>>;
+  /** Config `created`, when the image has one config (single platform, or the first platform). */
+  readonly created?: string;
+  readonly attachments: readonly Attachment[];
+}
+
+/** What an artifact is, from its artifact type or media types (SPDX/CycloneDX, cosign, in-toto, SARIF…). */
+export function attachmentKind(type: string): AttachmentKind {
+  const value = type.toLowerCase();
+  if (/spdx|cyclonedx|sbom/.test(value)) return 'sbom';
+  if (/sarif|vuln|scan|trivy|grype/.test(value)) return 'scan-report';
+  if (/in-toto|intoto|attestation|dsse/.test(value)) return 'attestation';
+  if (/signature|cosign|sigstore|notary|notation|simplesigning/.test(value)) return 'signature';
+  return 'artifact';
+}
+
+const COSIGN_SUFFIX_KIND: Readonly<Record<string, AttachmentKind>> = { sig: 'signature', att: 'attestation', sbom: 'sbom' };
+
+/** Legacy cosign tags (`sha256-<hex>.sig`, `.att`, `.sbom`) for a digest, among a repository's tags. */
+export function cosignTagsFor(digest: string, tags: Iterable<string>): { tag: string; kind: AttachmentKind }[] {
+  const prefix = `${referrersTag(digest)}.`;
+  return [...tags].filter((tag) => tag.startsWith(prefix) && COSIGN_SUFFIX_KIND[tag.slice(prefix.length)]).map((tag) => ({ tag, kind: COSIGN_SUFFIX_KIND[tag.slice(prefix.length)]! }));
+}
+
+/** Attachments of a digest: referrers (API or fallback index) plus legacy cosign tags. */
+export async function attachmentsOf(backend: RegistryBackend, repository: string, digest: string, tags: Iterable<string>, signal?: AbortSignal): Promise<Attachment[]> {
+  const referrers: Descriptor[] = await backend.referrers(repository, digest, signal);
+  const attachments: Attachment[] = referrers.map((descriptor) => ({
+    kind: attachmentKind(descriptor.artifactType ?? descriptor.mediaType),
+    digest: descriptor.digest,
+    mediaType: descriptor.mediaType,
+    ...(descriptor.artifactType ? { artifactType: descriptor.artifactType } : {}),
+    via: 'referrers',
+  }));
+  for (const { tag, kind } of cosignTagsFor(digest, tags)) {
+    const descriptor = await backend.resolve(repository, tag, signal);
+    attachments.push({ kind, digest: descriptor.digest, mediaType: descriptor.mediaType, via: 'cosign-tag', tag });
+  }
+  return attachments;
+}
+
+async function allTags(backend: RegistryBackend, repository: string, signal?: AbortSignal): Promise<string[]> {
+  const tags: string[] = [];
+  for await (const page of backend.listTags(repository, signal ? { signal } : {})) tags.push(...page);
+  return tags;
+}
+
+/** Digest, media type, platforms, labels and attachments of one image. */
+export async function inspectImage(backend: RegistryBackend, repository: string, reference: string, signal?: AbortSignal): Promise<ImageDetails> {
+  const manifest = await backend.getManifest(repository, reference, signal);
+  const { digest, mediaType, size } = manifest.descriptor;
+  const platforms = isIndex(mediaType)
+    ? (manifest.json.manifests ?? []).filter((child) => child.platform && child.platform.os !== 'unknown').map((child) => ({ platform: platformString(child.platform), digest: child.digest }))
+    : [];
+  const imageManifest = isIndex(mediaType) && platforms[0] ? (await backend.getManifest(repository, platforms[0].digest, signal)).json : manifest.json;
+  let labels: Record<string, string> = {};
+  let created: string | undefined;
+  if (imageManifest.config && /config|container\.image/.test(imageManifest.config.mediaType)) {
+    const config = JSON.parse((await backend.getBlob(repository, imageManifest.config.digest, signal)).toString('utf8')) as { created?: string; config?: { Labels?: Record<string, string> | null } };
+    labels = config.config?.Labels ?? {};
+    created = config.created;
+  }
+  const attachments = await attachmentsOf(backend, repository, digest, await allTags(backend, repository, signal), signal);
+  return { repository, reference, digest, mediaType, size, platforms, labels, ...(created ? { created } : {}), attachments };
+}

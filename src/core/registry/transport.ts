@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs';
+import { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
+import { redact, silentLogger } from '../log';
+import type { Logger } from '../log';
+
+/** How to reach one registry host. */
+export interface HostOptions {
+  /** PEM file of the CA that signed the registry's certificate (self-hosted registries). */
+  readonly caFile?: string;
+  /** Plain HTTP, or TLS without verification: only when configured explicitly. */
+  readonly insecure?: boolean;
+}
+
+export interface TransportOptions {
+  readonly userAgent?: string;
+  /** Per request: headers and each body chunk must arrive within this time. */
+  readonly timeoutMs?: number;
+  /** Retries of idempotent requests after 429, 5xx or a network error. */
+  readonly maxRetries?: number;
+  /** Base of the exponential backoff; `Retry-After` wins when the server sends it. */
+  readonly backoffMs?: number;
+  /** Longest single wait, so a server asking for an hour does not hang the editor. */
+  readonly maxWaitMs?: number;
+  readonly logger?: Logger;
+  readonly hostOptions?: (host: string) => HostOptions;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: Buffer;
+  readonly url: string;
+}
+
+export interface HttpRequest {
+  readonly method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+  readonly url: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: Buffer | string;
+  readonly signal?: AbortSignal;
+  /** Refuse bodies larger than this (manifests and configs are small; blobs stream elsewhere). */
+  readonly maxBodyBytes?: number;
+}
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+const RETRYABLE_NETWORK = /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|UND_ERR_SOCKET|UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|EAI_AGAIN/;
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/** Seconds or an HTTP date, as `Retry-After` allows; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    signal?.throwIfAborted();
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * HTTP for registries: keep-alive connection pools (one undici Agent per TLS setting), timeouts,
+ * retries with backoff honouring `Retry-After` on idempotent requests, a user agent, and a log that
+ * never shows a secret.
+ */
+export class Transport {
+  private readonly agents = new Map<string, Agent>();
+  readonly logger: Logger;
+
+  constructor(private readonly options: TransportOptions = {}) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  hostOptions(host: string): HostOptions {
+    return this.options.hostOptions?.(host) ?? {};
+  }
+
+  private agentFor(host: string): Agent {
+    const { caFile, insecure } = this.hostOptions(host);
+    const key = `${caFile ?? ''}|${insecure ? 'insecure' : ''}`;
+    let agent = this.agents.get(key);
+    if (!agent) {
+      const timeout = this.options.timeoutMs ?? 30_000;
+      agent = new Agent({
+        keepAliveTimeout: 10_000,
+        connections: 16,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        connect: { timeout, ...(caFile ? { ca: readFileSync(caFile) } : {}), ...(insecure ? { rejectUnauthorized: false } : {}) },
+      });
+      this.agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  async request(request: HttpRequest): Promise<HttpResponse> {
+    const maxRetries = this.options.maxRetries ?? 4;
+    const idempotent = IDEMPOTENT.has(request.method);
+    for (let attempt = 0; ; attempt += 1) {
+      let response: HttpResponse | undefined;
+      try {
+        response = await this.once(request);
+      } catch (error) {
+        const retryable = idempotent && attempt < maxRetries && RETRYABLE_NETWORK.test(`${(error as { code?: string }).code ?? ''} ${(error as Error).message}`) && !request.signal?.aborted;
+        if (!retryable) throw error;
+        const wait = this.backoff(attempt);
+        this.logger.debug(`${request.method} ${redact(request.url)} failed (${(error as Error).message}); retry ${attempt + 1} in ${wait} ms`);
+        await sleep(wait, request.signal);
+        continue;
+      }
+      if (!RETRYABLE_STATUS.has(response.status) || !idempotent || attempt >= maxRetries) return response;
+      const wait = Math.min(retryAfterMs(response.headers['retry-after']) ?? this.backoff(attempt), this.options.maxWaitMs ?? 30_000);
+      this.logger.debug(`${request.method} ${redact(request.url)} → ${response.status}; retry ${attempt + 1} in ${wait} ms`);
+      await sleep(wait, request.signal);
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const base = this.options.backoffMs ?? 250;
+    return Math.round(base * 2 ** attempt * (0.75 + Math.random() * 0.5));
+  }
+
+  private async once(request: HttpRequest): Promise<HttpResponse> {
+    const url = new URL(request.url);
+    const started = Date.now();
+    const response = await this.agentFor(url.host).request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: request.method as Dispatcher.HttpMethod,
+      headers: { 'user-agent': this.options.userAgent ?? 'artifact-steward', ...request.headers },
+      ...(request.body !== undefined ? { body: request.body } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+    const limit = request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length;
+      if (size > limit) {
+        response.body.destroy();
+        throw new Error(`response body over ${limit} bytes`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const headers: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(response.headers)) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    this.logger.debug(`${request.method} ${redact(request.url)} → ${response.statusCode} (${Date.now() - started} ms)`);
+    return { status: response.statusCode, headers, body: Buffer.concat(chunks), url: request.url };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.agents.values()].map((agent) => agent.close()));
+    this.agents.clear();
+  }
+}

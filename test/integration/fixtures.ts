@@ -1,0 +1,182 @@
+// Test images built as OCI image layouts in code (no Docker), pushed with skopeo, the independent
+// client; artifacts skopeo 1.9 cannot push (manifests with `subject`) go over plain HTTP.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { RunningRegistry } from './registryServer';
+
+const execFileAsync = promisify(execFile);
+
+export interface Blob {
+  readonly digest: string;
+  readonly size: number;
+  readonly bytes: Buffer;
+}
+
+export function blob(bytes: Buffer | string): Blob {
+  const buffer = Buffer.from(bytes);
+  return { digest: `sha256:${createHash('sha256').update(buffer).digest('hex')}`, size: buffer.length, bytes: buffer };
+}
+
+/** A one-file ustar archive: enough for a real, pullable layer. */
+function tarOf(name: string, content: string): Buffer {
+  const data = Buffer.from(content);
+  const header = Buffer.alloc(512);
+  header.write(name, 0, 100);
+  header.write('0000644\0', 100);
+  header.write('0000000\0', 108);
+  header.write('0000000\0', 116);
+  header.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124);
+  header.write(`${Math.floor(Date.UTC(2024, 0, 1) / 1000).toString(8).padStart(11, '0')}\0`, 136);
+  header.write('        ', 148);
+  header.write('0', 156);
+  header.write('ustar\0', 257);
+  header.write('00', 263);
+  let checksum = 0;
+  for (const byte of header) checksum += byte;
+  header.write(`${checksum.toString(8).padStart(6, '0')}\0 `, 148);
+  const padding = Buffer.alloc((512 - (data.length % 512)) % 512);
+  return Buffer.concat([header, data, padding, Buffer.alloc(1024)]);
+}
+
+export interface PlatformImage {
+  readonly os: string;
+  readonly architecture: string;
+}
+
+export interface ImageSpec {
+  readonly tag: string;
+  readonly labels?: Record<string, string>;
+  readonly created?: string;
+  /** Several platforms make a multi-arch index. */
+  readonly platforms?: readonly PlatformImage[];
+  /** Distinguishes images that would otherwise be identical. */
+  readonly content?: string;
+}
+
+interface Layout {
+  readonly dir: string;
+  write(item: Blob): void;
+}
+
+function layout(dir: string): Layout {
+  mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
+  writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  return { dir, write: (item) => writeFileSync(join(dir, 'blobs', 'sha256', item.digest.slice(7)), item.bytes) };
+}
+
+function platformManifest(out: Layout, spec: ImageSpec, platform: PlatformImage): Blob {
+  const layer = blob(gzipSync(tarOf('app.txt', `${spec.content ?? spec.tag} ${platform.os}/${platform.architecture}\n`)));
+  const config = blob(JSON.stringify({
+    created: spec.created ?? '2024-05-01T12:00:00Z', architecture: platform.architecture, os: platform.os,
+    config: { Labels: spec.labels ?? {} }, rootfs: { type: 'layers', diff_ids: [`sha256:${createHash('sha256').update(tarOf('app.txt', `${spec.content ?? spec.tag} ${platform.os}/${platform.architecture}\n`)).digest('hex')}`] },
+  }));
+  const manifest = blob(JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: config.size },
+    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layer.digest, size: layer.size }],
+  }));
+  [layer, config, manifest].forEach(out.write);
+  return manifest;
+}
+
+/** Writes images into an OCI layout folder, tagged by `org.opencontainers.image.ref.name`. */
+export function writeOciLayout(dir: string, images: readonly ImageSpec[]): { digests: Record<string, string> } {
+  const out = layout(dir);
+  const digests: Record<string, string> = {};
+  const entries = images.map((spec) => {
+    const platforms = spec.platforms ?? [{ os: 'linux', architecture: 'amd64' }];
+    const annotations = { 'org.opencontainers.image.ref.name': spec.tag };
+    if (platforms.length === 1) {
+      const manifest = platformManifest(out, spec, platforms[0]!);
+      digests[spec.tag] = manifest.digest;
+      return { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifest.digest, size: manifest.size, annotations };
+    }
+    const children = platforms.map((platform) => {
+      const manifest = platformManifest(out, spec, platform);
+      return { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifest.digest, size: manifest.size, platform };
+    });
+    const index = blob(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: children }));
+    out.write(index);
+    digests[spec.tag] = index.digest;
+    return { mediaType: 'application/vnd.oci.image.index.v1+json', digest: index.digest, size: index.size, annotations };
+  });
+  writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: entries }));
+  return { digests };
+}
+
+/**
+ * `skopeo copy --all oci:DIR:TAG docker://HOST/REPO:TAG`, with the registry's credentials and CA.
+ * Asynchronous: the token server of token-mode registries runs in this process.
+ */
+export async function skopeoPush(registry: RunningRegistry, layoutDir: string, tag: string, repository: string, targetTag = tag): Promise<void> {
+  const args = ['copy', '--all', '--quiet', `oci:${layoutDir}:${tag}`, `docker://${registry.host}/${repository}:${targetTag}`];
+  if (registry.certDir) args.push('--dest-cert-dir', registry.certDir);
+  else args.push('--dest-tls-verify=false');
+  if (registry.mode !== 'plain') args.push('--dest-creds', `${registry.username}:${registry.password}`);
+  await execFileAsync('skopeo', args);
+}
+
+/** Pushes a blob and a manifest over plain HTTP (plain-mode registries only). */
+export async function pushRaw(registry: RunningRegistry, repository: string, blobs: readonly Blob[], manifest: Blob, mediaType: string, reference: string): Promise<void> {
+  for (const item of blobs) {
+    const start = await fetch(`${registry.url}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
+    const location = new URL(start.headers.get('location')!, registry.url);
+    location.searchParams.set('digest', item.digest);
+    const put = await fetch(location, { method: 'PUT', body: item.bytes, headers: { 'content-type': 'application/octet-stream' } });
+    if (put.status !== 201) throw new Error(`blob upload ${put.status}: ${await put.text()}`);
+  }
+  const put = await fetch(`${registry.url}/v2/${repository}/manifests/${reference}`, { method: 'PUT', body: manifest.bytes, headers: { 'content-type': mediaType } });
+  if (put.status !== 201) throw new Error(`manifest PUT ${put.status}: ${await put.text()}`);
+}
+
+const EMPTY = blob('{}');
+
+/**
+ * Attaches an SBOM to `subject` as an OCI artifact with `subject`, and maintains the fallback tag
+ * index `sha256-<hex>` (this registry has no referrers API), as the distribution spec asks.
+ */
+export async function attachSbom(registry: RunningRegistry, repository: string, subject: { digest: string; size: number; mediaType: string }, sbomJson: string): Promise<Blob> {
+  const sbom = blob(sbomJson);
+  const artifactType = 'application/spdx+json';
+  const manifest = blob(JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType,
+    config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: EMPTY.digest, size: EMPTY.size },
+    layers: [{ mediaType: artifactType, digest: sbom.digest, size: sbom.size }],
+    subject,
+  }));
+  await pushRaw(registry, repository, [EMPTY, sbom], manifest, 'application/vnd.oci.image.manifest.v1+json', manifest.digest);
+  const index = blob(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifest.digest, size: manifest.size, artifactType }] }));
+  await pushRaw(registry, repository, [], index, 'application/vnd.oci.image.index.v1+json', subject.digest.replace(':', '-'));
+  return manifest;
+}
+
+/** A legacy cosign signature: an image manifest under the tag `sha256-<hex>.sig`. */
+export async function pushCosignSignature(registry: RunningRegistry, repository: string, subjectDigest: string): Promise<Blob> {
+  const payload = blob(JSON.stringify({ critical: { image: { 'docker-manifest-digest': subjectDigest }, type: 'cosign container image signature' } }));
+  const config = blob(JSON.stringify({ architecture: '', os: '', config: {}, rootfs: { type: 'layers', diff_ids: [payload.digest] } }));
+  const manifest = blob(JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: config.size },
+    layers: [{ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: payload.digest, size: payload.size, annotations: { 'dev.cosignproject.cosign/signature': 'MEUCIQ-test' } }],
+  }));
+  await pushRaw(registry, repository, [config, payload], manifest, 'application/vnd.oci.image.manifest.v1+json', `${subjectDigest.replace(':', '-')}.sig`);
+  return manifest;
+}
+
+/** Copies an image to another repository of the same registry by blob mounts (plain mode): fast fixture fan-out. */
+export async function copyWithinRegistry(registry: RunningRegistry, from: string, tag: string, to: string): Promise<void> {
+  const accept = 'application/vnd.oci.image.manifest.v1+json';
+  const response = await fetch(`${registry.url}/v2/${from}/manifests/${tag}`, { headers: { accept } });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  const manifest = JSON.parse(bytes.toString('utf8')) as { config: { digest: string }; layers: { digest: string }[] };
+  for (const digest of [manifest.config.digest, ...manifest.layers.map((layer) => layer.digest)]) {
+    const mount = await fetch(`${registry.url}/v2/${to}/blobs/uploads/?mount=${digest}&from=${from}`, { method: 'POST' });
+    if (mount.status !== 201) throw new Error(`mount ${digest} into ${to}: ${mount.status}`);
+  }
+  const put = await fetch(`${registry.url}/v2/${to}/manifests/${tag}`, { method: 'PUT', body: bytes, headers: { 'content-type': accept } });
+  if (put.status !== 201) throw new Error(`manifest PUT ${to}:${tag}: ${put.status}`);
+}
