@@ -1,6 +1,7 @@
 import { lstat, readFile, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { CONFIG_FILE_NAMES, loadConfig } from '../core/lint/config';
+import type { LintConfig, LoadedConfig } from '../core/lint/config';
 import type { ConfigError } from '../core/lint/config';
 import { lintText } from '../core/lint/engine';
 import type { Finding } from '../core/lint/finding';
@@ -30,7 +31,7 @@ function fileProblem(message: string): Finding {
   return { rule: fileInvalid.id, severity: 'error', message, range: START_OF_FILE };
 }
 
-async function lintFile(file: string, root: string, config: Awaited<ReturnType<typeof loadConfig>>['config']): Promise<Finding[]> {
+async function lintFile(file: string, root: string, config: LintConfig): Promise<Finding[]> {
   try {
     const info = await stat(file);
     if (info.size > MAX_FILE_BYTES) return [fileProblem(`The file is ${Math.round(info.size / 1048576)} MB, over the ${MAX_FILE_BYTES / 1048576} MB limit: not checked.`)];
@@ -41,18 +42,10 @@ async function lintFile(file: string, root: string, config: Awaited<ReturnType<t
   }
 }
 
-/**
- * Lints `paths` (folders are walked; files named explicitly are linted even when ignored). The
- * config is the nearest .steward.yaml from the current folder up to the repository root; its
- * globs are relative to its folder.
- */
-export async function check(paths: readonly string[], cwd: string, configRoot?: string): Promise<CheckOutcome> {
-  const root = configRoot ? resolve(cwd, configRoot) : await findConfigRoot(cwd, CONFIG_FILE_NAMES);
-  const loaded = await loadConfig(root);
-  const isExcluded = (absolutePath: string) => loaded.config.isExcluded(toPosix(relative(root, absolutePath)));
-  const results: FileResult[] = [];
+/** The files `paths` name (folders walked, explicit files always), with the config that applies. */
+export async function* selectedFiles(paths: readonly string[], cwd: string, loaded: { root: string; config: LintConfig }, missingPaths: string[]): AsyncGenerator<{ file: string } | { file: string; error: Error }> {
+  const isExcluded = (absolutePath: string) => loaded.config.isExcluded(toPosix(relative(loaded.root, absolutePath)));
   const seen = new Set<string>();
-  const missingPaths: string[] = [];
   for (const path of paths.length > 0 ? paths : ['.']) {
     const absolute = resolve(cwd, path);
     if (!(await lstat(absolute).then(() => true, () => false))) {
@@ -63,11 +56,33 @@ export async function check(paths: readonly string[], cwd: string, configRoot?: 
       for await (const file of lintableFiles(absolute, { isExcluded })) {
         if (seen.has(file)) continue;
         seen.add(file);
-        results.push({ file, findings: await lintFile(file, root, loaded.config) });
+        yield { file };
       }
     } catch (error) {
-      results.push({ file: absolute, findings: [fileProblem(`Cannot be read: ${(error as Error).message}`)] });
+      yield { file: absolute, error: error as Error };
     }
+  }
+}
+
+/** The config for commands run in `cwd`: `--config-root`, else the nearest .steward.yaml up to the repository root. */
+export async function configFor(cwd: string, configRoot?: string): Promise<LoadedConfig & { root: string }> {
+  const root = configRoot ? resolve(cwd, configRoot) : await findConfigRoot(cwd, CONFIG_FILE_NAMES);
+  return { root, ...(await loadConfig(root)) };
+}
+
+/**
+ * Lints `paths` (folders are walked; files named explicitly are linted even when ignored). The
+ * config is the nearest .steward.yaml from the current folder up to the repository root; its
+ * globs are relative to its folder.
+ */
+export async function check(paths: readonly string[], cwd: string, configRoot?: string): Promise<CheckOutcome> {
+  const loaded = await configFor(cwd, configRoot);
+  const results: FileResult[] = [];
+  const missingPaths: string[] = [];
+  for await (const selected of selectedFiles(paths, cwd, loaded, missingPaths)) {
+    results.push('error' in selected
+      ? { file: selected.file, findings: [fileProblem(`Cannot be read: ${selected.error.message}`)] }
+      : { file: selected.file, findings: await lintFile(selected.file, loaded.root, loaded.config) });
   }
   return { results, missingPaths, ...(loaded.error ? { configError: loaded.error } : {}), ...(loaded.file ? { configFile: loaded.file } : {}) };
 }

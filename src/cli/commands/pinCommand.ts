@@ -1,0 +1,91 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { mapLimited } from '../../core/concurrency';
+import { candidateName, pinCandidates, pinnedText, replaceRanges } from '../../core/registry/pin';
+import type { PinCandidate } from '../../core/registry/pin';
+import { toPosix } from '../../core/workspace/walk';
+import { configFor, selectedFiles } from '../check';
+import { registryAccess, REGISTRY_OPTIONS } from '../registryAccess';
+import { print } from '../usage';
+
+interface FilePlan {
+  readonly file: string;
+  readonly text: string;
+  readonly candidates: PinCandidate[];
+}
+
+/** A unified diff of the changed lines only (pinning never adds or removes lines). */
+function diff(path: string, before: string, after: string): string {
+  const old = before.split('\n');
+  const changed = after.split('\n');
+  const hunks = old.flatMap((line, index) => (line === changed[index] ? [] : [`@@ -${index + 1} +${index + 1} @@\n-${line}\n+${changed[index]}\n`]));
+  return hunks.length === 0 ? '' : `--- a/${path}\n+++ b/${path}\n${hunks.join('')}`;
+}
+
+export async function pinCommand(args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, ...REGISTRY_OPTIONS } });
+  const cwd = process.cwd();
+  const loaded = await configFor(cwd);
+  const missingPaths: string[] = [];
+  const plans: FilePlan[] = [];
+  const skipped: { file: string; line: number; column: number; reference: string; reason: string }[] = [];
+  for await (const selected of selectedFiles(positionals, cwd, loaded, missingPaths)) {
+    if ('error' in selected) continue;
+    const text = await readFile(selected.file, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    const { candidates, skipped: left } = pinCandidates(toPosix(relative(loaded.root, selected.file)), text);
+    for (const skip of left) skipped.push({ file: toPosix(relative(cwd, selected.file)), line: skip.range.start.line + 1, column: skip.range.start.character + 1, reference: skip.written, reason: skip.reason });
+    if (candidates.length > 0) plans.push({ file: selected.file, text, candidates });
+  }
+  for (const missing of missingPaths) process.stderr.write(`steward: no such file or folder: ${missing}\n`);
+  if (missingPaths.length > 0) return 2;
+
+  // Each distinct image is resolved once (HEAD), eight at a time.
+  const names = [...new Set(plans.flatMap((plan) => plan.candidates.map(candidateName)))];
+  const access = registryAccess(values);
+  const resolved = new Map<string, { digest?: string; error?: string }>();
+  try {
+    await mapLimited(names, 8, async (name) => {
+      const candidate = plans.flatMap((plan) => plan.candidates).find((item) => candidateName(item) === name)!;
+      try {
+        resolved.set(name, { digest: (await access.open(candidate.registry).resolve(candidate.repository, candidate.tag)).digest });
+      } catch (error) {
+        resolved.set(name, { error: (error as Error).message });
+      }
+    });
+  } finally {
+    await access.close();
+  }
+
+  const pinned: { file: string; line: number; column: number; from: string; to: string }[] = [];
+  const failed: { file: string; line: number; column: number; reference: string; error: string }[] = [];
+  const diffs: string[] = [];
+  for (const plan of plans) {
+    const path = toPosix(relative(cwd, plan.file));
+    const replacements = plan.candidates.flatMap((candidate) => {
+      const result = resolved.get(candidateName(candidate))!;
+      const where = { file: path, line: candidate.range.start.line + 1, column: candidate.range.start.character + 1 };
+      if (!result.digest) {
+        failed.push({ ...where, reference: candidate.written, error: result.error! });
+        return [];
+      }
+      const newText = pinnedText(candidate, result.digest);
+      pinned.push({ ...where, from: candidate.written, to: newText });
+      return [{ range: candidate.range, newText }];
+    });
+    if (replacements.length === 0) continue;
+    const after = replaceRanges(plan.text, replacements);
+    if (values['dry-run']) diffs.push(diff(path, plan.text, after));
+    else await writeFile(plan.file, after);
+  }
+
+  if (values.json) {
+    await print(`${JSON.stringify({ dryRun: values['dry-run'] === true, pinned, failed, skipped }, null, 2)}\n`);
+  } else {
+    if (values['dry-run']) await print(diffs.join(''));
+    for (const item of failed) process.stderr.write(`steward: ${item.file}:${item.line}:${item.column}: ${item.error}\n`);
+    process.stderr.write(`${values['dry-run'] ? 'Would pin' : 'Pinned'} ${pinned.length} reference${pinned.length === 1 ? '' : 's'}; ${failed.length} failed; ${skipped.length} left as they are.\n`);
+  }
+  return failed.length > 0 ? 1 : 0;
+}

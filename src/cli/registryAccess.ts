@@ -1,0 +1,50 @@
+import { firstOf } from '../core/registry/auth';
+import { dockerConfigCredentials, environmentCredentials } from '../core/registry/credentials';
+import { HttpRegistry } from '../core/registry/httpRegistry';
+import { Transport } from '../core/registry/transport';
+import type { HostOptions } from '../core/registry/transport';
+import { version } from '../../package.json';
+import { UsageError } from './usage';
+
+export const REGISTRY_OPTIONS = {
+  'insecure-registry': { type: 'string', multiple: true },
+  'registry-ca': { type: 'string', multiple: true },
+} as const;
+
+export interface RegistryFlags {
+  readonly 'insecure-registry'?: string[];
+  readonly 'registry-ca'?: string[];
+}
+
+/** One transport and one credential chain for the whole command; a client per registry host. */
+export function registryAccess(flags: RegistryFlags): { open(registry: string): HttpRegistry; close(): Promise<void> } {
+  const hosts = new Map<string, HostOptions>();
+  for (const host of flags['insecure-registry'] ?? []) hosts.set(host, { ...hosts.get(host), insecure: true });
+  for (const entry of flags['registry-ca'] ?? []) {
+    const [host, file] = entry.split('=');
+    if (!host || !file) throw new UsageError(`--registry-ca takes <host>=<pem file> (got "${entry}")`);
+    hosts.set(host, { ...hosts.get(host), caFile: file });
+  }
+  const transport = new Transport({ userAgent: `artifact-steward/${version}`, hostOptions: (host) => hosts.get(host) ?? {} });
+  const credentials = firstOf(environmentCredentials(), dockerConfigCredentials());
+  const clients = new Map<string, HttpRegistry>();
+  return {
+    open(registry) {
+      let client = clients.get(registry);
+      if (!client) {
+        client = new HttpRegistry(registry, transport, credentials);
+        clients.set(registry, client);
+      }
+      return client;
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** `host[:port][/repository]` → registry and repository; a first part without `.`/`:` is a Docker Hub repository. */
+export function splitRegistryArgument(argument: string): { registry: string; repository?: string } {
+  const [first, ...rest] = argument.split('/');
+  const isHost = first!.includes('.') || first!.includes(':') || first === 'localhost';
+  if (!isHost) return { registry: 'docker.io', repository: rest.length === 0 ? `library/${first}` : argument };
+  return rest.length === 0 ? { registry: first! } : { registry: first!, repository: rest.join('/') };
+}

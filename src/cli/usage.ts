@@ -1,0 +1,41 @@
+export const USAGE = `Usage:
+  steward check [paths…]   lint Dockerfiles and manifests
+  steward ls <registry>[/<repository>]
+                           list a registry's repositories, or a repository's tags
+  steward inspect <reference>
+                           digest, media type, platforms, labels and attachments of an image
+  steward pin [paths…]     rewrite tagged image references to tag@digest in place
+
+check options:
+  --format text|json|sarif   output format (default: text)
+  --fail-on error|warning|info|none
+                             exit 1 when a finding is at or above this severity (default: error)
+  --config-root <dir>        folder holding .steward.yaml (default: the nearest one from
+                             the current folder up to the repository root)
+ls, inspect and pin options:
+  --json                     JSON output
+  --digests                  ls: also resolve each tag's digest (one HEAD per tag)
+  --dry-run                  pin: print the diff, change no file
+  --insecure-registry <host> plain HTTP or unverified TLS for this host (repeatable)
+  --registry-ca <host>=<pem> CA certificate for this host's TLS (repeatable)
+Credentials come from ~/.docker/config.json (auths, credHelpers, credsStore) and from
+STEWARD_REGISTRY_USERNAME / STEWARD_REGISTRY_PASSWORD. Loopback registries may use plain HTTP.
+
+  -h, --help                 show this help
+  -v, --version              print the version
+
+Exit codes: 0 success; 1 a finding at or above --fail-on (check) or an operation that failed
+(ls, inspect, pin); 2 usage or config error.
+`;
+
+export class UsageError extends Error {}
+
+export function oneOf<T extends string>(value: string, allowed: readonly T[], option: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${option} must be one of ${allowed.join(', ')} (got "${value}")`);
+  return value as T;
+}
+
+/** Writes to stdout and waits until it is flushed (large outputs piped to a file). */
+export function print(text: string): Promise<void> {
+  return new Promise((resolve) => process.stdout.write(text, () => resolve()));
+}

@@ -1,0 +1,118 @@
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { REPO_ROOT } from '../helpers';
+import { skopeoPush, writeOciLayout } from './fixtures';
+import { PASSWORD, startRegistry, USERNAME } from './registryServer';
+import type { RunningRegistry } from './registryServer';
+
+const CLI = join(REPO_ROOT, 'dist', 'cli.js');
+const root = mkdtempSync(join(tmpdir(), 'steward-cli-registry-'));
+
+/** Spawns the CLI without blocking this process (a token server could live here). */
+function steward(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, HOME: root, DOCKER_CONFIG: join(root, 'no-docker-config'), ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('steward ls, inspect and pin against a real registry', () => {
+  let registry: RunningRegistry;
+  let digests: Record<string, string>;
+  before(async () => {
+    registry = await startRegistry('plain', join(root, 'registry'));
+    const layoutDir = join(root, 'layout');
+    ({ digests } = writeOciLayout(layoutDir, [
+      { tag: '1.2.3', labels: { 'org.opencontainers.image.version': '1.2.3' } },
+      { tag: 'multi', platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }] },
+    ]));
+    await skopeoPush(registry, layoutDir, '1.2.3', 'team/app');
+    await skopeoPush(registry, layoutDir, 'multi', 'team/app');
+    await skopeoPush(registry, layoutDir, '1.2.3', 'team/app', 'stable');
+  });
+  after(async () => {
+    await registry.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('ls lists repositories, and tags with their digests', async () => {
+    const repositories = await steward(['ls', registry.host], root);
+    assert.equal(repositories.code, 0, repositories.stderr);
+    assert.equal(repositories.stdout, 'team/app\n');
+    const tags = await steward(['ls', `${registry.host}/team/app`, '--digests', '--json'], root);
+    assert.deepEqual(JSON.parse(tags.stdout).tags, [
+      { tag: '1.2.3', digest: digests['1.2.3'] }, { tag: 'multi', digest: digests.multi }, { tag: 'stable', digest: digests['1.2.3'] },
+    ]);
+  });
+
+  it('inspect shows digest, platforms and labels; a missing tag names the operation and the reference', async () => {
+    const multi = JSON.parse((await steward(['inspect', `${registry.host}/team/app:multi`, '--json'], root)).stdout);
+    assert.equal(multi.digest, digests.multi);
+    assert.deepEqual(multi.platforms.map((platform: { platform: string }) => platform.platform), ['linux/amd64', 'linux/arm64']);
+    const text = await steward(['inspect', `${registry.host}/team/app:1.2.3`], root);
+    assert.match(text.stdout, /^Digest: +sha256:[0-9a-f]{64}$/m);
+    assert.match(text.stdout, /^ {2}org\.opencontainers\.image\.version=1\.2\.3$/m);
+    const missing = await steward(['inspect', `${registry.host}/team/app:nope`], root);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, new RegExp(`^steward: fetch manifest ${registry.host.replace(/\./g, '\\.')}/team/app:nope: 404 MANIFEST_UNKNOWN`));
+  });
+
+  it('pin --dry-run prints the diff and changes nothing; pin rewrites in place, keeping the tag', async () => {
+    const tree = join(root, 'tree');
+    mkdirSync(join(tree, 'k8s'), { recursive: true });
+    const host = registry.host;
+    const dockerfile = `ARG BASE=${host}/team/app:1.2.3\nFROM \${BASE} AS base\nFROM ${host}/team/app:multi\nCOPY --from=${host}/team/app:stable /a /b\n`;
+    const deployment = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: "${host}/team/app:1.2.3"\n        - name: gone\n          image: ${host}/team/app:9.9.9\n`;
+    const kustomization = `images:\n  - name: ${host}/team/app\n    newTag: 1.2.3\n`;
+    writeFileSync(join(tree, 'Dockerfile'), dockerfile);
+    writeFileSync(join(tree, 'k8s', 'deployment.yaml'), deployment);
+    writeFileSync(join(tree, 'kustomization.yaml'), kustomization);
+
+    const dry = await steward(['pin', '--dry-run'], tree);
+    assert.equal(dry.code, 1, 'the missing 9.9.9 tag is a failure');
+    assert.ok(dry.stdout.includes(`--- a/Dockerfile\n+++ b/Dockerfile\n@@ -3 +3 @@\n-FROM ${host}/team/app:multi\n+FROM ${host}/team/app:multi@${digests.multi}\n`), dry.stdout);
+    assert.match(dry.stderr, /k8s\/deployment\.yaml:11:18: resolve .*team\/app:9\.9\.9: 404 not found/);
+    assert.match(dry.stderr, /Would pin 3 references; 1 failed; 2 left as they are\./);
+    assert.equal(readFileSync(join(tree, 'Dockerfile'), 'utf8'), dockerfile);
+
+    const real = await steward(['pin', '--json'], tree);
+    const report = JSON.parse(real.stdout);
+    assert.deepEqual(report.skipped.map((item: { reason: string }) => item.reason.split(' ')[0]).sort(), ['built', 'split']);
+    assert.equal(readFileSync(join(tree, 'Dockerfile'), 'utf8'), dockerfile.replace(`team/app:multi\n`, `team/app:multi@${digests.multi}\n`).replace(`team/app:stable /a`, `team/app:stable@${digests['1.2.3']} /a`));
+    assert.ok(readFileSync(join(tree, 'k8s', 'deployment.yaml'), 'utf8').includes(`image: "${host}/team/app:1.2.3@${digests['1.2.3']}"\n`));
+    assert.equal(readFileSync(join(tree, 'kustomization.yaml'), 'utf8'), kustomization);
+  });
+});
+
+describe('steward with registry credentials', () => {
+  let registry: RunningRegistry;
+  before(async () => {
+    registry = await startRegistry('basic', join(root, 'basic'));
+    const layoutDir = join(root, 'layout-basic');
+    writeOciLayout(layoutDir, [{ tag: '1.0.0' }]);
+    await skopeoPush(registry, layoutDir, '1.0.0', 'private/app');
+  });
+  after(() => registry.stop());
+
+  it('reads auths from the Docker config, or the environment, and never prints the password', async () => {
+    const dockerConfig = join(root, 'docker-config');
+    mkdirSync(dockerConfig, { recursive: true });
+    writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64') } } }));
+    const withConfig = await steward(['ls', `${registry.host}/private/app`], root, { DOCKER_CONFIG: dockerConfig });
+    assert.equal(withConfig.stdout, '1.0.0\n', withConfig.stderr);
+    const withEnvironment = await steward(['ls', `${registry.host}/private/app`], root, { STEWARD_REGISTRY_USERNAME: USERNAME, STEWARD_REGISTRY_PASSWORD: PASSWORD });
+    assert.equal(withEnvironment.stdout, '1.0.0\n', withEnvironment.stderr);
+    const refused = await steward(['ls', `${registry.host}/private/app`], root, { STEWARD_REGISTRY_USERNAME: USERNAME, STEWARD_REGISTRY_PASSWORD: 'wrong-password' });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /list tags of 127\.0\.0\.1:\d+\/private\/app: 401/);
+    for (const output of [withConfig, withEnvironment, refused]) assert.ok(!(output.stdout + output.stderr).includes(PASSWORD) && !(output.stdout + output.stderr).includes('wrong-password'));
+  });
+});
