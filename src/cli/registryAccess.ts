@@ -41,6 +41,14 @@ export function registryAccess(flags: RegistryFlags): { open(registry: string): 
   };
 }
 
+/** `oci:DIR[:TAG]` (skopeo's syntax for an OCI image layout) → the folder and the tag. */
+export function splitLayoutArgument(argument: string): { dir: string; tag?: string } | undefined {
+  if (!argument.startsWith('oci:')) return undefined;
+  const rest = argument.slice('oci:'.length);
+  const colon = rest.lastIndexOf(':');
+  return colon > rest.lastIndexOf('/') ? { dir: rest.slice(0, colon), tag: rest.slice(colon + 1) } : { dir: rest };
+}
+
 /** `host[:port][/repository]` → registry and repository; a first part without `.`/`:` is a Docker Hub repository. */
 export function splitRegistryArgument(argument: string): { registry: string; repository?: string } {
   const [first, ...rest] = argument.split('/');

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { mapLimited } from '../../core/concurrency';
-import { registryAccess, REGISTRY_OPTIONS, splitRegistryArgument } from '../registryAccess';
+import { basename, resolve } from 'node:path';
+import { OciLayoutRegistry } from '../../core/registry/ociLayout';
+import { registryAccess, REGISTRY_OPTIONS, splitLayoutArgument, splitRegistryArgument } from '../registryAccess';
 import { print, UsageError } from '../usage';
 
 /** Registries known to serve no catalog: say so instead of failing with a 404. */
@@ -9,10 +11,11 @@ const NO_CATALOG = new Set(['docker.io', 'ghcr.io', 'gcr.io', 'quay.io']);
 export async function lsCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { json: { type: 'boolean' }, digests: { type: 'boolean' }, ...REGISTRY_OPTIONS } });
   if (positionals.length !== 1) throw new UsageError('ls takes one <registry>[/<repository>]');
-  const { registry, repository } = splitRegistryArgument(positionals[0]!);
+  const layout = splitLayoutArgument(positionals[0]!);
+  const { registry, repository } = layout ? { registry: layout.dir, repository: basename(resolve(layout.dir)) } : splitRegistryArgument(positionals[0]!);
   const access = registryAccess(values);
   try {
-    const client = access.open(registry);
+    const client = layout ? new OciLayoutRegistry(resolve(layout.dir)) : access.open(registry);
     if (!repository) {
       if (NO_CATALOG.has(registry)) throw new UsageError(`${registry} does not list its repositories (no catalog API); name one: steward ls ${registry}/<namespace>/<repository>`);
       const repositories: string[] = [];
