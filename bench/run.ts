@@ -10,6 +10,7 @@ import { validate } from 'dockerfile-utils';
 import { parseAllDocuments } from 'yaml';
 import { resolveConfig } from '../src/core/lint/config';
 import { lintText } from '../src/core/lint/engine';
+import { benchRegistry } from './registry';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -117,6 +118,14 @@ function benchCli(): void {
   }
 }
 
-benchDockerfile();
-benchYaml();
-benchCli();
+async function main(): Promise<void> {
+  benchDockerfile();
+  benchYaml();
+  benchCli();
+  await benchRegistry(row);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${(error as Error).stack ?? String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,89 @@
+// Registry listing: catalog plus every tag list of 200 repositories × 50 tags on a local
+// docker-registry, our client against one keep-alive curl process and against `skopeo list-tags`.
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { HttpRegistry } from '../src/core/registry/httpRegistry';
+import { Transport } from '../src/core/registry/transport';
+import { mapLimited } from '../src/core/concurrency';
+import { skopeoPush, writeOciLayout } from '../test/integration/fixtures';
+import { startRegistry } from '../test/integration/registryServer';
+
+const execFileAsync = promisify(execFile);
+const REPOSITORIES = 200;
+const TAGS = 50;
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await run();
+  return performance.now() - start;
+}
+
+export async function benchRegistry(row: (label: string, ms: number, note?: string) => void): Promise<void> {
+  const missing = ['docker-registry', 'skopeo', 'curl'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
+  if (missing.length > 0) {
+    console.log(`\nRegistry listing: skipped (missing ${missing.join(', ')}; npm test installs docker-registry and skopeo as root)`);
+    return;
+  }
+  const root = mkdtempSync(join(tmpdir(), 'steward-bench-registry-'));
+  const registry = await startRegistry('plain', join(root, 'registry'));
+  try {
+    writeOciLayout(join(root, 'layout'), [{ tag: 'v1.0.0' }]);
+    await skopeoPush(registry, join(root, 'layout'), 'v1.0.0', 'seed');
+    const manifest = Buffer.from(await (await fetch(`${registry.url}/v2/seed/manifests/v1.0.0`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).arrayBuffer());
+    const blobs = (JSON.parse(manifest.toString('utf8')) as { config: { digest: string }; layers: { digest: string }[] });
+    const repositories = Array.from({ length: REPOSITORIES }, (_, index) => `team-${Math.floor(index / 20)}/service-${String(index).padStart(3, '0')}`);
+    await mapLimited(repositories, 8, async (repository) => {
+      for (const digest of [blobs.config.digest, ...blobs.layers.map((layer) => layer.digest)]) await fetch(`${registry.url}/v2/${repository}/blobs/uploads/?mount=${digest}&from=seed`, { method: 'POST' });
+      for (let tag = 0; tag < TAGS; tag += 1) {
+        await fetch(`${registry.url}/v2/${repository}/manifests/1.${tag}.0`, { method: 'PUT', body: manifest, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
+      }
+    });
+
+    let requests = 0;
+    const counting = { debug: (line: string) => void (/→ \d{3}/.test(line) && (requests += 1)), info() {}, warn() {}, error() {} };
+    const listAll = async () => {
+      const client = new HttpRegistry(registry.host, new Transport({ logger: counting }), { get: async () => undefined });
+      const names: string[] = [];
+      for await (const page of client.listRepositories()) names.push(...page);
+      let tags = 0;
+      await mapLimited(names, 8, async (name) => {
+        for await (const page of client.listTags(name)) tags += page.length;
+      });
+      if (names.length !== REPOSITORIES + 1 || tags !== REPOSITORIES * TAGS + 1) throw new Error(`listed ${names.length} repositories and ${tags} tags`);
+    };
+    const urls = [`${registry.url}/v2/_catalog?n=1000`, ...[...repositories, 'seed'].map((name) => `${registry.url}/v2/${name}/tags/list`)];
+    const curl = () => execFileAsync('curl', ['-s', ...urls.flatMap((url) => ['-o', '/dev/null', url])]);
+    const skopeo = () => mapLimited(repositories, 1, (name) => execFileAsync('skopeo', ['list-tags', '--tls-verify=false', `docker://${registry.host}/${name}`]));
+
+    await listAll();
+    await curl();
+    const ours: number[] = [];
+    const curls: number[] = [];
+    for (let round = 0; round < 5; round += 1) {
+      ours.push(await timed(listAll));
+      curls.push(await timed(curl));
+    }
+    const skopeoTime = await timed(skopeo);
+
+    requests = 0;
+    const firstLevel = new HttpRegistry(registry.host, new Transport({ logger: counting }), { get: async () => undefined });
+    for await (const page of firstLevel.listRepositories()) void page;
+
+    console.log(`\nRegistry listing: catalog + ${REPOSITORIES} repositories × ${TAGS} tags (docker-registry on loopback)`);
+    row('one curl process, keep-alive, 201 URLs', median(curls));
+    row('steward client (catalog + every tag list)', median(ours), `${(median(ours) / median(curls)).toFixed(2)}× curl (goal ≤ 1.2×)`);
+    row(`skopeo list-tags × ${REPOSITORIES}`, skopeoTime, `steward is ${(median(ours) / skopeoTime).toFixed(3)}× of it (goal ≤ 0.2×)`);
+    console.log(`  HTTP requests to show the first tree level (the repositories): ${requests} (goal: one)`);
+  } finally {
+    await registry.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
