@@ -1,7 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { registerCodeActions } from './codeActions';
+import { addRegistry } from './commands/addRegistry';
 import { applySnippetFix } from './commands/applySnippetFix';
+import { copyPinnedReference } from './commands/copyPinnedReference';
+import { copyReference } from './commands/copyReference';
+import { filterTags } from './commands/filterTags';
+import { inspectedDocuments, inspectImage, INSPECT_SCHEME } from './commands/inspectImage';
+import { loadMoreTags } from './commands/loadMoreTags';
+import { refreshRegistries } from './commands/refreshRegistries';
+import { signIn } from './commands/signIn';
 import { lintWorkspace, lintWorkspaceCommand } from './commands/lintWorkspace';
 import { openLog } from './commands/openLog';
 import { DocumentLinter, registerDiagnostics } from './diagnostics';
@@ -9,13 +17,16 @@ import { registerHover } from './hover';
 import { LintConfigs } from './lintConfigs';
 import { createLog, showError } from './log';
 import type { Command, Services } from './services';
+import { secretStorageCredentials } from './registry/registrySources';
+import { REGISTRY_VIEW, RegistryTreeProvider } from './registry/registryTree';
 import { readLintSettings } from './settings';
 
-const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix];
+const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags];
 
-/** Exposed for the extension-host tests (activation time) and other extensions. */
+/** Exposed for the extension-host tests (activation time, the explorer's data) and other extensions. */
 export interface ArtifactStewardApi {
   readonly activationMs: number;
+  readonly registryTree: RegistryTreeProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): ArtifactStewardApi | undefined {
@@ -25,8 +36,13 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
   try {
     const configs = new LintConfigs(log);
     const linter = new DocumentLinter(configs, log);
-    const services: Services = { log, configs, linter };
-    context.subscriptions.push(configs);
+    const registrySecrets = secretStorageCredentials(context.secrets);
+    const registryTree = new RegistryTreeProvider(registrySecrets, log);
+    const services: Services = { log, configs, linter, registryTree, registrySecrets };
+    context.subscriptions.push(configs, registryTree,
+      vscode.window.createTreeView(REGISTRY_VIEW, { treeDataProvider: registryTree, showCollapseAll: true }),
+      vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, { provideTextDocumentContent: (uri) => inspectedDocuments.get(uri.toString()) ?? '' }),
+      vscode.workspace.onDidChangeConfiguration((event) => (event.affectsConfiguration('artifactSteward.registries') || event.affectsConfiguration('artifactSteward.registryTagSort')) && registryTree.refresh()));
     for (const command of COMMANDS) {
       context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: never[]) => command.run(services, ...args)));
     }
@@ -36,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
     if (readLintSettings().lintWorkspaceOnStartup) void lintWorkspace(services);
     const activationMs = performance.now() - started;
     log.info(`Artifact Steward ${String(context.extension.packageJSON.version)} activated in ${activationMs.toFixed(1)} ms`);
-    return { activationMs };
+    return { activationMs, registryTree };
   } catch (error) {
     log.error(`Activation failed: ${(error as Error).stack ?? String(error)}`);
     void showError(`Artifact Steward failed to start: ${(error as Error).message}`);

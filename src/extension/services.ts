@@ -1,12 +1,16 @@
 import type * as vscode from 'vscode';
 import type { DocumentLinter } from './diagnostics';
 import type { LintConfigs } from './lintConfigs';
+import type { secretStorageCredentials } from './registry/registrySources';
+import type { RegistryTreeProvider } from './registry/registryTree';
 
 /** What every feature needs, built once in `activate()`. */
 export interface Services {
   readonly log: vscode.LogOutputChannel;
   readonly configs: LintConfigs;
   readonly linter: DocumentLinter;
+  readonly registryTree: RegistryTreeProvider;
+  readonly registrySecrets: ReturnType<typeof secretStorageCredentials>;
 }
 
 /** One command per file: its id (as in package.json) and what it does. */

@@ -95,4 +95,18 @@ describe('UI in a real VS Code workbench (Chromium)', () => {
     assert.ok(text.includes(expected), `the saved Dockerfile does not hold the inserted labels:\n${text}`);
     await page.locator('.markers-panel').getByText('The final image has no "org.opencontainers.image.source" label.').waitFor({ state: 'detached', timeout: 30_000 });
   }));
+
+  it('shows the OCI layout in the registry explorer, down to the SBOM attached to an image', () => step(async () => {
+    const { page } = session!;
+    await page.locator('.activitybar .action-item a[aria-label="Artifact Steward"]').click();
+    // Tree rows are treeitems with their depth in aria-level; a click toggles a collapsed row.
+    const row = (level: number, label: string) => page.locator(`.monaco-list-row[role="treeitem"][aria-level="${level}"]`, { hasText: label }).first();
+    for (const [level, label] of [[1, 'oci-layout'], [2, 'oci-layout'], [3, '1.4.2']] as const) {
+      await row(level, label).waitFor({ timeout: 30_000 });
+      await row(level, label).click();
+    }
+    await row(4, 'sbom').waitFor({ timeout: 30_000 });
+    await row(4, 'linux/arm64').waitFor();
+    await screenshot(page, 'registry-explorer');
+  }));
 });

@@ -128,3 +128,21 @@ suite('Artifact Steward in the extension host', () => {
   });
 
 });
+
+suite('Registry explorer in the extension host', () => {
+  test('lists the OCI layout from examples/ down to platforms and the SBOM attachment', async () => {
+    const api = await vscode.extensions.getExtension<{ registryTree: vscode.TreeDataProvider<unknown> }>(EXTENSION_ID)!.activate();
+    const tree = api.registryTree;
+    const label = async (node: unknown) => String((await tree.getTreeItem(node)).label);
+    const roots = await tree.getChildren();
+    const layout = (await Promise.all((roots ?? []).map(async (node) => [node, await label(node)] as const))).find(([, text]) => text === 'oci-layout');
+    assert.ok(layout, `no oci-layout among ${(await Promise.all((roots ?? []).map(label))).join(', ')}`);
+    const [repository] = (await tree.getChildren(layout[0])) ?? [];
+    assert.equal(await label(repository), 'oci-layout');
+    const tags = (await tree.getChildren(repository)) ?? [];
+    assert.deepEqual(await Promise.all(tags.map(label)), ['1.4.2', '1.4.1']);
+    const children = (await tree.getChildren(tags[0])) ?? [];
+    assert.deepEqual(await Promise.all(children.map(label)), ['linux/amd64', 'linux/arm64', 'sbom']);
+    await waitFor('the tag digest in the description', async () => (String((await tree.getTreeItem(tags[0]!)).description ?? '').length >= 12 ? true : undefined));
+  });
+});

@@ -1,0 +1,186 @@
+import semver from 'semver';
+import { mapLimited } from '../concurrency';
+import { attachmentsOf } from './inspect';
+import type { Attachment } from './inspect';
+import { isIndex, platformString } from './types';
+import type { RegistryBackend } from './types';
+
+/**
+ * The registry explorer's data, editor-free: plain tagged nodes with a parent link. The extension's
+ * TreeDataProvider only maps them to TreeItems; loading, paging and sorting live here.
+ */
+export type ExplorerNode =
+  | { readonly kind: 'registry'; readonly id: string; readonly label: string; readonly source: 'settings' | 'docker-config' | 'oci-layout'; readonly backend: RegistryBackend }
+  | { readonly kind: 'namespace'; readonly id: string; readonly parent: ExplorerNode; readonly label: string; readonly repositories: readonly string[]; readonly depth: number }
+  | { readonly kind: 'repository'; readonly id: string; readonly parent: ExplorerNode; readonly label: string; readonly repository: string; readonly backend: RegistryBackend }
+  | { readonly kind: 'tag'; readonly id: string; readonly parent: ExplorerNode; readonly tag: string; readonly repository: string; readonly backend: RegistryBackend; details?: TagDetails }
+  | { readonly kind: 'platform'; readonly id: string; readonly parent: ExplorerNode; readonly label: string; readonly digest: string }
+  | { readonly kind: 'attachment'; readonly id: string; readonly parent: ExplorerNode; readonly attachment: Attachment }
+  | { readonly kind: 'loadMore'; readonly id: string; readonly parent: ExplorerNode; readonly shown: number }
+  | { readonly kind: 'error'; readonly id: string; readonly parent?: ExplorerNode; readonly message: string; readonly fix: 'sign-in' | 'settings' | 'retry' };
+
+export type TagSort = 'version' | 'name';
+
+export interface TagDetails {
+  readonly digest: string;
+  readonly mediaType: string;
+  /** Other tags on the same digest: they are one image. */
+  readonly sameImage: readonly string[];
+}
+
+export const TAG_PAGE = 100;
+
+/** `sha256-<hex>` tags hold referrer indexes and cosign artifacts: shown as attachments, not tags. */
+export function isDigestTag(tag: string): boolean {
+  return /^sha(256|512)-[0-9a-f]{32,}(\.\w+)?$/.test(tag);
+}
+
+/** SemVer-aware: `1.10.0` after `1.9.0`, `v1.2` read as 1.2.0; other tags after versions, by name. Newest first. */
+export function sortTags(tags: readonly string[], sort: TagSort): string[] {
+  if (sort === 'name') return [...tags].sort((a, b) => a.localeCompare(b));
+  const version = (tag: string) => (semver.valid(tag, { loose: true }) ? semver.parse(tag, { loose: true }) : semver.coerce(tag));
+  return [...tags].sort((a, b) => {
+    const [va, vb] = [version(a), version(b)];
+    if (va && vb) return semver.rcompare(va, vb) || a.localeCompare(b);
+    if (va) return -1;
+    if (vb) return 1;
+    return a.localeCompare(b);
+  });
+}
+
+/** Groups repository paths by their next segment: `team/a`, `team/b`, `c` → namespace `team`, repository `c`. */
+export function groupRepositories(repositories: readonly string[], depth: number): { namespaces: Map<string, string[]>; leaves: string[] } {
+  const namespaces = new Map<string, string[]>();
+  const leaves: string[] = [];
+  for (const repository of repositories) {
+    const segments = repository.split('/');
+    if (segments.length <= depth + 1) leaves.push(repository);
+    else {
+      const key = segments.slice(0, depth + 1).join('/');
+      namespaces.set(key, [...(namespaces.get(key) ?? []), repository]);
+    }
+  }
+  return { namespaces, leaves };
+}
+
+/** Loads children on demand, caches lists per node, and never fetches more than it shows. */
+export class ExplorerModel {
+  private readonly repositoriesCache = new Map<string, Promise<string[]>>();
+  private readonly tagsCache = new Map<string, Promise<string[]>>();
+  private readonly shownTags = new Map<string, number>();
+
+  constructor(private readonly options: { sort: () => TagSort; filter: () => string; describeError: (error: unknown) => { message: string; fix: 'sign-in' | 'settings' | 'retry' } }) {}
+
+  refresh(): void {
+    this.repositoriesCache.clear();
+    this.tagsCache.clear();
+    this.shownTags.clear();
+  }
+
+  /** Shows the next page of a repository's tags. */
+  showMore(repositoryNode: ExplorerNode): void {
+    this.shownTags.set(repositoryNode.id, (this.shownTags.get(repositoryNode.id) ?? TAG_PAGE) + TAG_PAGE);
+  }
+
+  private repositories(node: Extract<ExplorerNode, { kind: 'registry' }>): Promise<string[]> {
+    let cached = this.repositoriesCache.get(node.id);
+    if (!cached) {
+      cached = (async () => {
+        const names: string[] = [];
+        for await (const page of node.backend.listRepositories()) names.push(...page);
+        return names.sort();
+      })();
+      this.repositoriesCache.set(node.id, cached);
+      cached.catch(() => this.repositoriesCache.delete(node.id));
+    }
+    return cached;
+  }
+
+  private tags(node: Extract<ExplorerNode, { kind: 'repository' }>): Promise<string[]> {
+    let cached = this.tagsCache.get(node.id);
+    if (!cached) {
+      cached = (async () => {
+        const tags: string[] = [];
+        for await (const page of node.backend.listTags(node.repository)) tags.push(...page);
+        return tags;
+      })();
+      this.tagsCache.set(node.id, cached);
+      cached.catch(() => this.tagsCache.delete(node.id));
+    }
+    return cached;
+  }
+
+  async children(node: ExplorerNode): Promise<ExplorerNode[]> {
+    try {
+      return await this.load(node);
+    } catch (error) {
+      const { message, fix } = this.options.describeError(error);
+      return [{ kind: 'error', id: `${node.id}/error`, parent: node, message, fix }];
+    }
+  }
+
+  private repositoryNodes(parent: ExplorerNode, backend: RegistryBackend, repositories: readonly string[], depth: number): ExplorerNode[] {
+    const { namespaces, leaves } = groupRepositories(repositories, depth);
+    return [
+      ...[...namespaces].map(([path, members]): ExplorerNode => ({ kind: 'namespace', id: `${parent.id}/${path}/`, parent, label: path.split('/').pop()!, repositories: members, depth: depth + 1 })),
+      ...leaves.map((repository): ExplorerNode => ({ kind: 'repository', id: `${parent.id}/${repository}`, parent, label: repository.split('/').pop()!, repository, backend })),
+    ];
+  }
+
+  private registryOf(node: ExplorerNode): Extract<ExplorerNode, { kind: 'registry' }> {
+    let current: ExplorerNode | undefined = node;
+    while (current && current.kind !== 'registry') current = 'parent' in current ? current.parent : undefined;
+    return current as Extract<ExplorerNode, { kind: 'registry' }>;
+  }
+
+  private async load(node: ExplorerNode): Promise<ExplorerNode[]> {
+    switch (node.kind) {
+      case 'registry':
+        return this.repositoryNodes(node, node.backend, await this.repositories(node), 0);
+      case 'namespace':
+        return this.repositoryNodes(node, this.registryOf(node).backend, node.repositories, node.depth);
+      case 'repository': {
+        const filter = this.options.filter().toLowerCase();
+        const tags = sortTags((await this.tags(node)).filter((tag) => !isDigestTag(tag) && tag.toLowerCase().includes(filter)), this.options.sort());
+        const shown = this.shownTags.get(node.id) ?? TAG_PAGE;
+        const nodes: ExplorerNode[] = tags.slice(0, shown).map((tag) => ({ kind: 'tag', id: `${node.id}:${tag}`, parent: node, tag, repository: node.repository, backend: node.backend }));
+        if (tags.length > shown) nodes.push({ kind: 'loadMore', id: `${node.id}/more-${shown}`, parent: node, shown });
+        return nodes;
+      }
+      case 'tag': {
+        const manifest = await node.backend.getManifest(node.repository, node.tag);
+        const platforms: ExplorerNode[] = isIndex(manifest.descriptor.mediaType)
+          ? (manifest.json.manifests ?? []).filter((child) => child.platform && child.platform.os !== 'unknown').map((child) => ({ kind: 'platform', id: `${node.id}@${child.digest}`, parent: node, label: platformString(child.platform), digest: child.digest }))
+          : [];
+        const allTags = await this.tags(node.parent as Extract<ExplorerNode, { kind: 'repository' }>);
+        const attachments = (await attachmentsOf(node.backend, node.repository, manifest.descriptor.digest, allTags)).map((attachment): ExplorerNode => ({ kind: 'attachment', id: `${node.id}#${attachment.digest}`, parent: node, attachment }));
+        return [...platforms, ...attachments];
+      }
+      default:
+        return [];
+    }
+  }
+
+  /** Digests of visible tags, a few at a time (no fetch storms); tags sharing a digest name each other. */
+  async resolveTags(nodes: readonly Extract<ExplorerNode, { kind: 'tag' }>[], onResolved: (node: ExplorerNode) => void, concurrency = 4): Promise<void> {
+    const digests = new Map<string, string[]>();
+    await mapLimited(nodes.filter((node) => !node.details), concurrency, async (node) => {
+      try {
+        const descriptor = await node.backend.resolve(node.repository, node.tag);
+        node.details = { digest: descriptor.digest, mediaType: descriptor.mediaType, sameImage: [] };
+        digests.set(descriptor.digest, [...(digests.get(descriptor.digest) ?? []), node.tag]);
+        onResolved(node);
+      } catch {
+        // The tag shows without a digest; expanding it reports the error.
+      }
+    });
+    for (const node of nodes) {
+      if (!node.details) continue;
+      const same = (digests.get(node.details.digest) ?? []).filter((tag) => tag !== node.tag);
+      if (same.length > 0) {
+        node.details = { ...node.details, sameImage: same };
+        onResolved(node);
+      }
+    }
+  }
+}

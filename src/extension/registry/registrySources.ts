@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import * as vscode from 'vscode';
+import { firstOf } from '../../core/registry/auth';
+import type { Credential, CredentialProvider } from '../../core/registry/auth';
+import { dockerConfigCredentials, dockerConfigPath } from '../../core/registry/credentials';
+import type { ExplorerNode } from '../../core/registry/explorer';
+import { HttpRegistry } from '../../core/registry/httpRegistry';
+import { OciLayoutRegistry } from '../../core/registry/ociLayout';
+import { Transport } from '../../core/registry/transport';
+import type { HostOptions } from '../../core/registry/transport';
+import type { Logger } from '../log';
+import { SETTINGS_SECTION } from '../settings';
+
+export interface ConfiguredRegistry {
+  readonly host: string;
+  readonly insecure?: boolean;
+  readonly caFile?: string;
+}
+
+const SECRET_PREFIX = 'artifactSteward.registry.';
+
+export function configuredRegistries(): ConfiguredRegistry[] {
+  return vscode.workspace.getConfiguration(SETTINGS_SECTION).get<ConfiguredRegistry[]>('registries', []).filter((entry) => typeof entry?.host === 'string' && entry.host.length > 0);
+}
+
+/** Credentials the user entered, kept in VS Code's SecretStorage (never in settings or logs). */
+export function secretStorageCredentials(secrets: vscode.SecretStorage): CredentialProvider & { store(host: string, credential: Credential): Thenable<void>; forget(host: string): Thenable<void> } {
+  return {
+    async get(host) {
+      const stored = await secrets.get(SECRET_PREFIX + host);
+      return stored ? (JSON.parse(stored) as Credential) : undefined;
+    },
+    store: (host, credential) => secrets.store(SECRET_PREFIX + host, JSON.stringify(credential)),
+    forget: (host) => secrets.delete(SECRET_PREFIX + host),
+  };
+}
+
+/** Registry hosts named in the Docker config (auths and credHelpers), Docker Hub's keys left out (no catalog). */
+async function dockerConfigHosts(): Promise<string[]> {
+  try {
+    const config = JSON.parse(await readFile(dockerConfigPath(), 'utf8')) as { auths?: Record<string, unknown>; credHelpers?: Record<string, unknown> };
+    return [...new Set([...Object.keys(config.auths ?? {}), ...Object.keys(config.credHelpers ?? {})]
+      .map((key) => key.replace(/^https?:\/\//, '').replace(/\/.*$/, ''))
+      .filter((host) => host && !/(^|\.)docker\.io$/.test(host)))];
+  } catch {
+    return [];
+  }
+}
+
+/** Every registry the explorer shows: settings, the Docker config, and OCI layout folders in the workspace. */
+export async function explorerRoots(credentials: CredentialProvider, log: Logger): Promise<ExplorerNode[]> {
+  const settings = configuredRegistries();
+  const options = new Map<string, HostOptions>(settings.map((entry) => [entry.host, { ...(entry.insecure ? { insecure: true } : {}), ...(entry.caFile ? { caFile: entry.caFile } : {}) }]));
+  const transport = new Transport({ userAgent: 'artifact-steward-vscode', hostOptions: (host) => options.get(host) ?? {}, logger: { ...log, debug: () => undefined } });
+  const chain = firstOf(credentials, dockerConfigCredentials());
+  const fromDockerConfig = (await dockerConfigHosts()).filter((host) => !options.has(host));
+  const layouts = await vscode.workspace.findFiles('**/oci-layout', '**/node_modules/**', 50);
+  return [
+    ...settings.map((entry): ExplorerNode => ({ kind: 'registry', id: `registry:${entry.host}`, label: entry.host, source: 'settings', backend: new HttpRegistry(entry.host, transport, chain) })),
+    ...fromDockerConfig.map((host): ExplorerNode => ({ kind: 'registry', id: `registry:${host}`, label: host, source: 'docker-config', backend: new HttpRegistry(host, transport, chain) })),
+    ...layouts.map((uri): ExplorerNode => {
+      const dir = dirname(uri.fsPath);
+      return { kind: 'registry', id: `layout:${dir}`, label: vscode.workspace.asRelativePath(dir), source: 'oci-layout', backend: new OciLayoutRegistry(dir) };
+    }),
+  ];
+}

@@ -1,0 +1,89 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ExplorerModel, TAG_PAGE } from '../../src/core/registry/explorer';
+import type { ExplorerNode } from '../../src/core/registry/explorer';
+import { HttpRegistry } from '../../src/core/registry/httpRegistry';
+import { Transport } from '../../src/core/registry/transport';
+import { attachSbom, copyWithinRegistry, skopeoPush, writeOciLayout } from './fixtures';
+import { startRegistry } from './registryServer';
+import type { RunningRegistry } from './registryServer';
+
+const root = mkdtempSync(join(tmpdir(), 'steward-explorer-'));
+
+describe('explorer model on a real registry', () => {
+  let registry: RunningRegistry;
+  let requests = 0;
+  let model: ExplorerModel;
+  let rootNode: ExplorerNode;
+  before(async () => {
+    registry = await startRegistry('plain', join(root, 'registry'));
+    const layout = join(root, 'layout');
+    writeOciLayout(layout, [{ tag: '1.0.0' }, { tag: 'multi', platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }] }]);
+    await skopeoPush(registry, layout, '1.0.0', 'team/api');
+    await skopeoPush(registry, layout, 'multi', 'team/api');
+    await skopeoPush(registry, layout, '1.0.0', 'team/api', 'stable');
+    await copyWithinRegistry(registry, 'team/api', '1.0.0', 'solo');
+    await copyWithinRegistry(registry, 'team/api', '1.0.0', 'team/many');
+    const manifest = Buffer.from(await (await fetch(`${registry.url}/v2/team/many/manifests/1.0.0`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).arrayBuffer());
+    for (let index = 0; index < TAG_PAGE + 5; index += 1) {
+      await fetch(`${registry.url}/v2/team/many/manifests/0.${index}.0`, { method: 'PUT', body: manifest, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
+    }
+    const client = new HttpRegistry(registry.host, new Transport({ logger: { debug: (line) => void (/→ \d{3}/.test(line) && (requests += 1)), info() {}, warn() {}, error() {} } }), { get: async () => undefined });
+    const subject = await client.resolve('team/api', '1.0.0');
+    await attachSbom(registry, 'team/api', subject, '{"spdxVersion":"SPDX-2.3"}');
+    model = new ExplorerModel({ sort: () => 'version', filter: () => '', describeError: (error) => ({ message: (error as Error).message, fix: 'retry' }) });
+    rootNode = { kind: 'registry', id: 'r', label: registry.host, source: 'settings', backend: client };
+  });
+  after(async () => {
+    await registry.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const labelOf = (node: ExplorerNode) => ('label' in node ? node.label : node.kind === 'tag' ? node.tag : node.kind);
+
+  it('shows the first level with one request, namespaces as folders', async () => {
+    requests = 0;
+    const top = await model.children(rootNode);
+    assert.equal(requests, 1);
+    assert.deepEqual(top.map((node) => `${node.kind}:${labelOf(node)}`), ['namespace:team', 'repository:solo']);
+  });
+
+  it('lists tags newest first, hides the sha256- tag, pages with Load more, and resolves only what is shown', async () => {
+    const [team] = await model.children(rootNode);
+    const repositories = await model.children(team!);
+    assert.deepEqual(repositories.map(labelOf), ['api', 'many']);
+    const tags = await model.children(repositories[0]!);
+    assert.deepEqual(tags.map(labelOf), ['1.0.0', 'multi', 'stable']);
+    const many = await model.children(repositories[1]!);
+    assert.equal(many.filter((node) => node.kind === 'tag').length, TAG_PAGE);
+    assert.equal(many.at(-1)!.kind, 'loadMore');
+    model.showMore(repositories[1]!);
+    assert.equal((await model.children(repositories[1]!)).filter((node) => node.kind === 'tag').length, TAG_PAGE + 6);
+    requests = 0;
+    const shown = tags.filter((node): node is Extract<ExplorerNode, { kind: 'tag' }> => node.kind === 'tag');
+    await model.resolveTags(shown, () => undefined);
+    assert.equal(requests, 3, 'one HEAD per shown tag');
+    const stable = shown.find((node) => node.tag === 'stable')!;
+    assert.deepEqual(stable.details?.sameImage, ['1.0.0']);
+  });
+
+  it('shows platforms of a multi-arch image and the SBOM attached to an image', async () => {
+    const [team] = await model.children(rootNode);
+    const [api] = await model.children(team!);
+    const tags = await model.children(api!);
+    const multi = await model.children(tags.find((node) => labelOf(node) === 'multi')!);
+    assert.deepEqual(multi.map(labelOf), ['linux/amd64', 'linux/arm64']);
+    const single = await model.children(tags.find((node) => labelOf(node) === '1.0.0')!);
+    assert.deepEqual(single.map((node) => (node.kind === 'attachment' ? node.attachment.kind : node.kind)), ['sbom']);
+  });
+
+  it('turns a failure into an error node that names the operation', async () => {
+    const broken: ExplorerNode = { kind: 'registry', id: 'b', label: '127.0.0.1:1', source: 'settings', backend: new HttpRegistry('127.0.0.1:1', new Transport({ maxRetries: 0 }), { get: async () => undefined }) };
+    const [error] = await model.children(broken);
+    assert.equal(error!.kind, 'error');
+    assert.match((error as Extract<ExplorerNode, { kind: 'error' }>).message, /^list repositories of 127\.0\.0\.1:1: /);
+  });
+});

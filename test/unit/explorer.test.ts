@@ -1,0 +1,21 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { groupRepositories, isDigestTag, sortTags } from '../../src/core/registry/explorer';
+
+describe('registry explorer helpers', () => {
+  it('sorts tags SemVer-aware, newest first, with non-versions after', () => {
+    assert.deepEqual(sortTags(['1.9.0', 'latest', '1.10.0', 'v1.2', '2.0.0-rc.1', '2.0.0', 'edge'], 'version'), ['2.0.0', '2.0.0-rc.1', '1.10.0', '1.9.0', 'v1.2', 'edge', 'latest']);
+    assert.deepEqual(sortTags(['b', 'a', '1.10.0', '1.9.0'], 'name'), ['1.10.0', '1.9.0', 'a', 'b']);
+  });
+  it('hides digest tags (referrer indexes, cosign artifacts)', () => {
+    assert.equal(isDigestTag(`sha256-${'a'.repeat(64)}`), true);
+    assert.equal(isDigestTag(`sha256-${'a'.repeat(64)}.sig`), true);
+    assert.equal(isDigestTag('sha-3f2a1bc'), false);
+  });
+  it('groups repositories into namespaces by path segment', () => {
+    const { namespaces, leaves } = groupRepositories(['team/a', 'team/b', 'team/sub/c', 'solo'], 0);
+    assert.deepEqual(leaves, ['solo']);
+    assert.deepEqual([...namespaces], [['team', ['team/a', 'team/b', 'team/sub/c']]]);
+    assert.deepEqual(groupRepositories(['team/a', 'team/sub/c'], 1).leaves, ['team/a']);
+  });
+});
