@@ -7,7 +7,11 @@ import { fixesFor } from '../core/lint/fixes';
 import { lintText } from '../core/lint/engine';
 import { repositorySourceUrl } from '../core/workspace/gitRemote';
 import { findRepositoryRoot } from '../core/workspace/walk';
+import { classifyTag } from '../core/reference/classify';
+import { pinCandidates } from '../core/registry/pin';
 import { APPLY_SNIPPET_FIX_COMMAND } from './commands/applySnippetFix';
+import { PIN_TO_DIGEST_COMMAND } from './commands/pinToDigest';
+import { USE_NEWEST_VERSION_COMMAND } from './commands/useNewestVersion';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { DOCUMENT_SELECTOR, documentKind, fromVscodeRange, relativePath, toVscodeRange } from './documents';
 import type { LintConfigs } from './lintConfigs';
@@ -57,11 +61,11 @@ function toCodeAction(document: vscode.TextDocument, fix: Fix, diagnostic: vscod
 }
 
 class LintCodeActions implements vscode.CodeActionProvider {
-  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND] };
+  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite, FIX_ALL_KIND] };
 
   constructor(private readonly configs: LintConfigs) {}
 
-  async provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const kind = documentKind(document);
     if (!kind) return [];
     const effective = await this.configs.forFile(document.uri.fsPath);
@@ -83,7 +87,26 @@ class LintCodeActions implements vscode.CodeActionProvider {
         else actions.set(key, toCodeAction(document, fix, diagnostic));
       }
     }
-    return [...actions.values()];
+    return [...actions.values(), ...this.registryActions(document, path, text, range, context)];
+  }
+
+  /** Registry-backed rewrites of the reference under the cursor: they run as commands (network, quick picks). */
+  private registryActions(document: vscode.TextDocument, path: string, text: string, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const candidate = pinCandidates(path, text).candidates.find((item) => toVscodeRange(item.range).intersection(range) !== undefined);
+    if (!candidate) return [];
+    const diagnostics = context.diagnostics.filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE && diagnostic.range.intersection(toVscodeRange(candidate.range)) && String((diagnostic.code as { value: string } | undefined)?.value).startsWith('image-'));
+    const kind = diagnostics.length > 0 ? vscode.CodeActionKind.QuickFix : vscode.CodeActionKind.RefactorRewrite;
+    const pin = new vscode.CodeAction('Pin to digest (keep the tag)', kind);
+    pin.command = { title: pin.title, command: PIN_TO_DIGEST_COMMAND, arguments: [document.uri, candidate] };
+    pin.diagnostics = diagnostics;
+    const actions = [pin];
+    if (['latest', 'floating', 'major-minor'].includes(classifyTag(candidate.tag))) {
+      const newest = new vscode.CodeAction('Use newest version…', kind);
+      newest.command = { title: newest.title, command: USE_NEWEST_VERSION_COMMAND, arguments: [document.uri, candidate] };
+      newest.diagnostics = diagnostics;
+      actions.push(newest);
+    }
+    return actions;
   }
 
   /** Applies every fix that is safe without asking (re-declaring global ARGs, OCI keys) in one edit. */

@@ -8,8 +8,10 @@ import { copyReference } from './commands/copyReference';
 import { filterTags } from './commands/filterTags';
 import { inspectedDocuments, inspectImage, INSPECT_SCHEME } from './commands/inspectImage';
 import { loadMoreTags } from './commands/loadMoreTags';
+import { pinToDigest } from './commands/pinToDigest';
 import { refreshRegistries } from './commands/refreshRegistries';
 import { signIn } from './commands/signIn';
+import { useNewestVersion } from './commands/useNewestVersion';
 import { lintWorkspace, lintWorkspaceCommand } from './commands/lintWorkspace';
 import { openLog } from './commands/openLog';
 import { DocumentLinter, registerDiagnostics } from './diagnostics';
@@ -21,7 +23,7 @@ import { secretStorageCredentials } from './registry/registrySources';
 import { REGISTRY_VIEW, RegistryTreeProvider } from './registry/registryTree';
 import { readLintSettings } from './settings';
 
-const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags];
+const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, pinToDigest, useNewestVersion];
 
 /** Exposed for the extension-host tests (activation time, the explorer's data) and other extensions. */
 export interface ArtifactStewardApi {

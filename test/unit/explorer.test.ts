@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { groupRepositories, isDigestTag, sortTags } from '../../src/core/registry/explorer';
+import { newerVersionTags } from '../../src/core/registry/newestTag';
 
 describe('registry explorer helpers', () => {
   it('sorts tags SemVer-aware, newest first, with non-versions after', () => {
@@ -18,4 +19,10 @@ describe('registry explorer helpers', () => {
     assert.deepEqual([...namespaces], [['team', ['team/a', 'team/b', 'team/sub/c']]]);
     assert.deepEqual(groupRepositories(['team/a', 'team/sub/c'], 1).leaves, ['team/a']);
   });
+});
+
+describe('newest version for a floating tag', () => {
+  const tags = ['latest', '20', '20-alpine', '20.11.0-alpine3.19', '20.11.1-alpine3.19', '20.11.1', '20.12.0-rc.1-alpine', '21.0.0-alpine', '1.9.0', 'v2.0.0'];
+  it('keeps the variant suffix', () => assert.deepEqual(newerVersionTags('20-alpine', tags).slice(0, 3), ['21.0.0-alpine', '20.11.1-alpine3.19', '20.11.0-alpine3.19']));
+  it('offers plain releases for latest and channels', () => assert.deepEqual(newerVersionTags('latest', tags), ['20.11.1', 'v2.0.0', '1.9.0']));
 });

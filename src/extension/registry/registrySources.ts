@@ -48,17 +48,32 @@ async function dockerConfigHosts(): Promise<string[]> {
   }
 }
 
-/** Every registry the explorer shows: settings, the Docker config, and OCI layout folders in the workspace. */
-export async function explorerRoots(credentials: CredentialProvider, log: Logger): Promise<ExplorerNode[]> {
+/** One transport and credential chain for the registries named in settings; a client per host. */
+export function registryOpener(credentials: CredentialProvider, log: Logger): (host: string) => HttpRegistry {
   const settings = configuredRegistries();
   const options = new Map<string, HostOptions>(settings.map((entry) => [entry.host, { ...(entry.insecure ? { insecure: true } : {}), ...(entry.caFile ? { caFile: entry.caFile } : {}) }]));
   const transport = new Transport({ userAgent: 'artifact-steward-vscode', hostOptions: (host) => options.get(host) ?? {}, logger: { ...log, debug: () => undefined } });
   const chain = firstOf(credentials, dockerConfigCredentials());
-  const fromDockerConfig = (await dockerConfigHosts()).filter((host) => !options.has(host));
+  const clients = new Map<string, HttpRegistry>();
+  return (host) => {
+    let client = clients.get(host);
+    if (!client) {
+      client = new HttpRegistry(host, transport, chain);
+      clients.set(host, client);
+    }
+    return client;
+  };
+}
+
+/** Every registry the explorer shows: settings, the Docker config, and OCI layout folders in the workspace. */
+export async function explorerRoots(credentials: CredentialProvider, log: Logger): Promise<ExplorerNode[]> {
+  const settings = configuredRegistries();
+  const open = registryOpener(credentials, log);
+  const fromDockerConfig = (await dockerConfigHosts()).filter((host) => !settings.some((entry) => entry.host === host));
   const layouts = await vscode.workspace.findFiles('**/oci-layout', '**/node_modules/**', 50);
   return [
-    ...settings.map((entry): ExplorerNode => ({ kind: 'registry', id: `registry:${entry.host}`, label: entry.host, source: 'settings', backend: new HttpRegistry(entry.host, transport, chain) })),
-    ...fromDockerConfig.map((host): ExplorerNode => ({ kind: 'registry', id: `registry:${host}`, label: host, source: 'docker-config', backend: new HttpRegistry(host, transport, chain) })),
+    ...settings.map((entry): ExplorerNode => ({ kind: 'registry', id: `registry:${entry.host}`, label: entry.host, source: 'settings', backend: open(entry.host) })),
+    ...fromDockerConfig.map((host): ExplorerNode => ({ kind: 'registry', id: `registry:${host}`, label: host, source: 'docker-config', backend: open(host) })),
     ...layouts.map((uri): ExplorerNode => {
       const dir = dirname(uri.fsPath);
       return { kind: 'registry', id: `layout:${dir}`, label: vscode.workspace.asRelativePath(dir), source: 'oci-layout', backend: new OciLayoutRegistry(dir) };

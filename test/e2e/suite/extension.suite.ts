@@ -1,6 +1,15 @@
 import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { EXAMPLES_FINDINGS } from '../../examplesFindings';
+import { skopeoPush } from '../../integration/fixtures';
+import { startRegistry } from '../../integration/registryServer';
+import type { RunningRegistry } from '../../integration/registryServer';
 import { applyQuickFix, diagnosticsOf, EXTENSION_ID, fileUri, openAndSettle, waitFor } from './support';
 
 const expectedFor = (relative: string) => EXAMPLES_FINDINGS.filter((finding) => finding.startsWith(`${relative}:`)).sort();
@@ -144,5 +153,55 @@ suite('Registry explorer in the extension host', () => {
     const children = (await tree.getChildren(tags[0])) ?? [];
     assert.deepEqual(await Promise.all(children.map(label)), ['linux/amd64', 'linux/arm64', 'sbom']);
     await waitFor('the tag digest in the description', async () => (String((await tree.getTreeItem(tags[0]!)).description ?? '').length >= 12 ? true : undefined));
+  });
+});
+
+suite('Registry-aware quick-fixes in the extension host (a real docker-registry)', () => {
+  let registry: RunningRegistry | undefined;
+  suiteSetup(async function () {
+    this.timeout(120_000);
+    registry = await startRegistry('plain', mkdtempSync(join(tmpdir(), 'steward-suite-registry-')));
+    await skopeoPush(registry, fileUri('oci-layout').fsPath, '1.4.2', 'acme/app');
+    await skopeoPush(registry, fileUri('oci-layout').fsPath, '1.4.1', 'acme/app');
+    await skopeoPush(registry, fileUri('oci-layout').fsPath, '1.4.1', 'acme/app', 'latest');
+  });
+  suiteTeardown(async () => {
+    await registry?.stop();
+  });
+
+  async function registryAction(relative: string, content: string, title: string): Promise<{ document: vscode.TextDocument; action: vscode.CodeAction }> {
+    const uri = fileUri(relative);
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(content));
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const position = document.positionAt(content.indexOf(registry!.host) + 2);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(position, position));
+    const action = actions.find((candidate) => candidate.title === title);
+    assert.ok(action?.command, `no "${title}" among ${actions.map((candidate) => candidate.title).join(', ')}`);
+    return { document, action };
+  }
+
+  test('Pin to digest writes tag@digest as skopeo inspect reports it (index digest of a multi-arch image)', async () => {
+    const { document, action } = await registryAction('pin/Dockerfile', `FROM ${registry!.host}/acme/app:1.4.2\n`, 'Pin to digest (keep the tag)');
+    await vscode.commands.executeCommand(action.command!.command, ...(action.command!.arguments ?? []), 'index');
+    const { stdout } = await promisify(execFile)('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${registry!.host}/acme/app:1.4.2`], { encoding: 'buffer' });
+    const digest = `sha256:${createHash('sha256').update(stdout).digest('hex')}`;
+    assert.equal(document.getText(), `FROM ${registry!.host}/acme/app:1.4.2@${digest}\n`);
+  });
+
+  test('Pin to digest can take a platform digest instead', async () => {
+    const { document, action } = await registryAction('pin/k8s.yaml', `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: app\n      image: ${registry!.host}/acme/app:1.4.2\n`, 'Pin to digest (keep the tag)');
+    await vscode.commands.executeCommand(action.command!.command, ...(action.command!.arguments ?? []), 'linux/arm64');
+    const index = JSON.parse(readFileSync(join(fileUri('oci-layout').fsPath, 'index.json'), 'utf8')) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+    const indexDigest = index.manifests.find((entry) => entry.annotations?.['org.opencontainers.image.ref.name'] === '1.4.2')!.digest;
+    const children = JSON.parse(readFileSync(join(fileUri('oci-layout').fsPath, 'blobs', 'sha256', indexDigest.slice(7)), 'utf8')) as { manifests: { digest: string; platform: { architecture: string } }[] };
+    const arm = children.manifests.find((child) => child.platform.architecture === 'arm64')!.digest;
+    assert.match(document.getText(), new RegExp(`image: ${registry!.host.replace(/\./g, '\\.')}/acme/app:1\\.4\\.2@${arm}\\n`));
+  });
+
+  test('Use newest version replaces latest with the newest full release', async () => {
+    const { document, action } = await registryAction('newest/compose.yaml', `services:\n  app:\n    image: ${registry!.host}/acme/app:latest\n`, 'Use newest version…');
+    await vscode.commands.executeCommand(action.command!.command, ...(action.command!.arguments ?? []), '1.4.2');
+    assert.equal(document.getText(), `services:\n  app:\n    image: ${registry!.host}/acme/app:1.4.2\n`);
   });
 });

@@ -1,0 +1,37 @@
+import * as vscode from 'vscode';
+import type { PinCandidate } from '../../core/registry/pin';
+import { newerVersionTags } from '../../core/registry/newestTag';
+import { toVscodeRange } from '../documents';
+import { showError } from '../log';
+import { registryOpener } from '../registry/registrySources';
+import type { Command } from '../services';
+
+export const USE_NEWEST_VERSION_COMMAND = 'artifactSteward.registry.useNewestVersion';
+
+/** Offers the registry's full releases with the same variant, newest first, and writes the one picked. */
+export const useNewestVersion: Command = {
+  id: USE_NEWEST_VERSION_COMMAND,
+  async run(services, uri: vscode.Uri, candidate: PinCandidate, choice?: string) {
+    try {
+      const client = registryOpener(services.registrySecrets, services.log)(candidate.registry);
+      const tags: string[] = [];
+      for await (const page of client.listTags(candidate.repository)) tags.push(...page);
+      const newer = newerVersionTags(candidate.tag, tags);
+      if (newer.length === 0) {
+        void vscode.window.showInformationMessage(`${candidate.repository} has no full release tags like ${candidate.tag}.`);
+        return;
+      }
+      const tag = choice ?? (await vscode.window.showQuickPick(newer, { title: `Replace ${candidate.tag} with` }));
+      if (!tag) return;
+      const range = toVscodeRange(candidate.range);
+      const document = await vscode.workspace.openTextDocument(uri);
+      if (document.getText(range) !== candidate.written) throw new Error(`${candidate.written} changed before it could be updated`);
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, range, `${candidate.written.slice(0, candidate.written.lastIndexOf(':'))}:${tag}`);
+      await vscode.workspace.applyEdit(edit);
+    } catch (error) {
+      services.log.error(`Use newest version: ${(error as Error).message}`);
+      void showError(`Use newest version failed: ${(error as Error).message}`);
+    }
+  },
+};
