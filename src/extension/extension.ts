@@ -5,11 +5,13 @@ import { addRegistry } from './commands/addRegistry';
 import { applySnippetFix } from './commands/applySnippetFix';
 import { copyPinnedReference } from './commands/copyPinnedReference';
 import { copyReference } from './commands/copyReference';
+import { deleteImage } from './commands/deleteImage';
 import { filterTags } from './commands/filterTags';
 import { inspectedDocuments, inspectImage, INSPECT_SCHEME } from './commands/inspectImage';
 import { loadMoreTags } from './commands/loadMoreTags';
 import { pinToDigest } from './commands/pinToDigest';
 import { refreshRegistries } from './commands/refreshRegistries';
+import { removeRegistry } from './commands/removeRegistry';
 import { signIn } from './commands/signIn';
 import { useNewestVersion } from './commands/useNewestVersion';
 import { lintWorkspace, lintWorkspaceCommand } from './commands/lintWorkspace';
@@ -23,7 +25,7 @@ import { secretStorageCredentials } from './registry/registrySources';
 import { REGISTRY_VIEW, RegistryTreeProvider } from './registry/registryTree';
 import { readLintSettings } from './settings';
 
-const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, pinToDigest, useNewestVersion];
+const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, pinToDigest, useNewestVersion, deleteImage, removeRegistry];
 
 /** Exposed for the extension-host tests (activation time, the explorer's data) and other extensions. */
 export interface ArtifactStewardApi {

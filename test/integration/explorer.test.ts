@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { ExplorerModel, TAG_PAGE } from '../../src/core/registry/explorer';
 import type { ExplorerNode } from '../../src/core/registry/explorer';
 import { HttpRegistry } from '../../src/core/registry/httpRegistry';
+import { tagsOfDigest } from '../../src/core/registry/inspect';
 import { Transport } from '../../src/core/registry/transport';
 import { attachSbom, copyWithinRegistry, skopeoPush, writeOciLayout } from './fixtures';
 import { startRegistry } from './registryServer';
@@ -78,6 +79,12 @@ describe('explorer model on a real registry', () => {
     assert.deepEqual(multi.map(labelOf), ['linux/amd64', 'linux/arm64']);
     const single = await model.children(tags.find((node) => labelOf(node) === '1.0.0')!);
     assert.deepEqual(single.map((node) => (node.kind === 'attachment' ? node.attachment.kind : node.kind)), ['sbom']);
+  });
+
+  it('finds every tag a delete by digest would take with it', async () => {
+    const client = (rootNode as Extract<ExplorerNode, { kind: 'registry' }>).backend;
+    const digest = (await client.resolve('team/api', 'stable')).digest;
+    assert.deepEqual(await tagsOfDigest(client, 'team/api', digest), ['1.0.0', 'stable']);
   });
 
   it('turns a failure into an error node that names the operation', async () => {

@@ -1,3 +1,4 @@
+import { mapLimited } from '../concurrency';
 import { referrersTag } from './digest';
 import { isIndex, platformString } from './types';
 import type { Descriptor, RegistryBackend } from './types';
@@ -85,4 +86,11 @@ export async function inspectImage(backend: RegistryBackend, repository: string,
   }
   const attachments = await attachmentsOf(backend, repository, digest, await allTags(backend, repository, signal), signal);
   return { repository, reference, digest, mediaType, size, platforms, labels, ...(created ? { created } : {}), attachments };
+}
+
+/** Every tag that points at `digest`: what a DELETE by digest removes with it (one HEAD per tag, four at a time). */
+export async function tagsOfDigest(backend: RegistryBackend, repository: string, digest: string, signal?: AbortSignal): Promise<string[]> {
+  const tags = await allTags(backend, repository, signal);
+  const digests = await mapLimited(tags, 4, async (tag) => (await backend.resolve(repository, tag, signal)).digest);
+  return tags.filter((_tag, index) => digests[index] === digest).sort();
 }

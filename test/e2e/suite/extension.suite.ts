@@ -204,4 +204,26 @@ suite('Registry-aware quick-fixes in the extension host (a real docker-registry)
     await vscode.commands.executeCommand(action.command!.command, ...(action.command!.arguments ?? []), '1.4.2');
     assert.equal(document.getText(), `services:\n  app:\n    image: ${registry!.host}/acme/app:1.4.2\n`);
   });
+
+  test('the explorer lists a configured registry, and Delete image removes the digest with every tag on it', async () => {
+    await vscode.workspace.getConfiguration('artifactSteward').update('registries', [{ host: registry!.host }], vscode.ConfigurationTarget.Global);
+    const api = await vscode.extensions.getExtension<{ registryTree: vscode.TreeDataProvider<{ kind: string }> }>(EXTENSION_ID)!.activate();
+    const tree = api.registryTree;
+    const label = async (node: { kind: string }) => String((await tree.getTreeItem(node)).label);
+    const find = async (nodes: { kind: string }[] | null | undefined, text: string) => {
+      for (const node of nodes ?? []) if ((await label(node)) === text) return node;
+      throw new Error(`no ${text} among ${(await Promise.all((nodes ?? []).map(label))).join(', ')}`);
+    };
+    const root = await waitFor('the configured registry in the tree', async () => {
+      const roots = (await tree.getChildren()) ?? [];
+      return (await Promise.all(roots.map(label))).includes(registry!.host) ? find(roots, registry!.host) : undefined;
+    });
+    const app = await find(await tree.getChildren(await find(await tree.getChildren(root), 'acme')), 'app');
+    const tags = (await tree.getChildren(app)) ?? [];
+    assert.deepEqual(await Promise.all(tags.map(label)), ['1.4.2', '1.4.1', 'latest']);
+    await vscode.commands.executeCommand('artifactSteward.registry.deleteImage', await find(tags, '1.4.1'), true);
+    const remaining = (await (await fetch(`http://${registry!.host}/v2/acme/app/tags/list`)).json()) as { tags: string[] };
+    assert.deepEqual(remaining.tags, ['1.4.2']);
+    await vscode.workspace.getConfiguration('artifactSteward').update('registries', undefined, vscode.ConfigurationTarget.Global);
+  });
 });
