@@ -102,8 +102,8 @@ export async function runExtensionHostSuite(extensionFolder: string, workspace: 
 }
 
 /** Opens the workbench on a folder with the packaged extension installed, for UI checks. */
-export async function openWorkbench(extensionFolder: string, workspace: string, workDir: string): Promise<{ page: Page; host: Host; close(): Promise<void> }> {
-  const host = await startHost({ workDir: join(workDir, 'host'), extensions: [{ id: extensionFolder.split('/').pop()!, folder: extensionFolder }] });
+export async function openWorkbench(extensionFolder: string, workspace: string, workDir: string, settings: Record<string, unknown> = {}): Promise<{ page: Page; host: Host; close(): Promise<void> }> {
+  const host = await startHost({ workDir: join(workDir, 'host'), settings, extensions: [{ id: extensionFolder.split('/').pop()!, folder: extensionFolder }] });
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(workbenchUrl(host, workspace));

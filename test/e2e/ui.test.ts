@@ -1,9 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT } from '../helpers';
+import { skopeoPush } from '../integration/fixtures';
+import { startRegistry } from '../integration/registryServer';
+import type { RunningRegistry } from '../integration/registryServer';
 import { cleanup, copyOfExamples, installPackagedExtension, openWorkbench, scratch } from './driver';
 
 /** Screenshots for the README are refreshed with STEWARD_UPDATE_SCREENSHOTS=1; failures always leave one. */
@@ -21,10 +26,16 @@ describe('UI in a real VS Code workbench (Chromium)', () => {
   let session: Awaited<ReturnType<typeof openWorkbench>> | undefined;
   let failed = false;
 
+  let registry: RunningRegistry | undefined;
+
   before(async () => {
     workDir = scratch('ui');
     workspace = copyOfExamples(workDir);
-    session = await openWorkbench(installPackagedExtension(workDir), workspace, workDir);
+    // A real registry holding the multi-arch image of examples/oci-layout, configured in the settings.
+    registry = await startRegistry('plain', join(workDir, 'registry'));
+    await skopeoPush(registry, join(workspace, 'oci-layout'), '1.4.2', 'acme/app');
+    writeFileSync(join(workspace, 'pin.Dockerfile'), `FROM ${registry.host}/acme/app:1.4.2\n`);
+    session = await openWorkbench(installPackagedExtension(workDir), workspace, workDir, { 'artifactSteward.registries': [{ host: registry.host }] });
     await session.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   });
 
@@ -35,6 +46,7 @@ describe('UI in a real VS Code workbench (Chromium)', () => {
       console.error(`UI check failed: screenshot in ${join(FAILURES, 'ui-failure.png')}, host files in ${workDir}`);
     }
     await session?.close();
+    await registry?.stop();
     if (!failed) cleanup(workDir);
   });
 
@@ -108,5 +120,42 @@ describe('UI in a real VS Code workbench (Chromium)', () => {
     await row(4, 'sbom').waitFor({ timeout: 30_000 });
     await row(4, 'linux/arm64').waitFor();
     await screenshot(page, 'registry-explorer');
+  }));
+
+  it('lists the local registry in the explorer', () => step(async () => {
+    const { page } = session!;
+    const row = (level: number, label: string) => page.locator(`.monaco-list-row[role="treeitem"][aria-level="${level}"]`, { hasText: label }).first();
+    await row(1, registry!.host).click();
+    await row(2, 'acme').click();
+    await row(3, 'app').click();
+    await row(4, '1.4.2').waitFor({ timeout: 30_000 });
+  }));
+
+  it('pins a FROM line to its digest through the light bulb, as skopeo inspect reports it', () => step(async () => {
+    const { page } = session!;
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type('pin.Dockerfile');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'pin.Dockerfile' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: 'pin.Dockerfile' }).waitFor();
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Control+.');
+    const focused = page.locator('.action-widget .monaco-list-row.focused');
+    await focused.waitFor({ timeout: 30_000 });
+    for (let moves = 0; moves < 10 && (await focused.getAttribute('aria-label')) !== 'Pin to digest (keep the tag)'; moves += 1) await page.keyboard.press('ArrowDown');
+    assert.equal(await focused.getAttribute('aria-label'), 'Pin to digest (keep the tag)');
+    await screenshot(page, 'pin-to-digest');
+    await page.keyboard.press('Enter');
+    // A multi-arch image: the quick pick offers the index (all platforms) first.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'All platforms' }).waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active.dirty').waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Control+S');
+    await page.locator('.tab.active.dirty').waitFor({ state: 'detached' });
+    const raw = execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${registry!.host}/acme/app:1.4.2`]);
+    const digest = `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+    assert.equal(readFileSync(join(workspace, 'pin.Dockerfile'), 'utf8'), `FROM ${registry!.host}/acme/app:1.4.2@${digest}\n`);
   }));
 });
