@@ -4,8 +4,14 @@ import { CONFIG_FILE_NAMES, loadConfig } from '../core/lint/config';
 import type { LintConfig, LoadedConfig } from '../core/lint/config';
 import type { ConfigError } from '../core/lint/config';
 import { lintText } from '../core/lint/engine';
+import { compareFindings } from '../core/lint/finding';
 import type { Finding } from '../core/lint/finding';
 import { fileInvalid } from '../core/lint/rules/fileInvalid';
+import { imageTagDrift } from '../core/lint/rules/imageTagDrift';
+import { tagDriftFindings } from '../core/registry/tagDrift';
+import type { DigestResolver } from '../core/registry/tagDrift';
+import { registryAccess } from './registryAccess';
+import type { RegistryFlags } from './registryAccess';
 import { findConfigRoot, lintableFiles, toPosix } from '../core/workspace/walk';
 
 export interface FileResult {
@@ -31,15 +37,20 @@ function fileProblem(message: string): Finding {
   return { rule: fileInvalid.id, severity: 'error', message, range: START_OF_FILE };
 }
 
-async function lintFile(file: string, root: string, config: LintConfig): Promise<Finding[]> {
+async function lintFile(file: string, root: string, config: LintConfig, driftResolver?: DigestResolver): Promise<Finding[]> {
+  let text: string;
   try {
     const info = await stat(file);
     if (info.size > MAX_FILE_BYTES) return [fileProblem(`The file is ${Math.round(info.size / 1048576)} MB, over the ${MAX_FILE_BYTES / 1048576} MB limit: not checked.`)];
-    const text = await readFile(file, 'utf8');
-    return lintText(toPosix(relative(root, file)), text, config);
+    text = await readFile(file, 'utf8');
   } catch (error) {
     return [fileProblem(`The file cannot be read: ${(error as Error).message}`)];
   }
+  const path = toPosix(relative(root, file));
+  const findings = lintText(path, text, config);
+  if (!driftResolver) return findings;
+  const drift = await tagDriftFindings(path, text, config, driftResolver, (reference, error) => process.stderr.write(`steward: image-tag-drift could not check ${reference}: ${error.message}\n`));
+  return [...findings, ...drift].sort(compareFindings);
 }
 
 /** The files `paths` name (folders walked, explicit files always), with the config that applies. */
@@ -75,14 +86,21 @@ export async function configFor(cwd: string, configRoot?: string): Promise<Loade
  * config is the nearest .steward.yaml from the current folder up to the repository root; its
  * globs are relative to its folder.
  */
-export async function check(paths: readonly string[], cwd: string, configRoot?: string): Promise<CheckOutcome> {
+export async function check(paths: readonly string[], cwd: string, configRoot?: string, registryFlags: RegistryFlags = {}): Promise<CheckOutcome> {
   const loaded = await configFor(cwd, configRoot);
   const results: FileResult[] = [];
   const missingPaths: string[] = [];
-  for await (const selected of selectedFiles(paths, cwd, loaded, missingPaths)) {
-    results.push('error' in selected
-      ? { file: selected.file, findings: [fileProblem(`Cannot be read: ${selected.error.message}`)] }
-      : { file: selected.file, findings: await lintFile(selected.file, loaded.root, loaded.config) });
+  // image-tag-drift asks registries: only when a config turns it on.
+  const access = loaded.config.severities.get(imageTagDrift.id) === 'off' ? undefined : registryAccess(registryFlags);
+  const driftResolver: DigestResolver | undefined = access && (async (registry, repository, tag) => (await access.open(registry).resolve(repository, tag)).digest);
+  try {
+    for await (const selected of selectedFiles(paths, cwd, loaded, missingPaths)) {
+      results.push('error' in selected
+        ? { file: selected.file, findings: [fileProblem(`Cannot be read: ${selected.error.message}`)] }
+        : { file: selected.file, findings: await lintFile(selected.file, loaded.root, loaded.config, driftResolver) });
+    }
+  } finally {
+    await access?.close();
   }
   return { results, missingPaths, ...(loaded.error ? { configError: loaded.error } : {}), ...(loaded.file ? { configFile: loaded.file } : {}) };
 }

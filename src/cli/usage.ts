@@ -12,7 +12,7 @@ check options:
                              exit 1 when a finding is at or above this severity (default: error)
   --config-root <dir>        folder holding .steward.yaml (default: the nearest one from
                              the current folder up to the repository root)
-ls, inspect and pin options:
+ls, inspect, pin (and check, when image-tag-drift is enabled) options:
   --json                     JSON output
   --digests                  ls: also resolve each tag's digest (one HEAD per tag)
   --dry-run                  pin: print the diff, change no file

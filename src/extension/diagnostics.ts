@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { ConfigError } from '../core/lint/config';
 import { lintText } from '../core/lint/engine';
+import { tagDriftFindings } from '../core/registry/tagDrift';
+import type { DigestResolver } from '../core/registry/tagDrift';
 import type { Finding, Severity } from '../core/lint/finding';
 import { ruleDocsUrl } from '../core/lint/rule';
 import { fileInvalid } from '../core/lint/rules/fileInvalid';
@@ -46,7 +48,7 @@ export class DocumentLinter implements vscode.Disposable {
   /** Files "Lint workspace" reported on: their findings stay in Problems when the editor closes. */
   private readonly workspaceLinted = new Set<string>();
 
-  constructor(private readonly configs: LintConfigs, private readonly log: Logger) {}
+  constructor(private readonly configs: LintConfigs, private readonly log: Logger, private readonly driftResolver?: DigestResolver) {}
 
   schedule(document: vscode.TextDocument, delay = DEBOUNCE_MS): void {
     if (!documentKind(document)) return;
@@ -79,7 +81,10 @@ export class DocumentLinter implements vscode.Disposable {
       else if (effective.configFile) this.collection.delete(vscode.Uri.file(effective.configFile));
       const path = relativePath(effective.root, fsPath);
       if (effective.config.isExcluded(path)) return undefined;
-      return lintText(path, text, effective.config, kind);
+      const findings = lintText(path, text, effective.config, kind);
+      if (!this.driftResolver) return findings;
+      const drift = await tagDriftFindings(path, text, effective.config, this.driftResolver, (reference, error) => this.log.warn(`image-tag-drift could not check ${reference}: ${error.message}`));
+      return [...findings, ...drift];
     } catch (error) {
       this.log.error(`Linting ${fsPath} failed: ${(error as Error).stack ?? String(error)}`);
       return undefined;

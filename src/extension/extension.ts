@@ -21,7 +21,7 @@ import { registerHover } from './hover';
 import { LintConfigs } from './lintConfigs';
 import { createLog, showError } from './log';
 import type { Command, Services } from './services';
-import { secretStorageCredentials } from './registry/registrySources';
+import { cachedDigestResolver, secretStorageCredentials } from './registry/registrySources';
 import { REGISTRY_VIEW, RegistryTreeProvider } from './registry/registryTree';
 import { readLintSettings } from './settings';
 
@@ -39,8 +39,8 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
   context.subscriptions.push(log);
   try {
     const configs = new LintConfigs(log);
-    const linter = new DocumentLinter(configs, log);
     const registrySecrets = secretStorageCredentials(context.secrets);
+    const linter = new DocumentLinter(configs, log, cachedDigestResolver(registrySecrets, log));
     const registryTree = new RegistryTreeProvider(registrySecrets, log);
     const services: Services = { log, configs, linter, registryTree, registrySecrets };
     context.subscriptions.push(configs, registryTree,

@@ -116,3 +116,30 @@ describe('steward with registry credentials', () => {
     for (const output of [withConfig, withEnvironment, refused]) assert.ok(!(output.stdout + output.stderr).includes(PASSWORD) && !(output.stdout + output.stderr).includes('wrong-password'));
   });
 });
+
+describe('image-tag-drift (opt-in)', () => {
+  let registry: RunningRegistry;
+  let digests: Record<string, string>;
+  before(async () => {
+    registry = await startRegistry('plain', join(root, 'drift'));
+    const layoutDir = join(root, 'layout-drift');
+    ({ digests } = writeOciLayout(layoutDir, [{ tag: 'old', content: 'old' }, { tag: 'new', content: 'new' }]));
+    await skopeoPush(registry, layoutDir, 'old', 'team/app', '1.0.0');
+    await skopeoPush(registry, layoutDir, 'new', 'team/app', '1.0.0');
+  });
+  after(() => registry.stop());
+
+  it('reports a pinned tag that the registry has moved, and nothing when it is off or still in place', async () => {
+    const tree = join(root, 'drift-tree');
+    mkdirSync(join(tree, 'k8s'), { recursive: true });
+    writeFileSync(join(tree, '.steward.yaml'), 'rules: {image-tag-drift: warning}\nlabels: {defaults: false}\n');
+    writeFileSync(join(tree, 'k8s', 'pod.yaml'), `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: moved, image: "${registry.host}/team/app:1.0.0@${digests.old}"}\n    - {name: current, image: "${registry.host}/team/app:1.0.0@${digests.new}"}\n`);
+    const enabled = await steward(['check', '--format', 'json', '--config-root', tree], tree);
+    const findings = JSON.parse(enabled.stdout).findings as { rule: string; line: number; message: string }[];
+    assert.deepEqual(findings.map((finding) => `${finding.rule}@${finding.line}`), ['image-tag-drift@6']);
+    assert.ok(findings[0]!.message.includes(digests.new!));
+    writeFileSync(join(tree, '.steward.yaml'), 'labels: {defaults: false}\n');
+    const disabled = await steward(['check', '--format', 'json', '--config-root', tree], tree);
+    assert.deepEqual(JSON.parse(disabled.stdout).findings, []);
+  });
+});

@@ -8,6 +8,7 @@ import { check } from '../check';
 import { formatJson } from '../formatters/json';
 import { formatSarif } from '../formatters/sarif';
 import { formatText } from '../formatters/text';
+import { REGISTRY_OPTIONS } from '../registryAccess';
 import { oneOf, print } from '../usage';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -17,12 +18,12 @@ export async function checkCommand(args: readonly string[]): Promise<number> {
   const { values, positionals: paths } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' }, 'config-root': { type: 'string' } },
+    options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'error' }, 'config-root': { type: 'string' }, ...REGISTRY_OPTIONS },
   });
   const format = oneOf(values.format!, FORMATS, 'format');
   const failOn = oneOf(values['fail-on']!, FAIL_ON, 'fail-on');
   const cwd = process.cwd();
-  const outcome = await check(paths, cwd, values['config-root']);
+  const outcome = await check(paths, cwd, values['config-root'], values);
   if (outcome.configError) {
     const { file, key, message, position } = outcome.configError;
     const where = position ? `:${position.line + 1}:${position.character + 1}` : '';

@@ -76,7 +76,8 @@ export function lintText(path: string, text: string, config: LintConfig, kind: F
   return applySettings(path, text, hits, config);
 }
 
-function applySettings(path: string, text: string, hits: readonly { rule: Rule; hit: RuleHit }[], config: LintConfig): Finding[] {
+/** Severities from the config, suppression comments and production paths, applied to raw rule hits. */
+export function applySettings(path: string, text: string, hits: readonly { rule: Rule; hit: RuleHit }[], config: LintConfig): Finding[] {
   const suppressions = suppressionsByLine(text);
   const production = config.isProduction(path);
   const findings: Finding[] = [];

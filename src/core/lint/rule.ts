@@ -52,7 +52,12 @@ export interface FileRule extends RuleMeta {
   readonly appliesTo: 'file';
 }
 
-export type Rule = ImageRule | DockerfileRule | FileRule;
+/** Checked against a registry, asynchronously, only when enabled (see registry/tagDrift.ts). */
+export interface RegistryRule extends RuleMeta {
+  readonly appliesTo: 'registry';
+}
+
+export type Rule = ImageRule | DockerfileRule | FileRule | RegistryRule;
 
 export const DOCS_BASE_URL = 'https://github.com/artifact-steward/artifact-steward/blob/main/docs/rules/';
 

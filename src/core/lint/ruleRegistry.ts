@@ -2,6 +2,7 @@ import { fileInvalid } from './rules/fileInvalid';
 import { imageFloatingTag } from './rules/imageFloatingTag';
 import { imageInvalidReference } from './rules/imageInvalidReference';
 import { imageLatest } from './rules/imageLatest';
+import { imageTagDrift } from './rules/imageTagDrift';
 import { imageUnpinned } from './rules/imageUnpinned';
 import { imageUntagged } from './rules/imageUntagged';
 import { labelDeprecatedSchema } from './rules/labelDeprecatedSchema';
@@ -18,6 +19,6 @@ export const DOCKERFILE_RULES: readonly DockerfileRule[] = [
 
 export const IMAGE_RULES: readonly ImageRule[] = [imageUntagged, imageLatest, imageFloatingTag, imageUnpinned, imageInvalidReference];
 
-export const ALL_RULES: readonly Rule[] = [...DOCKERFILE_RULES, ...IMAGE_RULES, fileInvalid];
+export const ALL_RULES: readonly Rule[] = [...DOCKERFILE_RULES, ...IMAGE_RULES, imageTagDrift, fileInvalid];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(ALL_RULES.map((rule) => [rule.id, rule]));

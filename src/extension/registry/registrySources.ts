@@ -7,6 +7,7 @@ import { dockerConfigCredentials, dockerConfigPath } from '../../core/registry/c
 import type { ExplorerNode } from '../../core/registry/explorer';
 import { HttpRegistry } from '../../core/registry/httpRegistry';
 import { OciLayoutRegistry } from '../../core/registry/ociLayout';
+import type { DigestResolver } from '../../core/registry/tagDrift';
 import { Transport } from '../../core/registry/transport';
 import type { HostOptions } from '../../core/registry/transport';
 import type { Logger } from '../log';
@@ -62,6 +63,21 @@ export function registryOpener(credentials: CredentialProvider, log: Logger): (h
       clients.set(host, client);
     }
     return client;
+  };
+}
+
+/** Digests for image-tag-drift, remembered for a minute so typing does not send a HEAD per keystroke. */
+export function cachedDigestResolver(credentials: CredentialProvider, log: Logger): DigestResolver {
+  const cache = new Map<string, { digest: Promise<string>; at: number }>();
+  const open = registryOpener(credentials, log);
+  return (registry, repository, tag) => {
+    const key = `${registry}/${repository}:${tag}`;
+    const cached = cache.get(key);
+    if (cached && Date.now() - cached.at < 60_000) return cached.digest;
+    const digest = open(registry).resolve(repository, tag).then((descriptor) => descriptor.digest);
+    cache.set(key, { digest, at: Date.now() });
+    digest.catch(() => cache.delete(key));
+    return digest;
   };
 }
 
