@@ -8,10 +8,8 @@ import { compareFindings } from '../core/lint/finding';
 import type { Finding } from '../core/lint/finding';
 import { fileInvalid } from '../core/lint/rules/fileInvalid';
 import { imageTagDrift } from '../core/lint/rules/imageTagDrift';
-import { tagDriftFindings } from '../core/registry/tagDrift';
 import type { DigestResolver } from '../core/registry/tagDrift';
-import { registryAccess } from './registryAccess';
-import type { RegistryFlags } from './registryAccess';
+import type { RegistryFlags } from './registryFlags';
 import { findConfigRoot, lintableFiles, toPosix } from '../core/workspace/walk';
 
 export interface FileResult {
@@ -49,6 +47,7 @@ async function lintFile(file: string, root: string, config: LintConfig, driftRes
   const path = toPosix(relative(root, file));
   const findings = lintText(path, text, config);
   if (!driftResolver) return findings;
+  const { tagDriftFindings } = await import('../core/registry/tagDrift');
   const drift = await tagDriftFindings(path, text, config, driftResolver, (reference, error) => process.stderr.write(`steward: image-tag-drift could not check ${reference}: ${error.message}\n`));
   return [...findings, ...drift].sort(compareFindings);
 }
@@ -91,7 +90,7 @@ export async function check(paths: readonly string[], cwd: string, configRoot?: 
   const results: FileResult[] = [];
   const missingPaths: string[] = [];
   // image-tag-drift asks registries: only when a config turns it on.
-  const access = loaded.config.severities.get(imageTagDrift.id) === 'off' ? undefined : registryAccess(registryFlags);
+  const access = loaded.config.severities.get(imageTagDrift.id) === 'off' ? undefined : (await import('./registryAccess')).registryAccess(registryFlags);
   const driftResolver: DigestResolver | undefined = access && (async (registry, repository, tag) => (await access.open(registry).resolve(repository, tag)).digest);
   try {
     for await (const selected of selectedFiles(paths, cwd, loaded, missingPaths)) {

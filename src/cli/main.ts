@@ -1,15 +1,12 @@
 import { version } from '../../package.json';
-import { checkCommand } from './commands/checkCommand';
-import { inspectCommand } from './commands/inspectCommand';
-import { lsCommand } from './commands/lsCommand';
-import { pinCommand } from './commands/pinCommand';
 import { print, USAGE, UsageError } from './usage';
 
+// Loaded on use: `check` never pays for the registry client's start-up, nor `ls` for the linter's.
 const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<number>>> = {
-  check: checkCommand,
-  ls: lsCommand,
-  inspect: inspectCommand,
-  pin: pinCommand,
+  check: async (args) => (await import('./commands/checkCommand')).checkCommand(args),
+  ls: async (args) => (await import('./commands/lsCommand')).lsCommand(args),
+  inspect: async (args) => (await import('./commands/inspectCommand')).inspectCommand(args),
+  pin: async (args) => (await import('./commands/pinCommand')).pinCommand(args),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

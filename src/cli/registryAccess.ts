@@ -4,17 +4,8 @@ import { HttpRegistry } from '../core/registry/httpRegistry';
 import { Transport } from '../core/registry/transport';
 import type { HostOptions } from '../core/registry/transport';
 import { version } from '../../package.json';
+import type { RegistryFlags } from './registryFlags';
 import { UsageError } from './usage';
-
-export const REGISTRY_OPTIONS = {
-  'insecure-registry': { type: 'string', multiple: true },
-  'registry-ca': { type: 'string', multiple: true },
-} as const;
-
-export interface RegistryFlags {
-  readonly 'insecure-registry'?: string[];
-  readonly 'registry-ca'?: string[];
-}
 
 /** One transport and one credential chain for the whole command; a client per registry host. */
 export function registryAccess(flags: RegistryFlags): { open(registry: string): HttpRegistry; close(): Promise<void> } {

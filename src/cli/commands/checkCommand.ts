@@ -8,7 +8,7 @@ import { check } from '../check';
 import { formatJson } from '../formatters/json';
 import { formatSarif } from '../formatters/sarif';
 import { formatText } from '../formatters/text';
-import { REGISTRY_OPTIONS } from '../registryAccess';
+import { REGISTRY_OPTIONS } from '../registryFlags';
 import { oneOf, print } from '../usage';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;

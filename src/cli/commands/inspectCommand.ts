@@ -4,7 +4,8 @@ import { inspectImage } from '../../core/registry/inspect';
 import type { ImageDetails } from '../../core/registry/inspect';
 import { OciLayoutRegistry } from '../../core/registry/ociLayout';
 import { parseReference } from '../../core/reference/parse';
-import { registryAccess, REGISTRY_OPTIONS, splitLayoutArgument } from '../registryAccess';
+import { registryAccess, splitLayoutArgument } from '../registryAccess';
+import { REGISTRY_OPTIONS } from '../registryFlags';
 import { print, UsageError } from '../usage';
 
 export async function inspectCommand(args: readonly string[]): Promise<number> {

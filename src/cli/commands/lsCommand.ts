@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { mapLimited } from '../../core/concurrency';
 import { basename, resolve } from 'node:path';
 import { OciLayoutRegistry } from '../../core/registry/ociLayout';
-import { registryAccess, REGISTRY_OPTIONS, splitLayoutArgument, splitRegistryArgument } from '../registryAccess';
+import { registryAccess, splitLayoutArgument, splitRegistryArgument } from '../registryAccess';
+import { REGISTRY_OPTIONS } from '../registryFlags';
 import { print, UsageError } from '../usage';
 
 /** Registries known to serve no catalog: say so instead of failing with a 404. */

@@ -6,7 +6,8 @@ import { candidateName, pinCandidates, pinnedText, replaceRanges } from '../../c
 import type { PinCandidate } from '../../core/registry/pin';
 import { toPosix } from '../../core/workspace/walk';
 import { configFor, selectedFiles } from '../check';
-import { registryAccess, REGISTRY_OPTIONS } from '../registryAccess';
+import { registryAccess } from '../registryAccess';
+import { REGISTRY_OPTIONS } from '../registryFlags';
 import { print } from '../usage';
 
 interface FilePlan {
