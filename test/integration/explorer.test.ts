@@ -66,9 +66,21 @@ describe('explorer model on a real registry', () => {
     requests = 0;
     const shown = tags.filter((node): node is Extract<ExplorerNode, { kind: 'tag' }> => node.kind === 'tag');
     await model.resolveTags(shown, () => undefined);
-    assert.equal(requests, 3, 'one HEAD per shown tag');
+    assert.equal(requests, 5, 'per shown tag its manifest, plus the config of single-platform images');
     const stable = shown.find((node) => node.tag === 'stable')!;
     assert.deepEqual(stable.details?.sameImage, ['1.0.0']);
+    assert.equal(stable.details?.created, '2024-05-01T12:00:00Z');
+    assert.ok((stable.details?.size ?? 0) > 0);
+    assert.equal(shown.find((node) => node.tag === 'multi')!.details?.platforms, 2);
+  });
+
+  it('sorts by created date when asked, newest first', async () => {
+    const byDate = new ExplorerModel({ sort: () => 'date', filter: () => '', describeError: (error) => ({ message: (error as Error).message, fix: 'retry' }) });
+    const [team] = await byDate.children(rootNode);
+    const [api] = await byDate.children(team!);
+    const tags = await byDate.children(api!);
+    // 1.0.0 and stable share the config of 2024-05-01; the index has no single config and sorts last.
+    assert.deepEqual(tags.map(labelOf), ['1.0.0', 'stable', 'multi']);
   });
 
   it('shows platforms of a multi-arch image and the SBOM attached to an image', async () => {

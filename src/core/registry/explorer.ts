@@ -19,11 +19,17 @@ export type ExplorerNode =
   | { readonly kind: 'loadMore'; readonly id: string; readonly parent: ExplorerNode; readonly shown: number }
   | { readonly kind: 'error'; readonly id: string; readonly parent?: ExplorerNode; readonly message: string; readonly fix: 'sign-in' | 'settings' | 'retry' };
 
-export type TagSort = 'version' | 'name';
+export type TagSort = 'version' | 'name' | 'date';
 
 export interface TagDetails {
   readonly digest: string;
   readonly mediaType: string;
+  /** Config `created` of a single-platform image: the only age the distribution API offers. */
+  readonly created?: string;
+  /** Config plus layers, compressed, of a single-platform image. */
+  readonly size?: number;
+  /** Platforms of a multi-arch image. */
+  readonly platforms?: number;
   /** Other tags on the same digest: they are one image. */
   readonly sameImage: readonly string[];
 }
@@ -61,6 +67,20 @@ export function groupRepositories(repositories: readonly string[], depth: number
     }
   }
   return { namespaces, leaves };
+}
+
+/** Digest, size and age of one tag: the manifest, and for a single image its config (two GETs). */
+export async function tagDetails(backend: RegistryBackend, repository: string, tag: string): Promise<TagDetails> {
+  const manifest = await backend.getManifest(repository, tag);
+  const { digest, mediaType } = manifest.descriptor;
+  if (isIndex(mediaType)) return { digest, mediaType, sameImage: [], platforms: (manifest.json.manifests ?? []).filter((child) => child.platform && child.platform.os !== 'unknown').length };
+  const config = manifest.json.config;
+  const size = (config?.size ?? 0) + (manifest.json.layers ?? []).reduce((total, layer) => total + layer.size, 0);
+  let created: string | undefined;
+  if (config && /config|container\.image/.test(config.mediaType)) {
+    created = (JSON.parse((await backend.getBlob(repository, config.digest)).toString('utf8')) as { created?: string }).created;
+  }
+  return { digest, mediaType, sameImage: [], size, ...(created ? { created } : {}) };
 }
 
 /** Loads children on demand, caches lists per node, and never fetches more than it shows. */
@@ -141,9 +161,18 @@ export class ExplorerModel {
         return this.repositoryNodes(node, this.registryOf(node).backend, node.repositories, node.depth);
       case 'repository': {
         const filter = this.options.filter().toLowerCase();
-        const tags = sortTags((await this.tags(node)).filter((tag) => !isDigestTag(tag) && tag.toLowerCase().includes(filter)), this.options.sort());
+        const sort = this.options.sort();
+        const names = (await this.tags(node)).filter((tag) => !isDigestTag(tag) && tag.toLowerCase().includes(filter));
+        // By date needs every tag's config: asked for explicitly, fetched four at a time.
+        const details = sort === 'date' ? new Map(await mapLimited(names, 4, async (tag) => [tag, await tagDetails(node.backend, node.repository, tag).catch(() => undefined)] as const)) : undefined;
+        const tags = details
+          ? [...names].sort((a, b) => (details.get(b)?.created ?? '').localeCompare(details.get(a)?.created ?? '') || a.localeCompare(b))
+          : sortTags(names, sort);
         const shown = this.shownTags.get(node.id) ?? TAG_PAGE;
-        const nodes: ExplorerNode[] = tags.slice(0, shown).map((tag) => ({ kind: 'tag', id: `${node.id}:${tag}`, parent: node, tag, repository: node.repository, backend: node.backend }));
+        const nodes: ExplorerNode[] = tags.slice(0, shown).map((tag) => {
+          const known = details?.get(tag);
+          return { kind: 'tag', id: `${node.id}:${tag}`, parent: node, tag, repository: node.repository, backend: node.backend, ...(known ? { details: known } : {}) };
+        });
         if (tags.length > shown) nodes.push({ kind: 'loadMore', id: `${node.id}/more-${shown}`, parent: node, shown });
         return nodes;
       }
@@ -161,24 +190,22 @@ export class ExplorerModel {
     }
   }
 
-  /** Digests of visible tags, a few at a time (no fetch storms); tags sharing a digest name each other. */
+  /** Digest, size and age of visible tags, a few at a time (no fetch storms); tags sharing a digest name each other. */
   async resolveTags(nodes: readonly Extract<ExplorerNode, { kind: 'tag' }>[], onResolved: (node: ExplorerNode) => void, concurrency = 4): Promise<void> {
-    const digests = new Map<string, string[]>();
     await mapLimited(nodes.filter((node) => !node.details), concurrency, async (node) => {
       try {
-        const descriptor = await node.backend.resolve(node.repository, node.tag);
-        node.details = { digest: descriptor.digest, mediaType: descriptor.mediaType, sameImage: [] };
-        digests.set(descriptor.digest, [...(digests.get(descriptor.digest) ?? []), node.tag]);
+        node.details = await tagDetails(node.backend, node.repository, node.tag);
         onResolved(node);
       } catch {
-        // The tag shows without a digest; expanding it reports the error.
+        // The tag shows without details; expanding it reports the error.
       }
     });
+    const byDigest = new Map<string, string[]>();
+    for (const node of nodes) if (node.details) byDigest.set(node.details.digest, [...(byDigest.get(node.details.digest) ?? []), node.tag]);
     for (const node of nodes) {
-      if (!node.details) continue;
-      const same = (digests.get(node.details.digest) ?? []).filter((tag) => tag !== node.tag);
+      const same = node.details ? byDigest.get(node.details.digest)!.filter((tag) => tag !== node.tag) : [];
       if (same.length > 0) {
-        node.details = { ...node.details, sameImage: same };
+        node.details = { ...node.details!, sameImage: same };
         onResolved(node);
       }
     }

@@ -20,7 +20,11 @@ export const inspectImage: Command = {
       const details = await inspect(node.backend, node.repository, node.tag);
       const manifest = await node.backend.getManifest(node.repository, node.tag);
       const uri = vscode.Uri.from({ scheme: INSPECT_SCHEME, path: `/${referenceOf(node)!.replace(/[:@]/g, '_')}.json` });
-      inspectedDocuments.set(uri.toString(), JSON.stringify({ ...details, reference: referenceOf(node), manifest: manifest.json }, null, 2));
+      const configDescriptor = manifest.json.config;
+      const config = configDescriptor && /config|container\.image/.test(configDescriptor.mediaType)
+        ? JSON.parse((await node.backend.getBlob(node.repository, configDescriptor.digest)).toString('utf8')) as unknown
+        : undefined;
+      inspectedDocuments.set(uri.toString(), JSON.stringify({ ...details, reference: referenceOf(node), manifest: manifest.json, ...(config ? { config } : {}) }, null, 2));
       const document = await vscode.workspace.openTextDocument(uri);
       await vscode.window.showTextDocument(document, { preview: true });
       await vscode.languages.setTextDocumentLanguage(document, 'json');

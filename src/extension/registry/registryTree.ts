@@ -18,6 +18,16 @@ function describeError(error: unknown): { message: string; fix: 'sign-in' | 'set
   return { message, fix: 'retry' };
 }
 
+function age(created: string): string | undefined {
+  const days = Math.floor((Date.now() - Date.parse(created)) / 86_400_000);
+  if (Number.isNaN(days)) return undefined;
+  return days < 1 ? 'today' : days < 60 ? `${days} d ago` : days < 730 ? `${Math.floor(days / 30)} mo ago` : `${Math.floor(days / 365)} y ago`;
+}
+
+function size(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} kB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
 /** The reference a node stands for: `host/repo:tag`, or `oci:DIR:tag` for a layout. */
 export function referenceOf(node: ExplorerNode): string | undefined {
   if (node.kind !== 'tag') return undefined;
@@ -91,7 +101,13 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
       case 'tag': {
         const item = new vscode.TreeItem(node.tag, collapsed);
         const details = node.details;
-        item.description = details ? `${details.digest.slice(7, 19)}${details.sameImage.length > 0 ? ` · same image as ${details.sameImage.join(', ')}` : ''}` : undefined;
+        item.description = details ? [
+          details.digest.slice(7, 19),
+          details.created ? age(details.created) : undefined,
+          details.size !== undefined ? size(details.size) : undefined,
+          details.platforms ? `${details.platforms} platforms` : undefined,
+          details.sameImage.length > 0 ? `same image as ${details.sameImage.join(', ')}` : undefined,
+        ].filter(Boolean).join(' · ') : undefined;
         item.tooltip = details ? `${referenceOf(node)}@${details.digest}\n${details.mediaType}` : referenceOf(node);
         item.iconPath = new vscode.ThemeIcon('tag');
         item.contextValue = 'tag';
