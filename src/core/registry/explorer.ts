@@ -10,7 +10,9 @@ import type { RegistryBackend } from './types';
  * TreeDataProvider only maps them to TreeItems; loading, paging and sorting live here.
  */
 export type ExplorerNode =
-  | { readonly kind: 'registry'; readonly id: string; readonly label: string; readonly source: 'settings' | 'docker-config' | 'oci-layout'; readonly backend: RegistryBackend }
+  | { readonly kind: 'registry'; readonly id: string; readonly label: string; readonly source: 'settings' | 'docker-config' | 'oci-layout'; readonly backend: RegistryBackend;
+    /** Repositories to show instead of the catalog (Docker Hub, GHCR and others serve none). */
+    readonly repositories?: readonly string[] }
   | { readonly kind: 'namespace'; readonly id: string; readonly parent: ExplorerNode; readonly label: string; readonly repositories: readonly string[]; readonly depth: number }
   | { readonly kind: 'repository'; readonly id: string; readonly parent: ExplorerNode; readonly label: string; readonly repository: string; readonly backend: RegistryBackend }
   | { readonly kind: 'tag'; readonly id: string; readonly parent: ExplorerNode; readonly tag: string; readonly repository: string; readonly backend: RegistryBackend; details?: TagDetails }
@@ -103,6 +105,7 @@ export class ExplorerModel {
   }
 
   private repositories(node: Extract<ExplorerNode, { kind: 'registry' }>): Promise<string[]> {
+    if (node.repositories && node.repositories.length > 0) return Promise.resolve([...node.repositories].sort());
     let cached = this.repositoriesCache.get(node.id);
     if (!cached) {
       cached = (async () => {

@@ -15,6 +15,8 @@ import { SETTINGS_SECTION } from '../settings';
 
 export interface ConfiguredRegistry {
   readonly host: string;
+  /** For registries without a catalog (Docker Hub, GHCR, Quay): the repositories to show. */
+  readonly repositories?: readonly string[];
   readonly insecure?: boolean;
   readonly caFile?: string;
 }
@@ -88,7 +90,7 @@ export async function explorerRoots(credentials: CredentialProvider, log: Logger
   const fromDockerConfig = (await dockerConfigHosts()).filter((host) => !settings.some((entry) => entry.host === host));
   const layouts = await vscode.workspace.findFiles('**/oci-layout', '**/node_modules/**', 50);
   return [
-    ...settings.map((entry): ExplorerNode => ({ kind: 'registry', id: `registry:${entry.host}`, label: entry.host, source: 'settings', backend: open(entry.host) })),
+    ...settings.map((entry): ExplorerNode => ({ kind: 'registry', id: `registry:${entry.host}`, label: entry.host, source: 'settings', backend: open(entry.host), ...(entry.repositories ? { repositories: entry.repositories } : {}) })),
     ...fromDockerConfig.map((host): ExplorerNode => ({ kind: 'registry', id: `registry:${host}`, label: host, source: 'docker-config', backend: open(host) })),
     ...layouts.map((uri): ExplorerNode => {
       const dir = dirname(uri.fsPath);

@@ -13,6 +13,10 @@ const ATTACHMENT_ICONS: Readonly<Record<string, string>> = { signature: 'verifie
 
 function describeError(error: unknown): { message: string; fix: 'sign-in' | 'settings' | 'retry' } {
   const message = (error as Error).message;
+  // No catalog (Docker Hub, GHCR, Quay): the fix is listing repositories in the settings.
+  if (error instanceof RegistryError && error.operation === 'list repositories of' && (error.status === 404 || error.status === 405)) {
+    return { message: `${message} — this registry has no catalog: list its repositories in the setting artifactSteward.registries ("repositories": [...])`, fix: 'settings' };
+  }
   if (error instanceof RegistryError && (error.status === 401 || error.status === 403)) return { message, fix: 'sign-in' };
   if (/certificate|self[- ]signed|TLS|SSL/i.test(message)) return { message, fix: 'settings' };
   return { message, fix: 'retry' };
