@@ -139,8 +139,11 @@ export function findDeclaration(stages: readonly Stage[], stage: Stage, name: st
   let current: Stage | undefined = stage;
   let limit = line;
   while (current) {
-    const found = [...current.declarations].reverse().find((declaration) => declaration.name === name && declaration.line < limit);
-    if (found) return found;
+    // The latest declaration before the line wins.
+    for (let index = current.declarations.length - 1; index >= 0; index -= 1) {
+      const declaration = current.declarations[index]!;
+      if (declaration.name === name && declaration.line < limit) return declaration;
+    }
     current = current.parent === undefined ? undefined : stages[current.parent];
     limit = Number.POSITIVE_INFINITY;
   }
