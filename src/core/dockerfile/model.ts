@@ -131,8 +131,8 @@ function variableUses(index: LineIndex, valueRange: Range, escapeChar: string): 
 }
 
 /** Stage scope: own declarations up to `line`, then everything the parent chain declared. */
-export function lookupInStage(model: Pick<DockerfileModel, 'stages' | 'escapeChar'>, stage: Stage, line: number): VariableLookup {
-  return (name) => findDeclaration(model.stages, stage, name, line)?.value;
+function lookupInStage(stages: readonly Stage[], stage: Stage, line: number): VariableLookup {
+  return (name) => findDeclaration(stages, stage, name, line)?.value;
 }
 
 export function findDeclaration(stages: readonly Stage[], stage: Stage, name: string, line: number): Declaration | undefined {
@@ -205,7 +205,7 @@ export function analyzeDockerfile(text: string): DockerfileModel {
   let current: StageBuilder | undefined;
   const stageByName = new Map<string, number>();
   const mutableStages: StageBuilder[] = [];
-  const currentLookup = (line: number): VariableLookup => (current ? lookupInStage({ stages: mutableStages, escapeChar }, current, line) : globalLookup);
+  const currentLookup = (line: number): VariableLookup => (current ? lookupInStage(mutableStages, current, line) : globalLookup);
 
   const imageOrStage = (written: string, range: Range, via: ImageUse['via'], lookup: VariableLookup): number | undefined => {
     const resolved = expandVariables(written, lookup, escapeChar);
