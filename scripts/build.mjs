@@ -18,6 +18,8 @@ rmSync('dist', { recursive: true, force: true });
 await Promise.all([
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // Large scan reports and SBOMs are parsed in this worker, off the extension host's thread.
+  build({ ...common, entryPoints: ['src/core/reports/reportWorker.ts'], outfile: 'dist/reportWorker.js' }),
 ]);
 
 if (process.argv.includes('--tests')) {
