@@ -15,7 +15,7 @@ import { inspectImage } from '../../src/core/registry/inspect';
 import { Transport } from '../../src/core/registry/transport';
 import { freePort } from '../../scripts/vscodeHost';
 import { attachSbom, copyWithinRegistry, pushCosignSignature, skopeoPush, writeOciLayout } from './fixtures';
-import { PASSWORD, startRegistry, USERNAME } from './registryServer';
+import { PASSWORD, REFRESH_TOKEN, startRegistry, USERNAME } from './registryServer';
 import type { RegistryMode, RunningRegistry } from './registryServer';
 
 const root = mkdtempSync(join(tmpdir(), 'steward-registry-'));
@@ -124,6 +124,21 @@ describe('authentication failures', () => {
     try {
       const client = new HttpRegistry(registry.host, new Transport(), { get: async () => undefined });
       await assert.rejects(client.resolve('team/app', 'latest'), (error: Error) => /^resolve 127\.0\.0\.1:\d+\/team\/app:latest: 401 unauthorized \(sign in to this registry\)$/.test(error.message));
+    } finally {
+      await registry.stop();
+    }
+  });
+
+  it('exchanges an identity token (OAuth2 refresh token) for a registry token', async () => {
+    const registry = await startRegistry('token', join(root, 'identity'));
+    try {
+      await skopeoPush(registry, layoutDir, '1.2.3', 'team/app');
+      const client = new HttpRegistry(registry.host, new Transport(), { get: async () => ({ identityToken: REFRESH_TOKEN }) });
+      const tags: string[] = [];
+      for await (const page of client.listTags('team/app')) tags.push(...page);
+      assert.deepEqual(tags, ['1.2.3']);
+      const refused = new HttpRegistry(registry.host, new Transport(), { get: async () => ({ identityToken: 'revoked' }) });
+      await assert.rejects(refused.resolve('team/app', '1.2.3'), (error: Error) => /^resolve .*: the token service .* answered 401 \(credentials refused\)$/.test(error.message) && !error.message.includes('revoked'));
     } finally {
       await registry.stop();
     }

@@ -4,7 +4,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createPrivateKey, randomUUID, sign } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../../scripts/vscodeHost';
@@ -27,6 +27,8 @@ export interface RunningRegistry {
 
 export const USERNAME = 'steward-user';
 export const PASSWORD = 'pa55-Secret-never-logged';
+/** The identity (refresh) token the token server accepts. */
+export const REFRESH_TOKEN = 'refresh-Token-never-logged';
 
 function selfSignedCertificate(dir: string, name: string): { cert: string; key: string } {
   const cert = join(dir, `${name}.crt`);
@@ -46,14 +48,23 @@ async function startTokenServer(dir: string, service: string, issuer: string): P
   const privateKey = createPrivateKey(readFileSync(key));
   const requests: string[] = [];
   const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => answer(request, response, body));
+  });
+  // GET with Basic credentials, or the OAuth2 refresh-token POST Docker uses for identity tokens.
+  const answer = (request: IncomingMessage, response: ServerResponse, body: string) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     requests.push(url.search);
+    const form = new URLSearchParams(body);
     const expected = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`;
-    if (request.headers.authorization !== expected) {
+    const byRefreshToken = request.method === 'POST' && form.get('grant_type') === 'refresh_token' && form.get('refresh_token') === REFRESH_TOKEN;
+    if (request.headers.authorization !== expected && !byRefreshToken) {
       response.writeHead(401, { 'content-type': 'application/json' }).end('{"details":"credentials required"}');
       return;
     }
-    const access = url.searchParams.getAll('scope').map((scope) => {
+    const scopes = request.method === 'POST' ? (form.get('scope') ?? '').split(' ').filter(Boolean) : url.searchParams.getAll('scope');
+    const access = scopes.map((scope) => {
       const [type, ...rest] = scope.split(':');
       const actions = rest.pop()!.split(',');
       return { type, name: rest.join(':'), actions };
@@ -64,7 +75,7 @@ async function startTokenServer(dir: string, service: string, issuer: string): P
     const signature = base64url(sign('sha256', Buffer.from(`${header}.${claims}`), privateKey));
     const token = `${header}.${claims}.${signature}`;
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }));
-  });
+  };
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return { realm: `http://127.0.0.1:${port}/token`, certFile: cert, server, requests };
