@@ -21,7 +21,7 @@ import { registerHover } from './hover';
 import { LintConfigs } from './lintConfigs';
 import { createLog, showError } from './log';
 import type { Command, Services } from './services';
-import { cachedDigestResolver, secretStorageCredentials } from './registry/registrySources';
+import { cachedDigestResolver, registryOpener, secretStorageCredentials } from './registry/registrySources';
 import { REGISTRY_VIEW, RegistryTreeProvider } from './registry/registryTree';
 import { readLintSettings } from './settings';
 
@@ -40,13 +40,18 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
   try {
     const configs = new LintConfigs(log);
     const registrySecrets = secretStorageCredentials(context.secrets);
-    const linter = new DocumentLinter(configs, log, cachedDigestResolver(registrySecrets, log));
-    const registryTree = new RegistryTreeProvider(registrySecrets, log);
-    const services: Services = { log, configs, linter, registryTree, registrySecrets };
+    let opener = registryOpener(registrySecrets, log);
+    const openRegistry = (host: string) => opener(host);
+    const linter = new DocumentLinter(configs, log, cachedDigestResolver(openRegistry));
+    const registryTree = new RegistryTreeProvider(openRegistry, log);
+    const services: Services = { log, configs, linter, registryTree, registrySecrets, openRegistry };
     context.subscriptions.push(configs, registryTree,
       vscode.window.createTreeView(REGISTRY_VIEW, { treeDataProvider: registryTree, showCollapseAll: true }),
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, { provideTextDocumentContent: (uri) => inspectedDocuments.get(uri.toString()) ?? '' }),
-      vscode.workspace.onDidChangeConfiguration((event) => (event.affectsConfiguration('artifactSteward.registries') || event.affectsConfiguration('artifactSteward.registryTagSort')) && registryTree.refresh()));
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('artifactSteward.registries')) opener = registryOpener(registrySecrets, log);
+        if (event.affectsConfiguration('artifactSteward.registries') || event.affectsConfiguration('artifactSteward.registryTagSort')) registryTree.refresh();
+      }));
     for (const command of COMMANDS) {
       context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: never[]) => command.run(services, ...args)));
     }

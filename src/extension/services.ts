@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { HttpRegistry } from '../core/registry/httpRegistry';
 import type { DocumentLinter } from './diagnostics';
 import type { LintConfigs } from './lintConfigs';
 import type { secretStorageCredentials } from './registry/registrySources';
@@ -11,6 +12,8 @@ export interface Services {
   readonly linter: DocumentLinter;
   readonly registryTree: RegistryTreeProvider;
   readonly registrySecrets: ReturnType<typeof secretStorageCredentials>;
+  /** A client for a registry host: one transport for the whole extension, rebuilt when the registry settings change. */
+  readonly openRegistry: (host: string) => HttpRegistry;
 }
 
 /** One command per file: its id (as in package.json) and what it does. */

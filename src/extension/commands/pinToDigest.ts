@@ -4,7 +4,6 @@ import { pinnedText } from '../../core/registry/pin';
 import { isIndex, platformString } from '../../core/registry/types';
 import { toVscodeRange } from '../documents';
 import { showError } from '../log';
-import { registryOpener } from '../registry/registrySources';
 import type { Command } from '../services';
 
 export const PIN_TO_DIGEST_COMMAND = 'artifactSteward.registry.pinToDigest';
@@ -18,7 +17,7 @@ export const pinToDigest: Command = {
   id: PIN_TO_DIGEST_COMMAND,
   async run(services, uri: vscode.Uri, candidate: PinCandidate, choice?: string) {
     try {
-      const client = registryOpener(services.registrySecrets, services.log)(candidate.registry);
+      const client = services.openRegistry(candidate.registry);
       const manifest = await client.getManifest(candidate.repository, candidate.tag);
       let digest = manifest.descriptor.digest;
       const platforms = isIndex(manifest.descriptor.mediaType) ? (manifest.json.manifests ?? []).filter((child) => child.platform && child.platform.os !== 'unknown') : [];

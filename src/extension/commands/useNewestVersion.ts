@@ -3,7 +3,6 @@ import type { PinCandidate } from '../../core/registry/pin';
 import { newerVersionTags } from '../../core/registry/newestTag';
 import { toVscodeRange } from '../documents';
 import { showError } from '../log';
-import { registryOpener } from '../registry/registrySources';
 import type { Command } from '../services';
 
 export const USE_NEWEST_VERSION_COMMAND = 'artifactSteward.registry.useNewestVersion';
@@ -13,7 +12,7 @@ export const useNewestVersion: Command = {
   id: USE_NEWEST_VERSION_COMMAND,
   async run(services, uri: vscode.Uri, candidate: PinCandidate, choice?: string) {
     try {
-      const client = registryOpener(services.registrySecrets, services.log)(candidate.registry);
+      const client = services.openRegistry(candidate.registry);
       const tags: string[] = [];
       for await (const page of client.listTags(candidate.repository)) tags.push(...page);
       const newer = newerVersionTags(candidate.tag, tags);

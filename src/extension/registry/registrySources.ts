@@ -69,9 +69,8 @@ export function registryOpener(credentials: CredentialProvider, log: Logger): (h
 }
 
 /** Digests for image-tag-drift, remembered for a minute so typing does not send a HEAD per keystroke. */
-export function cachedDigestResolver(credentials: CredentialProvider, log: Logger): DigestResolver {
+export function cachedDigestResolver(open: (host: string) => HttpRegistry): DigestResolver {
   const cache = new Map<string, { digest: Promise<string>; at: number }>();
-  const open = registryOpener(credentials, log);
   return (registry, repository, tag) => {
     const key = `${registry}/${repository}:${tag}`;
     const cached = cache.get(key);
@@ -84,9 +83,8 @@ export function cachedDigestResolver(credentials: CredentialProvider, log: Logge
 }
 
 /** Every registry the explorer shows: settings, the Docker config, and OCI layout folders in the workspace. */
-export async function explorerRoots(credentials: CredentialProvider, log: Logger): Promise<ExplorerNode[]> {
+export async function explorerRoots(open: (host: string) => HttpRegistry): Promise<ExplorerNode[]> {
   const settings = configuredRegistries();
-  const open = registryOpener(credentials, log);
   const fromDockerConfig = (await dockerConfigHosts()).filter((host) => !settings.some((entry) => entry.host === host));
   const layouts = await vscode.workspace.findFiles('**/oci-layout', '**/node_modules/**', 50);
   return [

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ExplorerModel } from '../../core/registry/explorer';
 import type { ExplorerNode, TagSort } from '../../core/registry/explorer';
 import { RegistryError } from '../../core/registry/errors';
-import type { CredentialProvider } from '../../core/registry/auth';
+import type { HttpRegistry } from '../../core/registry/httpRegistry';
 import type { Logger } from '../log';
 import { SETTINGS_SECTION } from '../settings';
 import { explorerRoots } from './registrySources';
@@ -49,7 +49,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   private roots: Promise<ExplorerNode[]> | undefined;
   private filterText = '';
 
-  constructor(private readonly credentials: CredentialProvider, private readonly log: Logger) {
+  constructor(private readonly openRegistry: (host: string) => HttpRegistry, private readonly log: Logger) {
     this.model = new ExplorerModel({
       sort: () => vscode.workspace.getConfiguration(SETTINGS_SECTION).get<TagSort>('registryTagSort', 'version'),
       filter: () => this.filterText,
@@ -75,7 +75,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
 
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
     if (!node) {
-      this.roots ??= explorerRoots(this.credentials, this.log);
+      this.roots ??= explorerRoots(this.openRegistry);
       return this.roots;
     }
     const children = await this.model.children(node);
