@@ -18,3 +18,10 @@ export async function showError(message: string): Promise<void> {
   const choice = await vscode.window.showErrorMessage(message, 'Open log');
   if (choice === 'Open log') await vscode.commands.executeCommand(OPEN_LOG_COMMAND);
 }
+
+/** Logs a failed action with its stack and shows its message with "Open log": one wording for every command. */
+export function reportFailure(log: Logger, action: string, error: unknown): void {
+  const message = (error as Error).message ?? String(error);
+  log.error(`${action} failed: ${(error as Error).stack ?? message}`);
+  void showError(`${action} failed: ${message}`);
+}

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ExplorerNode } from '../../core/registry/explorer';
-import { showError } from '../log';
+import { reportFailure } from '../log';
 import { referenceOf } from '../registry/registryTree';
 import type { Command } from '../services';
 
@@ -15,8 +15,7 @@ export const copyPinnedReference: Command = {
       const digest = node.details?.digest ?? (await node.backend.resolve(node.repository, node.tag)).digest;
       await vscode.env.clipboard.writeText(`${referenceOf(node)}@${digest}`);
     } catch (error) {
-      services.log.error((error as Error).message);
-      void showError((error as Error).message);
+      reportFailure(services.log, 'Copy pinned reference', error);
     }
   },
 };

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ExplorerNode } from '../../core/registry/explorer';
 import { tagsOfDigest } from '../../core/registry/inspect';
-import { showError } from '../log';
+import { reportFailure } from '../log';
 import { referenceOf } from '../registry/registryTree';
 import type { Command } from '../services';
 
@@ -30,8 +30,7 @@ export const deleteImage: Command = {
       services.log.info(`Deleted ${referenceOf(node)} (${digest}) and the tags ${tags.join(', ')}.`);
       services.registryTree.refresh();
     } catch (error) {
-      services.log.error(`Delete image: ${(error as Error).message}`);
-      void showError(`Delete failed: ${(error as Error).message}`);
+      reportFailure(services.log, 'Delete image', error);
     }
   },
 };

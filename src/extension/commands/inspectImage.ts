@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ExplorerNode } from '../../core/registry/explorer';
 import { inspectImage as inspect } from '../../core/registry/inspect';
-import { showError } from '../log';
+import { reportFailure } from '../log';
 import { referenceOf } from '../registry/registryTree';
 import type { Command } from '../services';
 
@@ -29,8 +29,7 @@ export const inspectImage: Command = {
       await vscode.window.showTextDocument(document, { preview: true });
       await vscode.languages.setTextDocumentLanguage(document, 'json');
     } catch (error) {
-      services.log.error((error as Error).message);
-      void showError((error as Error).message);
+      reportFailure(services.log, 'Inspect', error);
     }
   },
 };

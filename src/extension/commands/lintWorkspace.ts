@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { fileKindOf } from '../../core/workspace/fileKinds';
 import { lintableFiles, toPosix } from '../../core/workspace/walk';
 import { relativePath } from '../documents';
-import { showError } from '../log';
+import { reportFailure } from '../log';
 import type { Command, Services } from '../services';
 
 export const LINT_WORKSPACE_COMMAND = 'artifactSteward.lint.lintWorkspace';
@@ -37,8 +37,7 @@ export async function lintWorkspace(services: Services): Promise<void> {
         services.log.info(`Lint workspace cancelled after ${files} files.`);
         return;
       }
-      services.log.error(`Lint workspace failed: ${(error as Error).stack ?? String(error)}`);
-      void showError(`Artifact Steward could not lint the workspace: ${(error as Error).message}`);
+      reportFailure(services.log, 'Lint workspace', error);
     } finally {
       cancellation.dispose();
     }

@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import type { PinCandidate } from '../../core/registry/pin';
 import { pinnedText } from '../../core/registry/pin';
 import { isIndex, platformString } from '../../core/registry/types';
-import { toVscodeRange } from '../documents';
-import { showError } from '../log';
+import { reportFailure } from '../log';
+import { rewriteReference } from '../registry/rewriteReference';
 import type { Command } from '../services';
 
 export const PIN_TO_DIGEST_COMMAND = 'artifactSteward.registry.pinToDigest';
@@ -31,15 +31,9 @@ export const pinToDigest: Command = {
         if (!picked) return;
         digest = picked.digest;
       }
-      const document = await vscode.workspace.openTextDocument(uri);
-      const range = toVscodeRange(candidate.range);
-      if (document.getText(range) !== candidate.written) throw new Error(`${candidate.written} changed before it could be pinned`);
-      const edit = new vscode.WorkspaceEdit();
-      edit.replace(uri, range, pinnedText(candidate, digest));
-      await vscode.workspace.applyEdit(edit);
+      await rewriteReference(uri, candidate, pinnedText(candidate, digest));
     } catch (error) {
-      services.log.error(`Pin to digest: ${(error as Error).message}`);
-      void showError(`Pin to digest failed: ${(error as Error).message}`);
+      reportFailure(services.log, 'Pin to digest', error);
     }
   },
 };

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { PinCandidate } from '../../core/registry/pin';
 import { newerVersionTags } from '../../core/registry/newestTag';
-import { toVscodeRange } from '../documents';
-import { showError } from '../log';
+import { reportFailure } from '../log';
+import { rewriteReference } from '../registry/rewriteReference';
 import type { Command } from '../services';
 
 export const USE_NEWEST_VERSION_COMMAND = 'artifactSteward.registry.useNewestVersion';
@@ -22,15 +22,9 @@ export const useNewestVersion: Command = {
       }
       const tag = choice ?? (await vscode.window.showQuickPick(newer, { title: `Replace ${candidate.tag} with` }));
       if (!tag) return;
-      const range = toVscodeRange(candidate.range);
-      const document = await vscode.workspace.openTextDocument(uri);
-      if (document.getText(range) !== candidate.written) throw new Error(`${candidate.written} changed before it could be updated`);
-      const edit = new vscode.WorkspaceEdit();
-      edit.replace(uri, range, `${candidate.written.slice(0, candidate.written.lastIndexOf(':'))}:${tag}`);
-      await vscode.workspace.applyEdit(edit);
+      await rewriteReference(uri, candidate, `${candidate.written.slice(0, candidate.written.lastIndexOf(':'))}:${tag}`);
     } catch (error) {
-      services.log.error(`Use newest version: ${(error as Error).message}`);
-      void showError(`Use newest version failed: ${(error as Error).message}`);
+      reportFailure(services.log, 'Use newest version', error);
     }
   },
 };
