@@ -20,6 +20,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   // Large scan reports and SBOMs are parsed in this worker, off the extension host's thread.
   build({ ...common, entryPoints: ['src/core/reports/reportWorker.ts'], outfile: 'dist/reportWorker.js' }),
+  // The report panels run in the webview (a browser), built on their own.
+  build({ ...common, platform: 'browser', format: 'iife', target: 'chrome114', entryPoints: ['webview/reportPanel.ts'], outfile: 'dist/webview/reportPanel.js' }),
 ]);
 
 if (process.argv.includes('--tests')) {

@@ -1,4 +1,4 @@
-import type { ScanFinding, ScanReport, ScanSeverity } from './model';
+import type { ScanFinding, ScanReport, ScanSeverity } from '../../shared/reportModel';
 
 const CSV_COLUMNS = ['id', 'severity', 'kind', 'package', 'installed', 'fixed', 'target', 'title', 'cvss', 'url'] as const;
 

@@ -1,5 +1,5 @@
-import { SEVERITIES } from './model';
-import type { ScanFinding, ScanSeverity } from './model';
+import { SEVERITIES } from '../../shared/reportModel';
+import type { GateVerdict, ScanFinding, ScanSeverity } from '../../shared/reportModel';
 
 export interface AllowEntry {
   readonly id: string;
@@ -17,14 +17,6 @@ export interface ScanGate {
   /** Findings without a fixed version do not count. */
   readonly ignoreUnfixed?: boolean;
   readonly allow?: readonly AllowEntry[];
-}
-
-export interface GateVerdict {
-  readonly pass: boolean;
-  readonly reasons: readonly string[];
-  readonly counts: Readonly<Record<ScanSeverity, number>>;
-  /** Findings the allow-list or ignoreUnfixed took out, with why. */
-  readonly excluded: readonly { readonly finding: ScanFinding; readonly why: string }[];
 }
 
 export function severityCounts(findings: readonly ScanFinding[]): Record<ScanSeverity, number> {

@@ -1,44 +1,6 @@
-/** One normalised model for every scanner's findings (Trivy, Grype, SARIF, CycloneDX vulnerabilities). */
-export type ScanSeverity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
+import type { ScanFinding, ScanReport, ScanSeverity, SbomPackage } from '../../shared/reportModel';
 
-export const SEVERITIES: readonly ScanSeverity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
-
-export interface ScanFinding {
-  readonly kind: 'vulnerability' | 'misconfiguration' | 'secret';
-  readonly id: string;
-  readonly severity: ScanSeverity;
-  readonly packageName?: string;
-  readonly installedVersion?: string;
-  readonly fixedVersion?: string;
-  readonly purl?: string;
-  /** What was scanned: an OS layer, a lock file, a Dockerfile. */
-  readonly target?: string;
-  readonly title?: string;
-  readonly description?: string;
-  readonly urls: readonly string[];
-  /** The highest CVSS base score the report gives, when it gives one. */
-  readonly cvss?: number;
-}
-
-export interface ScanReport {
-  readonly format: 'trivy' | 'grype' | 'sarif' | 'cyclonedx';
-  readonly tool: string;
-  /** The image or folder that was scanned. */
-  readonly artifact?: string;
-  readonly findings: readonly ScanFinding[];
-}
-
-export interface SbomPackage {
-  readonly id: string;
-  readonly name: string;
-  readonly version?: string;
-  /** From the purl (`npm`, `deb`, `golang`, …), or the component type. */
-  readonly type?: string;
-  readonly purl?: string;
-  readonly licenses: readonly string[];
-  readonly supplier?: string;
-}
-
+/** Core's SBOM keeps dependencies in a Map for lookups; the panels receive them as a plain record. */
 export interface Sbom {
   readonly format: 'cyclonedx' | 'spdx';
   readonly specVersion: string;

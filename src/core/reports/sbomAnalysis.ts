@@ -1,11 +1,6 @@
 import parseSpdxExpression from 'spdx-expression-parse';
-import type { Sbom, SbomPackage } from './model';
-
-export interface SbomDiff {
-  readonly added: readonly SbomPackage[];
-  readonly removed: readonly SbomPackage[];
-  readonly changed: readonly { readonly before: SbomPackage; readonly after: SbomPackage }[];
-}
+import type { SbomDiff, SbomPackage } from '../../shared/reportModel';
+import type { Sbom } from './model';
 
 /** Packages are matched by type and name (a purl without version); a different version is a change. */
 function packageKey(pkg: SbomPackage): string {

@@ -1,5 +1,7 @@
-import { normaliseSeverity, purlType, SEVERITIES } from './model';
-import type { ScanFinding, Sbom, SbomPackage } from './model';
+import { SEVERITIES } from '../../shared/reportModel';
+import type { ScanFinding, SbomPackage } from '../../shared/reportModel';
+import { normaliseSeverity, purlType } from './model';
+import type { Sbom } from './model';
 import { optional } from './scanReaders';
 
 type Json = Record<string, unknown>;

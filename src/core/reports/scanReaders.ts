@@ -1,5 +1,5 @@
 import { normaliseSeverity } from './model';
-import type { ScanFinding, ScanReport } from './model';
+import type { ScanFinding, ScanReport } from '../../shared/reportModel';
 
 type Json = Record<string, unknown>;
 const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { toCsv, toSarif } from '../../../src/core/reports/export';
 import { evaluateGate } from '../../../src/core/reports/gate';
-import type { ScanFinding } from '../../../src/core/reports/model';
+import type { ScanFinding } from '../../../src/shared/reportModel';
 import { readReport } from '../../../src/core/reports/readReport';
 
 const finding = (id: string, severity: ScanFinding['severity'], fixedVersion?: string): ScanFinding => ({ kind: 'vulnerability', id, severity, packageName: 'pkg', installedVersion: '1.0', urls: [], ...(fixedVersion ? { fixedVersion } : {}) });

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import type { Sbom, SbomPackage } from '../../../src/core/reports/model';
+import type { Sbom } from '../../../src/core/reports/model';
+import type { SbomPackage } from '../../../src/shared/reportModel';
 import { diffSboms, summariseLicenses } from '../../../src/core/reports/sbomAnalysis';
 
 const pkg = (name: string, version: string, licenses: string[] = []): SbomPackage => ({ id: name, name, version, type: 'npm', purl: `pkg:npm/${name}@${version}`, licenses });

@@ -1,0 +1,40 @@
+/** Two SBOMs compared: added, removed and changed packages. */
+import type { SbomPackage } from '../src/shared/reportModel';
+import type { DiffView } from '../src/shared/reportProtocol';
+import { h } from './dom';
+import { comparePackages, PACKAGE_COLUMNS } from './packageColumns';
+import { tabs } from './sbomView';
+import type { UiState } from './state';
+import { VirtualTable } from './virtualTable';
+
+type Change = DiffView['diff']['changed'][number];
+
+export function renderDiff(root: HTMLElement, view: DiffView, state: UiState): void {
+  const { added, removed, changed } = view.diff;
+  const packageTable = (label: string, packages: readonly SbomPackage[]) => {
+    const table = new VirtualTable<SbomPackage>({ label, columns: PACKAGE_COLUMNS });
+    table.setItems([...packages].sort(comparePackages(PACKAGE_COLUMNS[0]!, false)));
+    return h('div', { class: 'findings' }, table.element);
+  };
+  const changes = new VirtualTable<Change>({
+    label: 'Changed packages',
+    columns: [
+      { id: 'name', title: 'Name', width: '2fr', text: (change) => change.after.name },
+      { id: 'before', title: 'Before', width: '1fr', text: (change) => change.before.version ?? '' },
+      { id: 'after', title: 'After', width: '1fr', text: (change) => change.after.version ?? '' },
+      { id: 'type', title: 'Type', width: '6em', text: (change) => change.after.type ?? '' },
+    ],
+  });
+  changes.setItems([...changed].sort((a, b) => a.after.name.localeCompare(b.after.name)));
+  const [before, after] = view.source.labels;
+  root.append(
+    h('header', { class: 'report-header' },
+      h('h1', {}, `SBOM diff: ${before ?? 'before'} → ${after ?? 'after'}`),
+      h('p', { class: 'meta', role: 'status' }, `${added.length} added, ${removed.length} removed, ${changed.length} changed`)),
+    tabs(state, [
+      { id: 'added', title: `Added (${added.length})`, content: packageTable('Added packages', added) },
+      { id: 'removed', title: `Removed (${removed.length})`, content: packageTable('Removed packages', removed) },
+      { id: 'changed', title: `Changed (${changed.length})`, content: h('div', { class: 'findings' }, changes.element) },
+    ]),
+  );
+}
