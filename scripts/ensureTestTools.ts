@@ -1,10 +1,12 @@
 // `npm test` runs this first: the system tools the integration and end-to-end suites need (installed with apt-get
-// when running as root on Debian, otherwise the exact command to run), then the cached VS Code host.
+// when running as root on Debian, otherwise the exact command to run), then the cached VS Code host and trivy.
+import { ensureTrivy } from './trivy';
 import { ensureCodeServer, ensureSystemTools } from './vscodeHost';
 
 try {
   ensureSystemTools();
   ensureCodeServer();
+  ensureTrivy();
 } catch (error) {
   console.error(`npm test cannot run the end-to-end suites yet.\n${(error as Error).message}`);
   process.exit(1);

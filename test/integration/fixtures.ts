@@ -21,26 +21,44 @@ export function blob(bytes: Buffer | string): Blob {
   return { digest: `sha256:${createHash('sha256').update(buffer).digest('hex')}`, size: buffer.length, bytes: buffer };
 }
 
-/** A one-file ustar archive: enough for a real, pullable layer. */
-function tarOf(name: string, content: string): Buffer {
-  const data = Buffer.from(content);
-  const header = Buffer.alloc(512);
-  header.write(name, 0, 100);
-  header.write('0000644\0', 100);
-  header.write('0000000\0', 108);
-  header.write('0000000\0', 116);
-  header.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124);
-  header.write(`${Math.floor(Date.UTC(2024, 0, 1) / 1000).toString(8).padStart(11, '0')}\0`, 136);
-  header.write('        ', 148);
-  header.write('0', 156);
-  header.write('ustar\0', 257);
-  header.write('00', 263);
-  let checksum = 0;
-  for (const byte of header) checksum += byte;
-  header.write(`${checksum.toString(8).padStart(6, '0')}\0 `, 148);
-  const padding = Buffer.alloc((512 - (data.length % 512)) % 512);
-  return Buffer.concat([header, data, padding, Buffer.alloc(1024)]);
+/** A ustar archive of regular files (directories are implied): enough for a real, pullable layer. */
+function tarOf(files: Readonly<Record<string, string>>): Buffer {
+  const parts = Object.entries(files).flatMap(([name, content]) => {
+    const data = Buffer.from(content);
+    const header = Buffer.alloc(512);
+    header.write(name, 0, 100);
+    header.write('0000644\0', 100);
+    header.write('0000000\0', 108);
+    header.write('0000000\0', 116);
+    header.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124);
+    header.write(`${Math.floor(Date.UTC(2024, 0, 1) / 1000).toString(8).padStart(11, '0')}\0`, 136);
+    header.write('        ', 148);
+    header.write('0', 156);
+    header.write('ustar\0', 257);
+    header.write('00', 263);
+    let checksum = 0;
+    for (const byte of header) checksum += byte;
+    header.write(`${checksum.toString(8).padStart(6, '0')}\0 `, 148);
+    return [header, data, Buffer.alloc((512 - (data.length % 512)) % 512)];
+  });
+  return Buffer.concat([...parts, Buffer.alloc(1024)]);
 }
+
+const dpkgEntry = (name: string, version: string, source = name) => `Package: ${name}\nStatus: install ok installed\nPriority: optional\nSection: libs\nInstalled-Size: 100\nMaintainer: Debian <debian@example.org>\nArchitecture: amd64\nSource: ${source}\nVersion: ${version}\nDescription: ${name}\n`;
+const npmPackage = (name: string, version: string) => JSON.stringify({ name, version, license: 'MIT' });
+
+/**
+ * Files of a Debian 12 image with old curl, openssl and zlib packages and an npm app with old lodash
+ * and minimist: what trivy finds packages (and, with the test database, vulnerabilities) in.
+ */
+export const DEBIAN_APP_FILES: Readonly<Record<string, string>> = {
+  'etc/os-release': 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nID=debian\n',
+  'etc/debian_version': '12.1\n',
+  'var/lib/dpkg/status': [dpkgEntry('curl', '7.88.1-10'), dpkgEntry('openssl', '3.0.9-1'), dpkgEntry('zlib1g', '1:1.2.13.dfsg-1', 'zlib')].join('\n'),
+  'app/package.json': JSON.stringify({ name: 'demo-app', version: '1.0.0', dependencies: { lodash: '4.17.15', minimist: '1.2.5' } }),
+  'app/node_modules/lodash/package.json': npmPackage('lodash', '4.17.15'),
+  'app/node_modules/minimist/package.json': npmPackage('minimist', '1.2.5'),
+};
 
 export interface PlatformImage {
   readonly os: string;
@@ -55,6 +73,8 @@ export interface ImageSpec {
   readonly platforms?: readonly PlatformImage[];
   /** Distinguishes images that would otherwise be identical. */
   readonly content?: string;
+  /** The layer's files; by default one `app.txt` made from `content`. */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 interface Layout {
@@ -69,10 +89,11 @@ function layout(dir: string): Layout {
 }
 
 function platformManifest(out: Layout, spec: ImageSpec, platform: PlatformImage): Blob {
-  const layer = blob(gzipSync(tarOf('app.txt', `${spec.content ?? spec.tag} ${platform.os}/${platform.architecture}\n`)));
+  const tar = tarOf(spec.files ?? { 'app.txt': `${spec.content ?? spec.tag} ${platform.os}/${platform.architecture}\n` });
+  const layer = blob(gzipSync(tar));
   const config = blob(JSON.stringify({
     created: spec.created ?? '2024-05-01T12:00:00Z', architecture: platform.architecture, os: platform.os,
-    config: { Labels: spec.labels ?? {} }, rootfs: { type: 'layers', diff_ids: [`sha256:${createHash('sha256').update(tarOf('app.txt', `${spec.content ?? spec.tag} ${platform.os}/${platform.architecture}\n`)).digest('hex')}`] },
+    config: { Labels: spec.labels ?? {} }, rootfs: { type: 'layers', diff_ids: [`sha256:${createHash('sha256').update(tar).digest('hex')}`] },
   }));
   const manifest = blob(JSON.stringify({
     schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',

@@ -192,6 +192,32 @@ export class HttpRegistry implements RegistryBackend {
     return [...((JSON.parse(response.body.toString('utf8')) as ManifestJson).manifests ?? [])];
   }
 
+  /** Uploads a small blob in one request (monolithic upload), unless the repository has it already. */
+  async pushBlob(repository: string, bytes: Buffer, signal?: AbortSignal): Promise<{ digest: string; size: number }> {
+    const digest = sha256Digest(bytes);
+    const where = `${this.name}/${repository}@${digest}`;
+    const scope = `repository:${repository}:pull,push`;
+    const exists = await this.call({ operation: 'check blob', reference: where, scope, accept: [404], request: { method: 'HEAD', path: `/v2/${repository}/blobs/${digest}`, ...(signal ? { signal } : {}) } });
+    if (exists.status === 200) return { digest, size: bytes.length };
+    const started = await this.call({ operation: 'start upload of', reference: where, scope, request: { method: 'POST', path: `/v2/${repository}/blobs/uploads/`, ...(signal ? { signal } : {}) } });
+    const location = started.headers.location;
+    if (!location) throw new RegistryError('start upload of', where, 'the registry sent no upload location');
+    const url = new URL(location, started.url);
+    url.searchParams.set('digest', digest);
+    await this.call({ operation: 'upload', reference: where, scope, request: { method: 'PUT', path: url.toString(), body: bytes, headers: { 'content-type': 'application/octet-stream' }, ...(signal ? { signal } : {}) } });
+    return { digest, size: bytes.length };
+  }
+
+  /** Puts a manifest; `subjectAccepted` tells whether the registry indexed its `subject` (OCI-Subject header). */
+  async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string, signal?: AbortSignal): Promise<{ digest: string; subjectAccepted: boolean }> {
+    const where = `${this.name}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
+    const response = await this.call({
+      operation: 'push manifest', reference: where, scope: `repository:${repository}:pull,push`,
+      request: { method: 'PUT', path: `/v2/${repository}/manifests/${reference}`, body: bytes, headers: { 'content-type': mediaType }, ...(signal ? { signal } : {}) },
+    });
+    return { digest: response.headers['docker-content-digest'] ?? sha256Digest(bytes), subjectAccepted: response.headers['oci-subject'] !== undefined };
+  }
+
   async deleteManifest(repository: string, digest: string, signal?: AbortSignal): Promise<void> {
     await this.call({
       operation: 'delete', reference: `${this.name}/${repository}@${digest}`, scope: `repository:${repository}:delete`,

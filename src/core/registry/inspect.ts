@@ -94,3 +94,14 @@ export async function tagsOfDigest(backend: RegistryBackend, repository: string,
   const digests = await mapLimited(tags, 4, async (tag) => (await backend.resolve(repository, tag, signal)).digest);
   return tags.filter((_tag, index) => digests[index] === digest).sort();
 }
+
+/**
+ * The content of an attachment (an SBOM, a scan report, an attestation): the first layer of its
+ * manifest that is not the empty descriptor. Verified against its digest like every blob.
+ */
+export async function attachmentContent(backend: RegistryBackend, repository: string, attachment: Attachment, signal?: AbortSignal): Promise<Buffer> {
+  const manifest = await backend.getManifest(repository, attachment.digest, signal);
+  const layer = manifest.json.layers?.find((candidate) => candidate.mediaType !== 'application/vnd.oci.empty.v1+json' && candidate.size > 0);
+  if (!layer) throw new Error(`${backend.name}/${repository}@${attachment.digest} has no content layer`);
+  return backend.getBlob(repository, layer.digest, signal);
+}

@@ -1,0 +1,59 @@
+import { referrersTag, sha256Digest } from './digest';
+import type { HttpRegistry } from './httpRegistry';
+import { RegistryError } from './errors';
+import { MEDIA_TYPES } from './types';
+import type { Descriptor, ManifestJson } from './types';
+
+export interface ArtifactContent {
+  /** `application/vnd.cyclonedx+json`, `application/spdx+json`, a scan report type. */
+  readonly artifactType: string;
+  readonly bytes: Buffer;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** Artifact types for what trivy writes, as registries and tools (Harbor, ORAS, cosign) name them. */
+export const ARTIFACT_TYPES = {
+  cyclonedx: 'application/vnd.cyclonedx+json',
+  spdx: 'application/spdx+json',
+  trivyReport: 'application/vnd.aquasec.trivy.report.v1+json',
+} as const;
+
+const EMPTY_CONFIG = Buffer.from('{}');
+
+/**
+ * Attaches content to an image as an OCI artifact whose `subject` is the image (OCI 1.1). On a
+ * registry without the referrers API (no `OCI-Subject` answer) it also adds the artifact to the
+ * fallback tag index `sha256-<hex>`, as the distribution spec asks clients to. The subject's tags
+ * are never touched.
+ */
+export async function attachArtifact(registry: HttpRegistry, repository: string, subject: Descriptor, content: ArtifactContent, signal?: AbortSignal): Promise<Descriptor> {
+  const config = await registry.pushBlob(repository, EMPTY_CONFIG, signal);
+  const layer = await registry.pushBlob(repository, content.bytes, signal);
+  const manifest: ManifestJson = {
+    schemaVersion: 2,
+    mediaType: MEDIA_TYPES.ociManifest,
+    artifactType: content.artifactType,
+    config: { mediaType: MEDIA_TYPES.ociEmpty, ...config },
+    layers: [{ mediaType: content.artifactType, ...layer }],
+    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+    ...(content.annotations ? { annotations: content.annotations } : {}),
+  };
+  const bytes = Buffer.from(JSON.stringify(manifest));
+  const { digest, subjectAccepted } = await registry.putManifest(repository, sha256Digest(bytes), bytes, MEDIA_TYPES.ociManifest, signal);
+  const descriptor: Descriptor = { mediaType: MEDIA_TYPES.ociManifest, digest, size: bytes.length, artifactType: content.artifactType, ...(content.annotations ? { annotations: content.annotations } : {}) };
+  if (!subjectAccepted) await addToFallbackIndex(registry, repository, subject.digest, descriptor, signal);
+  return descriptor;
+}
+
+async function addToFallbackIndex(registry: HttpRegistry, repository: string, subjectDigest: string, descriptor: Descriptor, signal?: AbortSignal): Promise<void> {
+  const tag = referrersTag(subjectDigest);
+  let manifests: Descriptor[] = [];
+  try {
+    manifests = [...((await registry.getManifest(repository, tag, signal)).json.manifests ?? [])];
+  } catch (error) {
+    if (!(error instanceof RegistryError && error.status === 404)) throw error;
+  }
+  if (manifests.some((existing) => existing.digest === descriptor.digest)) return;
+  const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: [...manifests, descriptor] }));
+  await registry.putManifest(repository, tag, index, MEDIA_TYPES.ociIndex, signal);
+}
