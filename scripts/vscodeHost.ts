@@ -169,7 +169,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   ], {
     detached: true,
     stdio: ['ignore', logFd, logFd],
-    env: { ...process.env, XDG_CONFIG_HOME: dirs.xdg, XDG_DATA_HOME: dirs.xdg, XDG_CACHE_HOME: dirs.xdg, TMPDIR: dirs.tmp, PASSWORD: undefined },
+    env: { ...process.env, XDG_CONFIG_HOME: dirs.xdg, XDG_DATA_HOME: dirs.xdg, XDG_CACHE_HOME: dirs.xdg, TMPDIR: dirs.tmp, PASSWORD: undefined, STEWARD_VSCODE_CACHE: CACHE_ROOT },
   });
   const stop = async () => {
     if (child.exitCode !== null || child.pid === undefined) return;

@@ -3,15 +3,20 @@ import * as vscode from 'vscode';
 import { registerCodeActions } from './codeActions';
 import { addRegistry } from './commands/addRegistry';
 import { applySnippetFix } from './commands/applySnippetFix';
+import { compareSboms } from './commands/compareSboms';
 import { copyPinnedReference } from './commands/copyPinnedReference';
 import { copyReference } from './commands/copyReference';
 import { deleteImage } from './commands/deleteImage';
 import { filterTags } from './commands/filterTags';
+import { generateSbom } from './commands/generateSbom';
 import { inspectedDocuments, inspectImage, INSPECT_SCHEME } from './commands/inspectImage';
 import { loadMoreTags } from './commands/loadMoreTags';
+import { openAttachment } from './commands/openAttachment';
+import { openReport } from './commands/openReport';
 import { pinToDigest } from './commands/pinToDigest';
 import { refreshRegistries } from './commands/refreshRegistries';
 import { removeRegistry } from './commands/removeRegistry';
+import { scanImage } from './commands/scanImage';
 import { signIn } from './commands/signIn';
 import { useNewestVersion } from './commands/useNewestVersion';
 import { lintWorkspace, lintWorkspaceCommand } from './commands/lintWorkspace';
@@ -23,14 +28,17 @@ import { createLog, showError } from './log';
 import type { Command, Services } from './services';
 import { cachedDigestResolver, registryOpener, secretStorageCredentials } from './registry/registrySources';
 import { REGISTRY_VIEW, RegistryTreeProvider } from './registry/registryTree';
+import { ReportPanels } from './reports/reportPanels';
 import { readLintSettings } from './settings';
 
-const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, pinToDigest, useNewestVersion, deleteImage, removeRegistry];
+const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, pinToDigest, useNewestVersion, deleteImage, removeRegistry, openReport, compareSboms, openAttachment, scanImage, generateSbom];
 
 /** Exposed for the extension-host tests (activation time, the explorer's data) and other extensions. */
 export interface ArtifactStewardApi {
   readonly activationMs: number;
   readonly registryTree: RegistryTreeProvider;
+  /** The open report panels and what they show. */
+  readonly reports: ReportPanels;
 }
 
 export function activate(context: vscode.ExtensionContext): ArtifactStewardApi | undefined {
@@ -44,8 +52,9 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
     const openRegistry = (host: string) => opener(host);
     const linter = new DocumentLinter(configs, log, cachedDigestResolver(openRegistry));
     const registryTree = new RegistryTreeProvider(openRegistry, log);
-    const services: Services = { log, configs, linter, registryTree, registrySecrets, openRegistry };
-    context.subscriptions.push(configs, registryTree,
+    const reports = new ReportPanels(context, log);
+    const services: Services = { log, configs, linter, registryTree, registrySecrets, openRegistry, reports, storageUri: context.globalStorageUri };
+    context.subscriptions.push(configs, registryTree, reports,
       vscode.window.createTreeView(REGISTRY_VIEW, { treeDataProvider: registryTree, showCollapseAll: true }),
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, { provideTextDocumentContent: (uri) => inspectedDocuments.get(uri.toString()) ?? '' }),
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -61,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
     if (readLintSettings().lintWorkspaceOnStartup) void lintWorkspace(services);
     const activationMs = performance.now() - started;
     log.info(`Artifact Steward ${String(context.extension.packageJSON.version)} activated in ${activationMs.toFixed(1)} ms`);
-    return { activationMs, registryTree };
+    return { activationMs, registryTree, reports };
   } catch (error) {
     log.error(`Activation failed: ${(error as Error).stack ?? String(error)}`);
     void showError(`Artifact Steward failed to start: ${(error as Error).message}`);

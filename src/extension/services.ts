@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { HttpRegistry } from '../core/registry/httpRegistry';
 import type { DocumentLinter } from './diagnostics';
 import type { LintConfigs } from './lintConfigs';
+import type { ReportPanels } from './reports/reportPanels';
 import type { secretStorageCredentials } from './registry/registrySources';
 import type { RegistryTreeProvider } from './registry/registryTree';
 
@@ -14,6 +15,9 @@ export interface Services {
   readonly registrySecrets: ReturnType<typeof secretStorageCredentials>;
   /** A client for a registry host: one transport for the whole extension, rebuilt when the registry settings change. */
   readonly openRegistry: (host: string) => HttpRegistry;
+  readonly reports: ReportPanels;
+  /** The extension's global storage: trivy results and downloaded attachments live here. */
+  readonly storageUri: vscode.Uri;
 }
 
 /** One command per file: its id (as in package.json) and what it does. */

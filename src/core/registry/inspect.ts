@@ -63,7 +63,7 @@ export async function attachmentsOf(backend: RegistryBackend, repository: string
   return attachments;
 }
 
-async function allTags(backend: RegistryBackend, repository: string, signal?: AbortSignal): Promise<string[]> {
+export async function allTags(backend: RegistryBackend, repository: string, signal?: AbortSignal): Promise<string[]> {
   const tags: string[] = [];
   for await (const page of backend.listTags(repository, signal ? { signal } : {})) tags.push(...page);
   return tags;

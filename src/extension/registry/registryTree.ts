@@ -6,8 +6,12 @@ import type { HttpRegistry } from '../../core/registry/httpRegistry';
 import type { Logger } from '../log';
 import { SETTINGS_SECTION } from '../settings';
 import { explorerRoots } from './registrySources';
+import { OPEN_ATTACHMENT_COMMAND } from '../commands/openAttachment';
 
 export const REGISTRY_VIEW = 'artifactSteward.registries';
+
+/** Attachments the report panels render (attestations are DSSE envelopes around an SBOM or scan). */
+const VIEWABLE_ATTACHMENTS: ReadonlySet<string> = new Set(['sbom', 'scan-report', 'attestation']);
 
 const ATTACHMENT_ICONS: Readonly<Record<string, string>> = { signature: 'verified', sbom: 'checklist', attestation: 'law', 'scan-report': 'shield', artifact: 'file-binary' };
 
@@ -35,10 +39,16 @@ function size(bytes: number): string {
 /** The reference a node stands for: `host/repo:tag`, or `oci:DIR:tag` for a layout. */
 export function referenceOf(node: ExplorerNode): string | undefined {
   if (node.kind !== 'tag') return undefined;
-  let registry: ExplorerNode | undefined = node;
-  while (registry && registry.kind !== 'registry') registry = 'parent' in registry ? registry.parent : undefined;
-  if (registry?.kind !== 'registry') return undefined;
+  const registry = registryOf(node);
+  if (!registry) return undefined;
   return registry.source === 'oci-layout' ? `oci:${registry.backend.name}:${node.tag}` : `${registry.label}/${node.repository}:${node.tag}`;
+}
+
+/** The registry node a node sits under. */
+export function registryOf(node: ExplorerNode): Extract<ExplorerNode, { kind: 'registry' }> | undefined {
+  let current: ExplorerNode | undefined = node;
+  while (current && current.kind !== 'registry') current = 'parent' in current ? current.parent : undefined;
+  return current?.kind === 'registry' ? current : undefined;
 }
 
 /** Maps the core explorer model onto a VS Code tree: lazy, paged, digests resolved only for shown tags. */
@@ -126,6 +136,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
         item.tooltip = attachment.digest;
         item.iconPath = new vscode.ThemeIcon(ATTACHMENT_ICONS[attachment.kind] ?? 'file');
         item.contextValue = `attachment.${attachment.kind}`;
+        if (VIEWABLE_ATTACHMENTS.has(attachment.kind)) item.command = { command: OPEN_ATTACHMENT_COMMAND, title: 'Open in viewer', arguments: [node] };
         return Object.assign(item, { id: node.id });
       }
       case 'loadMore': {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
+import { installedTrivy } from '../../../scripts/trivy';
 import { EXAMPLES_FINDINGS } from '../../examplesFindings';
 import { skopeoPush } from '../../integration/fixtures';
 import { startRegistry } from '../../integration/registryServer';
@@ -205,6 +206,28 @@ suite('Registry-aware quick-fixes in the extension host (a real docker-registry)
     assert.equal(document.getText(), `services:\n  app:\n    image: ${registry!.host}/acme/app:1.4.2\n`);
   });
 
+  test('Generate SBOM of a registry image attaches it as a referrer, and the tree shows it under the tag', async function () {
+    const trivy = installedTrivy();
+    if ('skip' in trivy) return this.skip();
+    this.timeout(120_000);
+    const settings = vscode.workspace.getConfiguration('artifactSteward');
+    await settings.update('registries', [{ host: registry!.host }], vscode.ConfigurationTarget.Global);
+    await settings.update('trivy.path', trivy.binary, vscode.ConfigurationTarget.Global);
+    await settings.update('trivy.args', ['--cache-dir', mkdtempSync(join(tmpdir(), 'steward-trivy-cache-'))], vscode.ConfigurationTarget.Global);
+    await settings.update('trivy.attachResults', 'always', vscode.ConfigurationTarget.Global);
+    try {
+      const api = await reportsApi();
+      const tag = await waitFor('the registry in the tree', () => treeNode(api.registryTree, [registry!.host, 'acme', 'app', '1.4.2']).catch(() => undefined));
+      assert.ok(await vscode.commands.executeCommand<string | undefined>('artifactSteward.reports.generateSbom', tag, 'cyclonedx'));
+      const attachment = await waitFor('the SBOM under the tag', () => treeNode(api.registryTree, [registry!.host, 'acme', 'app', '1.4.2', 'sbom']).catch(() => undefined));
+      assert.match(String((await api.registryTree.getTreeItem(attachment)).description), /^application\/vnd\.cyclonedx\+json/);
+      const { stdout } = await promisify(execFile)('skopeo', ['list-tags', '--tls-verify=false', `docker://${registry!.host}/acme/app`]);
+      assert.ok((JSON.parse(stdout) as { Tags: string[] }).Tags.some((name) => /^sha256-[0-9a-f]{64}$/.test(name)), 'skopeo sees the fallback tag index');
+    } finally {
+      for (const key of ['registries', 'trivy.path', 'trivy.args', 'trivy.attachResults']) await settings.update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('the explorer lists a configured registry, and Delete image removes the digest with every tag on it', async () => {
     await vscode.workspace.getConfiguration('artifactSteward').update('registries', [{ host: registry!.host }], vscode.ConfigurationTarget.Global);
     const api = await vscode.extensions.getExtension<{ registryTree: vscode.TreeDataProvider<{ kind: string }> }>(EXTENSION_ID)!.activate();
@@ -223,7 +246,105 @@ suite('Registry-aware quick-fixes in the extension host (a real docker-registry)
     assert.deepEqual(await Promise.all(tags.map(label)), ['1.4.2', '1.4.1', 'latest']);
     await vscode.commands.executeCommand('artifactSteward.registry.deleteImage', await find(tags, '1.4.1'), true);
     const remaining = (await (await fetch(`http://${registry!.host}/v2/acme/app/tags/list`)).json()) as { tags: string[] };
-    assert.deepEqual(remaining.tags, ['1.4.2']);
+    assert.deepEqual(remaining.tags.filter((tag) => !tag.startsWith('sha256-')), ['1.4.2'], 'the referrers tag index of 1.4.2 (from the SBOM test) is not an image tag');
     await vscode.workspace.getConfiguration('artifactSteward').update('registries', undefined, vscode.ConfigurationTarget.Global);
+  });
+});
+
+/** What the extension's report panels show (its API exposes them to these tests). */
+interface PanelEntry {
+  readonly panel: vscode.WebviewPanel;
+  readonly view?: {
+    kind: string; source: { paths: string[]; labels: string[] };
+    report?: { findings: unknown[] }; verdict?: { pass: boolean; reasons: string[] }; gate?: string;
+    packages?: { name: string }[]; deniedPackages?: string[]; vulnerabilities?: unknown[];
+    diff?: { added: { name: string }[]; removed: { name: string }[]; changed: unknown[] };
+  };
+}
+type ReportsApi = { reports: { open: Set<PanelEntry> }; registryTree: vscode.TreeDataProvider<{ kind: string }> };
+
+async function reportsApi(): Promise<ReportsApi> {
+  return vscode.extensions.getExtension<ReportsApi>(EXTENSION_ID)!.activate();
+}
+
+async function panelShowing(predicate: (entry: PanelEntry) => boolean, what: string): Promise<NonNullable<PanelEntry['view']>> {
+  const api = await reportsApi();
+  return waitFor(what, () => [...api.reports.open].find((entry) => entry.view && predicate(entry))?.view, 60_000);
+}
+
+async function treeNode(tree: vscode.TreeDataProvider<{ kind: string }>, path: string[]): Promise<{ kind: string }> {
+  let nodes = (await tree.getChildren()) ?? [];
+  let found: { kind: string } | undefined;
+  for (const step of path) {
+    const labels = await Promise.all(nodes.map(async (node) => String((await tree.getTreeItem(node)).label)));
+    found = nodes[labels.indexOf(step)];
+    assert.ok(found, `no ${step} among ${labels.join(', ')}`);
+    nodes = (await tree.getChildren(found)) ?? [];
+  }
+  return found!;
+}
+
+suite('Report panels in the extension host', () => {
+  const settings = () => vscode.workspace.getConfiguration('artifactSteward');
+  teardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+  suiteTeardown(async () => {
+    for (const key of ['reports.gate', 'reports.deniedLicenses', 'trivy.path', 'trivy.args', 'trivy.attachResults']) await settings().update(key, undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  test('Open scan report judges a Trivy report by the configured gate', async () => {
+    await settings().update('reports.gate', { blockOn: 'CRITICAL', ignoreUnfixed: true }, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('artifactSteward.reports.openReport', fileUri('reports/api-1.4.2.trivy.json'));
+    const view = await panelShowing((entry) => entry.view!.kind === 'scan', 'the scan panel');
+    assert.equal(view.report!.findings.length, 7);
+    assert.equal(view.verdict!.pass, false);
+    assert.deepEqual(view.verdict!.reasons, ['2 CRITICAL at or above CRITICAL']);
+    assert.equal(view.gate, 'block on CRITICAL and above, unfixed ignored');
+  });
+
+  test('a *.cdx.json file opens in the SBOM viewer, with the denied licenses flagged', async () => {
+    await settings().update('reports.deniedLicenses', ['GPL-3.0-only', 'WTFPL'], vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('vscode.open', fileUri('reports/api-1.4.2.cdx.json'));
+    await waitFor('the SBOM viewer tab', () => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputCustom && input.viewType === 'artifactSteward.sbomViewer' ? true : undefined;
+    });
+    const view = await panelShowing((entry) => entry.view!.kind === 'sbom' && entry.view!.source.paths[0]!.endsWith('api-1.4.2.cdx.json'), 'the SBOM viewer');
+    assert.equal(view.packages!.length, 7);
+    assert.deepEqual(view.deniedPackages, ['pkg:npm/left-pad@1.3.0']);
+    assert.equal(view.vulnerabilities!.length, 2);
+  });
+
+  test('Compare SBOMs of two files shows added, removed and changed packages', async () => {
+    await vscode.commands.executeCommand('artifactSteward.reports.compareSboms', fileUri('reports/api-1.4.1.cdx.json'), [fileUri('reports/api-1.4.1.cdx.json'), fileUri('reports/api-1.4.2.cdx.json')]);
+    const view = await panelShowing((entry) => entry.view!.kind === 'diff', 'the SBOM diff');
+    assert.deepEqual(view.diff!.added.map((pkg) => pkg.name), ['minimist']);
+    assert.deepEqual(view.diff!.removed.map((pkg) => pkg.name), ['debug']);
+    assert.equal(view.diff!.changed.length, 1);
+  });
+
+  test('the SBOM attachment of an image in the tree opens in the SBOM panel', async () => {
+    const api = await reportsApi();
+    const attachment = await treeNode(api.registryTree, ['oci-layout', 'oci-layout', '1.4.2', 'sbom']);
+    const item = await api.registryTree.getTreeItem(attachment);
+    assert.equal(item.command?.command, 'artifactSteward.reports.openAttachment', 'a click on the attachment opens it');
+    await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
+    const view = await panelShowing((entry) => entry.view!.kind === 'sbom' && entry.view!.source.labels[0]!.endsWith('1.4.2 sbom'), 'the attachment in the SBOM panel');
+    assert.ok(view.packages!.length > 0);
+  });
+
+  test('Generate SBOM runs trivy on an image of the tree and opens the result', async function () {
+    const trivy = installedTrivy();
+    if ('skip' in trivy) return this.skip();
+    await settings().update('trivy.path', trivy.binary, vscode.ConfigurationTarget.Global);
+    await settings().update('trivy.args', ['--cache-dir', mkdtempSync(join(tmpdir(), 'steward-trivy-cache-'))], vscode.ConfigurationTarget.Global);
+    const api = await reportsApi();
+    const tag = await treeNode(api.registryTree, ['oci-layout', 'oci-layout', '1.4.1']);
+    await waitFor('the digest of 1.4.1', () => (tag as { details?: unknown }).details);
+    const output = await vscode.commands.executeCommand<string | undefined>('artifactSteward.reports.generateSbom', tag, 'cyclonedx');
+    assert.ok(output, 'trivy wrote an SBOM');
+    const view = await panelShowing((entry) => entry.view!.source.paths[0] === output, 'the generated SBOM');
+    assert.equal(view.kind, 'sbom');
   });
 });

@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ExplorerNode } from '../../core/registry/explorer';
+import { attachmentContent, attachmentsOf } from '../../core/registry/inspect';
+import type { Attachment } from '../../core/registry/inspect';
+import { readReport } from '../../core/reports/readReport';
+import { reportFailure } from '../log';
+import { referenceOf } from '../registry/registryTree';
+import type { Command, Services } from '../services';
+
+export const OPEN_ATTACHMENT_COMMAND = 'artifactSteward.reports.openAttachment';
+
+type AttachmentNode = Extract<ExplorerNode, { kind: 'attachment' }>;
+
+/** Downloads an attachment once into storage, by digest (content-addressed, so never stale). */
+export async function downloadAttachment(services: Services, node: AttachmentNode, attachment: Attachment = node.attachment): Promise<string> {
+  const tag = node.parent;
+  if (tag.kind !== 'tag') throw new Error('an attachment outside an image');
+  const folder = join(services.storageUri.fsPath, 'attachments');
+  const file = join(folder, `${attachment.digest.replace(':', '-')}.json`);
+  if (!existsSync(file)) {
+    await mkdir(folder, { recursive: true });
+    await writeFile(file, await attachmentContent(tag.backend, tag.repository, attachment));
+  }
+  return file;
+}
+
+/**
+ * Opens an SBOM or scan-report attachment of an image in its panel. For an SBOM, a scan report
+ * attached to the same digest is read too, so vulnerabilities show per package.
+ */
+export const openAttachment: Command = {
+  id: OPEN_ATTACHMENT_COMMAND,
+  async run(services, node: AttachmentNode) {
+    const tag = node?.parent;
+    if (!tag || tag.kind !== 'tag') return undefined;
+    const reference = referenceOf(tag) ?? `${tag.repository}:${tag.tag}`;
+    const digest = tag.details?.digest;
+    try {
+      const path = await downloadAttachment(services, node);
+      if (node.attachment.kind === 'sbom' && digest) {
+        const scans = (await attachmentsOf(tag.backend, tag.repository, digest, [])).filter((attachment) => attachment.kind === 'scan-report');
+        for (const scan of scans.slice(0, 1)) {
+          const result = readReport((await vscode.workspace.fs.readFile(vscode.Uri.file(await downloadAttachment(services, node, scan)))).toString());
+          if (result.kind === 'scan') services.reports.rememberScan(digest, result.report, `the scan report attached to ${reference}`);
+        }
+      }
+      return await services.reports.openFiles({ paths: [path], labels: [`${reference} ${node.attachment.kind}`], ...(digest ? { subject: `${reference.replace(/:[^:/]*$/, '')}@${digest}` } : {}) });
+    } catch (error) {
+      reportFailure(services.log, `Open the ${node.attachment.kind} of ${reference}`, error);
+      return undefined;
+    }
+  },
+};
