@@ -19,9 +19,9 @@ export function renderDiff(root: HTMLElement, view: DiffView, state: UiState): v
   const changes = new VirtualTable<Change>({
     label: 'Changed packages',
     columns: [
-      { id: 'name', title: 'Name', width: '2fr', text: (change) => change.after.name },
-      { id: 'before', title: 'Before', width: '1fr', text: (change) => change.before.version ?? '' },
-      { id: 'after', title: 'After', width: '1fr', text: (change) => change.after.version ?? '' },
+      { id: 'name', title: 'Name', width: 'minmax(0, 2fr)', text: (change) => change.after.name },
+      { id: 'before', title: 'Before', width: 'minmax(0, 1fr)', text: (change) => change.before.version ?? '' },
+      { id: 'after', title: 'After', width: 'minmax(0, 1fr)', text: (change) => change.after.version ?? '' },
       { id: 'type', title: 'Type', width: '6em', text: (change) => change.after.type ?? '' },
     ],
   });

@@ -11,12 +11,12 @@ const RANK: Readonly<Record<ScanSeverity, number>> = { CRITICAL: 0, HIGH: 1, MED
 
 const COLUMNS: readonly Column<ScanFinding>[] = [
   { id: 'severity', title: 'Severity', width: '7em', text: (finding) => finding.severity, cellClass: (finding) => `severity severity-${finding.severity.toLowerCase()}` },
-  { id: 'id', title: 'ID', width: 'minmax(9em, 1fr)', text: (finding) => finding.id },
-  { id: 'package', title: 'Package', width: 'minmax(8em, 1fr)', text: (finding) => finding.packageName ?? '' },
-  { id: 'installed', title: 'Installed', width: 'minmax(6em, 0.7fr)', text: (finding) => finding.installedVersion ?? '' },
-  { id: 'fixed', title: 'Fixed in', width: 'minmax(6em, 0.7fr)', text: (finding) => finding.fixedVersion ?? '' },
-  { id: 'target', title: 'Target', width: 'minmax(8em, 1fr)', text: (finding) => finding.target ?? '' },
-  { id: 'title', title: 'Title', width: 'minmax(10em, 2fr)', text: (finding) => finding.title ?? '' },
+  { id: 'id', title: 'ID', width: 'minmax(9em, 1.2fr)', text: (finding) => finding.id },
+  { id: 'package', title: 'Package', width: 'minmax(0, 1fr)', text: (finding) => finding.packageName ?? '' },
+  { id: 'installed', title: 'Installed', width: 'minmax(0, 0.7fr)', text: (finding) => finding.installedVersion ?? '' },
+  { id: 'fixed', title: 'Fixed in', width: 'minmax(0, 0.7fr)', text: (finding) => finding.fixedVersion ?? '' },
+  { id: 'target', title: 'Target', width: 'minmax(0, 1fr)', text: (finding) => finding.target ?? '' },
+  { id: 'title', title: 'Title', width: 'minmax(0, 2fr)', text: (finding) => finding.title ?? '' },
 ];
 
 export interface FindingsTableOptions {

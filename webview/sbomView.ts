@@ -118,7 +118,7 @@ export function renderSbom(root: HTMLElement, view: SbomView, state: UiState, op
   const licenseTable = new VirtualTable<SbomView['licenses'][number]>({
     label: 'Licenses',
     columns: [
-      { id: 'license', title: 'License', width: '2fr', text: (row) => row.license, cellClass: (row) => (row.denied ? 'denied' : undefined) },
+      { id: 'license', title: 'License', width: 'minmax(0, 2fr)', text: (row) => row.license, cellClass: (row) => (row.denied ? 'denied' : undefined) },
       { id: 'packages', title: 'Packages', width: '8em', text: (row) => String(row.packages) },
       { id: 'denied', title: 'Deny-list', width: '8em', text: (row) => (row.denied ? 'denied' : '') },
     ],

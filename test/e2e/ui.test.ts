@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { REPO_ROOT } from '../helpers';
 import { skopeoPush } from '../integration/fixtures';
 import { startRegistry } from '../integration/registryServer';
@@ -18,6 +18,34 @@ const FAILURES = join(REPO_ROOT, 'test-results');
 async function screenshot(page: Page, name: string): Promise<void> {
   if (!UPDATE_SCREENSHOTS) return;
   await page.screenshot({ path: join(REPO_ROOT, 'docs', 'images', `${name}.png`) });
+}
+
+/** The webview frame (nested iframes inside the workbench) whose page matches `selector`. */
+async function webviewFrame(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Quick Open with the keyboard focus taken back from any webview first (a click on the title bar). */
+async function quickOpen(page: Page, file: string): Promise<void> {
+  await page.locator('.part.titlebar').click();
+  await page.keyboard.press('Control+P');
+  await page.keyboard.type(file);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Cell texts of the rows a panel's table has in the DOM, in row order. */
+async function panelRows(frame: Frame, scope: string): Promise<string[][]> {
+  return frame.$$eval(`${scope} .table-row:not([hidden])`, (rows) => rows
+    .sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')))
+    .map((row) => [...row.querySelectorAll('.cell')].map((cell) => cell.textContent ?? '')));
 }
 
 describe('UI in a real VS Code workbench (Chromium)', () => {
@@ -120,6 +148,41 @@ describe('UI in a real VS Code workbench (Chromium)', () => {
     await row(4, 'sbom').waitFor({ timeout: 30_000 });
     await row(4, 'linux/arm64').waitFor();
     await screenshot(page, 'registry-explorer');
+  }));
+
+  it('opens the SBOM attached to an image from the tree, with its packages in the webview', () => step(async () => {
+    const { page } = session!;
+    await page.locator('.monaco-list-row[role="treeitem"][aria-level="4"]', { hasText: 'sbom' }).first().click();
+    const frame = await webviewFrame(page, '#root[data-rendered="sbom"] h1:has-text("1.4.2 sbom")');
+    const rows = await panelRows(frame, '#view-packages');
+    assert.ok(rows.length > 0, 'the package table has rows');
+    assert.ok(rows.every((cells) => cells.length >= 5), `rows have the package columns: ${JSON.stringify(rows[0])}`);
+  }));
+
+  it('opens a CycloneDX file of the workspace in the SBOM viewer and filters it', () => step(async () => {
+    const { page } = session!;
+    await quickOpen(page, 'api-1.4.2.cdx.json');
+    const frame = await webviewFrame(page, '#root[data-rendered="sbom"] h1:has-text("api-1.4.2.cdx.json")');
+    assert.deepEqual((await panelRows(frame, '#view-packages')).map((cells) => cells[0]), ['curl', 'express', 'left-pad', 'lodash', 'minimist', 'openssl', 'zlib1g']);
+    await frame.locator('#view-packages vscode-text-field input').fill('lodash');
+    assert.deepEqual(await panelRows(frame, '#view-packages'), [['lodash', '4.17.20', 'npm', 'MIT', '', '1']]);
+    await frame.locator('#view-packages .table-row').first().click();
+    await frame.locator('#view-packages .details', { hasText: 'CVE-2021-23337' }).waitFor();
+    await screenshot(page, 'sbom-panel');
+  }));
+
+  it('opens a Trivy report from the command palette with the gate verdict and findings', () => step(async () => {
+    const { page } = session!;
+    await quickOpen(page, 'api-1.4.2.trivy.json');
+    await page.locator('.tab.active', { hasText: 'api-1.4.2.trivy.json' }).waitFor();
+    await page.keyboard.press('Control+Shift+P');
+    await page.keyboard.type('Artifact Steward: Open scan report or SBOM');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open scan report or SBOM' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const frame = await webviewFrame(page, '#root[data-rendered="scan"]');
+    assert.equal((await panelRows(frame, 'body')).length, 7);
+    assert.match(await frame.locator('.gate').textContent() ?? '', /No gate configured/);
+    await screenshot(page, 'scan-panel');
   }));
 
   it('lists the local registry in the explorer', () => step(async () => {

@@ -67,6 +67,7 @@ describe('report panels in Chromium', () => {
     assert.match(await panel.page.textContent('.gate') ?? '', /No gate configured/);
     await panel.page.locator('vscode-text-field input').first().fill('curl');
     assert.equal(await status(panel), '2 of 7 findings');
+    assert.equal(await panel.page.locator('.table-row:visible').count(), 2, 'rows filtered out are not displayed');
     await panel.page.locator('vscode-text-field input').first().fill('');
     await choose(panel, 'Severity', 'HIGH and above');
     assert.equal(await status(panel), '5 of 7 findings');
