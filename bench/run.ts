@@ -10,23 +10,12 @@ import { validate } from 'dockerfile-utils';
 import { parseAllDocuments } from 'yaml';
 import { resolveConfig } from '../src/core/lint/config';
 import { lintText } from '../src/core/lint/engine';
+import { compare, ratio, row } from './measure';
 import { benchRegistry } from './registry';
+import { benchReports } from './reports';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
-
-/** Median of `runs` timings (ms) after `warmup` untimed runs; runs alternate between contenders. */
-function compare(contenders: Record<string, () => unknown>, runs = 15, warmup = 3): Record<string, number> {
-  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
-  for (let round = 0; round < warmup + runs; round += 1) {
-    for (const [name, run] of Object.entries(contenders)) {
-      const start = performance.now();
-      run();
-      if (round >= warmup) samples[name]!.push(performance.now() - start);
-    }
-  }
-  return Object.fromEntries(Object.entries(samples).map(([name, times]) => [name, times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!]));
-}
 
 function multiStageDockerfile(lines: number): string {
   const out = ['# syntax=docker/dockerfile:1', 'ARG BASE=debian:12.5', 'ARG VERSION=1.0.0'];
@@ -46,14 +35,6 @@ function kubernetesDocuments(count: number): string {
     '  template:', '    spec:', '      containers:', `        - name: app`, `          image: ghcr.io/acme/app-${index}:${index % 4 === 0 ? 'latest' : '1.2.3'}`,
     '          ports: [{containerPort: 8080}]', '          env: [{name: MODE, value: production}]',
   ].join('\n')).join('\n---\n') + '\n';
-}
-
-function ratio(value: number, base: number): string {
-  return `${(value / base).toFixed(2)}×`;
-}
-
-function row(label: string, ms: number, note = ''): void {
-  console.log(`  ${label.padEnd(44)} ${ms.toFixed(2).padStart(9)} ms${note ? `   ${note}` : ''}`);
 }
 
 const config = resolveConfig();
@@ -122,6 +103,7 @@ async function main(): Promise<void> {
   benchDockerfile();
   benchYaml();
   benchCli();
+  await benchReports();
   await benchRegistry(row);
 }
 

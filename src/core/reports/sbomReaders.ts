@@ -5,29 +5,44 @@ import type { Sbom } from './model';
 import { optional } from './scanReaders';
 
 type Json = Record<string, unknown>;
-const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
+/** One shared empty list: most components have no nested components, and this runs for each. */
+const NONE: readonly Json[] = Object.freeze([]);
+const list = (value: unknown): readonly Json[] => (Array.isArray(value) ? (value as Json[]) : NONE);
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
 
 function cyclonedxLicenses(component: Json): string[] {
-  return list(component.licenses).map((entry) => {
-    const license = (entry.license ?? {}) as Json;
-    return text(license.id) ?? text(license.name) ?? text(entry.expression);
-  }).filter((value): value is string => value !== undefined);
+  const licenses: string[] = [];
+  for (const entry of list(component.licenses)) {
+    const license = entry.license as Json | undefined;
+    const value = text(license?.id) ?? text(license?.name) ?? text(entry.expression);
+    if (value !== undefined) licenses.push(value);
+  }
+  return licenses;
+}
+
+/** One package, optional fields left out when absent; built directly (no spread): SBOMs have tens of thousands. */
+function sbomPackage(id: string, name: string, licenses: string[], version: string | undefined, purl: string | undefined, type: string | undefined, supplier: string | undefined): SbomPackage {
+  const pkg: { -readonly [K in keyof SbomPackage]: SbomPackage[K] } = { id, name, licenses };
+  if (version !== undefined) pkg.version = version;
+  if (purl !== undefined) pkg.purl = purl;
+  if (type !== undefined) pkg.type = type;
+  if (supplier !== undefined) pkg.supplier = supplier;
+  return pkg;
 }
 
 /** CycloneDX JSON 1.4–1.7: nested components, dependencies, embedded vulnerabilities. */
 export function readCycloneDx(document: Json): Sbom {
   const packages: SbomPackage[] = [];
-  const visit = (components: Json[]) => {
+  const visit = (components: readonly Json[]) => {
     for (const component of components) {
       const purl = text(component.purl);
       const supplier = (component.supplier ?? {}) as Json;
-      packages.push({
-        id: text(component['bom-ref']) ?? purl ?? `${String(component.name)}@${String(component.version ?? '')}`,
-        name: [text(component.group), String(component.name ?? '?')].filter(Boolean).join('/'),
-        licenses: cyclonedxLicenses(component),
-        ...optional({ version: text(component.version), purl, type: purlType(purl) ?? text(component.type), supplier: text(supplier.name) ?? text(component.publisher) }),
-      });
+      packages.push(sbomPackage(
+        text(component['bom-ref']) ?? purl ?? `${String(component.name)}@${String(component.version ?? '')}`,
+        text(component.group) ? `${String(component.group)}/${String(component.name ?? '?')}` : String(component.name ?? '?'),
+        cyclonedxLicenses(component),
+        text(component.version), purl, purlType(purl) ?? text(component.type), text(supplier.name) ?? text(component.publisher),
+      ));
       visit(list(component.components));
     }
   };
@@ -37,9 +52,15 @@ export function readCycloneDx(document: Json): Sbom {
   // tools is an array (1.4) or {components: [...]} (1.5+).
   const toolList = Array.isArray(tools) ? (tools as Json[]) : list(((tools ?? {}) as Json).components);
   const subject = (metadata.component ?? {}) as Json;
-  const dependencies = new Map(list(document.dependencies).map((entry) => [String(entry.ref), list(entry.dependsOn).map(String)]));
-  const byRef = new Map(packages.map((pkg) => [pkg.id, pkg]));
-  const vulnerabilities = list(document.vulnerabilities).flatMap((vulnerability): ScanFinding[] => {
+  const dependencies = new Map<string, string[]>();
+  for (const entry of list(document.dependencies)) {
+    const dependsOn = list(entry.dependsOn) as unknown[];
+    // The parsed array is kept when it already holds strings (the normal case): no copy per entry.
+    dependencies.set(String(entry.ref), dependsOn.every((ref) => typeof ref === 'string') ? dependsOn as string[] : dependsOn.map(String));
+  }
+  const vulnerabilityList = list(document.vulnerabilities);
+  const byRef = new Map(vulnerabilityList.length > 0 ? packages.map((pkg) => [pkg.id, pkg]) : []);
+  const vulnerabilities = vulnerabilityList.flatMap((vulnerability): ScanFinding[] => {
     const ratings = list(vulnerability.ratings);
     const scores = ratings.map((rating) => Number(rating.score)).filter(Number.isFinite);
     // The worst rating wins.
@@ -65,19 +86,20 @@ export function readCycloneDx(document: Json): Sbom {
 /** SPDX 2.2/2.3 JSON: packages with purls and licenses, DEPENDS_ON / CONTAINS relationships. */
 export function readSpdx(document: Json): Sbom {
   const packages = list(document.packages).map((pkg): SbomPackage => {
-    const purl = list(pkg.externalRefs).find((ref) => ref.referenceType === 'purl')?.referenceLocator;
+    const purl = text(list(pkg.externalRefs).find((ref) => ref.referenceType === 'purl')?.referenceLocator);
     const licenses = [text(pkg.licenseConcluded), text(pkg.licenseDeclared)].filter((value): value is string => value !== undefined && value !== 'NOASSERTION' && value !== 'NONE');
-    return {
-      id: String(pkg.SPDXID), name: String(pkg.name ?? '?'), licenses: [...new Set(licenses)],
-      ...optional({ version: text(pkg.versionInfo), purl: text(purl), type: purlType(text(purl)) ?? text(pkg.primaryPackagePurpose)?.toLowerCase(), supplier: text(pkg.supplier) === 'NOASSERTION' ? undefined : text(pkg.supplier)?.replace(/^(Organization|Person):\s*/, '') }),
-    };
+    const supplier = text(pkg.supplier);
+    return sbomPackage(String(pkg.SPDXID), String(pkg.name ?? '?'), licenses[1] === licenses[0] ? licenses.slice(0, 1) : licenses,
+      text(pkg.versionInfo), purl, purlType(purl) ?? text(pkg.primaryPackagePurpose)?.toLowerCase(), supplier === 'NOASSERTION' ? undefined : supplier?.replace(/^(Organization|Person):\s*/, ''));
   });
   const dependencies = new Map<string, string[]>();
   for (const relationship of list(document.relationships)) {
     const type = String(relationship.relationshipType);
     if (type !== 'DEPENDS_ON' && type !== 'CONTAINS') continue;
     const from = String(relationship.spdxElementId);
-    dependencies.set(from, [...(dependencies.get(from) ?? []), String(relationship.relatedSpdxElement)]);
+    const targets = dependencies.get(from);
+    if (targets) targets.push(String(relationship.relatedSpdxElement));
+    else dependencies.set(from, [String(relationship.relatedSpdxElement)]);
   }
   const creation = (document.creationInfo ?? {}) as Json;
   const described = list(document.relationships).find((relationship) => relationship.relationshipType === 'DESCRIBES');
