@@ -7,6 +7,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<num
   ls: async (args) => (await import('./commands/lsCommand')).lsCommand(args),
   inspect: async (args) => (await import('./commands/inspectCommand')).inspectCommand(args),
   pin: async (args) => (await import('./commands/pinCommand')).pinCommand(args),
+  promote: async (args) => (await import('./commands/promoteCommand')).promoteCommand(args),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -5,6 +5,9 @@ export const USAGE = `Usage:
   steward inspect <reference>
                            digest, media type, platforms, labels and attachments of an image
   steward pin [paths…]     rewrite tagged image references to tag@digest in place
+  steward promote <source> <target>
+                           copy or tag an image by digest with its attachments, behind the
+                           gates and immutable tags of .steward.yaml promotion.targets
 
 check options:
   --format text|json|sarif   output format (default: text)
@@ -12,10 +15,22 @@ check options:
                              exit 1 when a finding is at or above this severity (default: error)
   --config-root <dir>        folder holding .steward.yaml (default: the nearest one from
                              the current folder up to the repository root)
-ls, inspect, pin (and check, when image-tag-drift is enabled) options:
+ls, inspect, pin, promote (and check, when image-tag-drift is enabled) options:
   --json                     JSON output
   --digests                  ls: also resolve each tag's digest (one HEAD per tag)
   --dry-run                  pin: print the diff, change no file
+promote options:
+  --strategy tag|repository|registry
+                             default: implied by source and target (same repository: tag;
+                             same registry: repository, by blob mounts; else registry)
+  --semver-aliases           also tag v1.2 and v1 for v1.2.3
+  --timestamp-tag            also tag <tag>-<unix time> (unique, safe to make immutable)
+  --also-tag <tag>           another tag for the same digest (repeatable)
+  --scan-report <file>       the scan report the scan gate reads (default: the attached one)
+  --override-reason <text>   go ahead despite failed gates (never immutability); recorded
+  --update-manifests <path>  point the manifests there at repo:tag@digest (repeatable)
+  --dry-run                  show the plan (and the manifest diff), change nothing
+  --json                     JSON output
   --insecure-registry <host> plain HTTP or unverified TLS for this host (repeatable)
   --registry-ca <host>=<pem> CA certificate for this host's TLS (repeatable)
 Credentials come from ~/.docker/config.json (auths, credHelpers, credsStore) and from
@@ -24,8 +39,8 @@ STEWARD_REGISTRY_USERNAME / STEWARD_REGISTRY_PASSWORD. Loopback registries may u
   -h, --help                 show this help
   -v, --version              print the version
 
-Exit codes: 0 success; 1 a finding at or above --fail-on (check) or an operation that failed
-(ls, inspect, pin); 2 usage or config error.
+Exit codes: 0 success; 1 a finding at or above --fail-on (check), an operation that failed
+(ls, inspect, pin), or a promotion refused (gates, immutable tags); 2 usage or config error.
 `;
 
 export class UsageError extends Error {}

@@ -2,7 +2,7 @@
 // client; artifacts skopeo 1.9 cannot push (manifests with `subject`) go over plain HTTP.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -22,7 +22,7 @@ export function blob(bytes: Buffer | string): Blob {
 }
 
 /** A ustar archive of regular files (directories are implied): enough for a real, pullable layer. */
-function tarOf(files: Readonly<Record<string, string>>): Buffer {
+function tarOf(files: Readonly<Record<string, string | Buffer>>): Buffer {
   const parts = Object.entries(files).flatMap(([name, content]) => {
     const data = Buffer.from(content);
     const header = Buffer.alloc(512);
@@ -75,6 +75,8 @@ export interface ImageSpec {
   readonly content?: string;
   /** The layer's files; by default one `app.txt` made from `content`. */
   readonly files?: Readonly<Record<string, string>>;
+  /** More layers of random (incompressible) bytes: images with real weight for copies. */
+  readonly extraLayers?: { readonly count: number; readonly bytes: number };
 }
 
 interface Layout {
@@ -91,16 +93,20 @@ function layout(dir: string): Layout {
 function platformManifest(out: Layout, spec: ImageSpec, platform: PlatformImage): Blob {
   const tar = tarOf(spec.files ?? { 'app.txt': `${spec.content ?? spec.tag} ${platform.os}/${platform.architecture}\n` });
   const layer = blob(gzipSync(tar));
+  const extra = Array.from({ length: spec.extraLayers?.count ?? 0 }, (_, index) => {
+    const layerTar = tarOf({ [`data-${index}.bin`]: randomBytes(spec.extraLayers!.bytes) });
+    return { tar: layerTar, blob: blob(gzipSync(layerTar, { level: 1 })) };
+  });
   const config = blob(JSON.stringify({
     created: spec.created ?? '2024-05-01T12:00:00Z', architecture: platform.architecture, os: platform.os,
-    config: { Labels: spec.labels ?? {} }, rootfs: { type: 'layers', diff_ids: [`sha256:${createHash('sha256').update(tar).digest('hex')}`] },
+    config: { Labels: spec.labels ?? {} }, rootfs: { type: 'layers', diff_ids: [tar, ...extra.map((entry) => entry.tar)].map((bytes) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`) },
   }));
   const manifest = blob(JSON.stringify({
     schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: config.size },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layer.digest, size: layer.size }],
+    layers: [layer, ...extra.map((entry) => entry.blob)].map((item) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: item.digest, size: item.size })),
   }));
-  [layer, config, manifest].forEach(out.write);
+  [layer, ...extra.map((entry) => entry.blob), config, manifest].forEach(out.write);
   return manifest;
 }
 

@@ -6,6 +6,7 @@ import { candidateName, pinCandidates, pinnedText, replaceRanges } from '../../c
 import type { PinCandidate } from '../../core/registry/pin';
 import { toPosix } from '../../core/workspace/walk';
 import { configFor, selectedFiles } from '../check';
+import { lineDiff } from '../diff';
 import { registryAccess } from '../registryAccess';
 import { REGISTRY_OPTIONS } from '../registryFlags';
 import { print } from '../usage';
@@ -14,14 +15,6 @@ interface FilePlan {
   readonly file: string;
   readonly text: string;
   readonly candidates: PinCandidate[];
-}
-
-/** A unified diff of the changed lines only (pinning never adds or removes lines). */
-function diff(path: string, before: string, after: string): string {
-  const old = before.split('\n');
-  const changed = after.split('\n');
-  const hunks = old.flatMap((line, index) => (line === changed[index] ? [] : [`@@ -${index + 1} +${index + 1} @@\n-${line}\n+${changed[index]}\n`]));
-  return hunks.length === 0 ? '' : `--- a/${path}\n+++ b/${path}\n${hunks.join('')}`;
 }
 
 export async function pinCommand(args: readonly string[]): Promise<number> {
@@ -77,7 +70,7 @@ export async function pinCommand(args: readonly string[]): Promise<number> {
     });
     if (replacements.length === 0) continue;
     const after = replaceRanges(plan.text, replacements);
-    if (values['dry-run']) diffs.push(diff(path, plan.text, after));
+    if (values['dry-run']) diffs.push(lineDiff(path, plan.text, after));
     else await writeFile(plan.file, after);
   }
 

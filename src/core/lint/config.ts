@@ -8,6 +8,7 @@ import type { Node } from 'yaml';
 import schema from '../../../schemas/steward.schema.json';
 import { DEFAULT_REQUIRED_LABELS } from '../dockerfile/labelValues';
 import type { LabelValueType, RequiredLabel } from '../dockerfile/labelValues';
+import type { PromotionTargetRule } from '../promote/gates';
 import type { Position, SeveritySetting } from './finding';
 import { RULES_BY_ID } from './ruleRegistry';
 
@@ -22,6 +23,7 @@ export interface ConfigFile {
   labels?: { defaults?: boolean; required?: (string | { key: string; type?: LabelValueType; pattern?: string })[] };
   production?: string[];
   exclude?: string[];
+  promotion?: { targets?: PromotionTargetRule[] };
 }
 
 /** Everything the engine needs, with defaults applied. */
@@ -34,6 +36,8 @@ export interface LintConfig {
   /** Paths are relative to this folder (the config file's). */
   readonly isProduction: (relativePath: string) => boolean;
   readonly isExcluded: (relativePath: string) => boolean;
+  /** `promotion.targets`: gates and immutable tags per target repository glob. */
+  readonly promotionRules: readonly PromotionTargetRule[];
 }
 
 export interface ConfigError {
@@ -72,6 +76,7 @@ export function resolveConfig(file: ConfigFile = {}): LintConfig {
     excludeGlobs,
     isProduction: matcher(productionGlobs),
     isExcluded: matcher(excludeGlobs),
+    promotionRules: file.promotion?.targets ?? [],
   };
 }
 

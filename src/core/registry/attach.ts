@@ -45,7 +45,8 @@ export async function attachArtifact(registry: HttpRegistry, repository: string,
   return descriptor;
 }
 
-async function addToFallbackIndex(registry: HttpRegistry, repository: string, subjectDigest: string, descriptor: Descriptor, signal?: AbortSignal): Promise<void> {
+/** Adds a referrer to the fallback tag index `sha256-<hex>` of its subject (registries without the referrers API). */
+export async function addToFallbackIndex(registry: HttpRegistry, repository: string, subjectDigest: string, descriptor: Descriptor, signal?: AbortSignal): Promise<void> {
   const tag = referrersTag(subjectDigest);
   let manifests: Descriptor[] = [];
   try {

@@ -3,7 +3,8 @@ import { Authenticator, isLoopback, parseChallenge } from './auth';
 import type { CredentialProvider } from './auth';
 import { referrersTag, sha256Digest, verifyDigest } from './digest';
 import { describeErrorBody, RegistryError } from './errors';
-import type { HttpRequest, HttpResponse, Transport } from './transport';
+import type { Readable } from 'node:stream';
+import type { HttpRequest, HttpResponse, StreamResponse, Transport } from './transport';
 import { MANIFEST_ACCEPT, MEDIA_TYPES } from './types';
 import type { Descriptor, FetchedManifest, ManifestJson, RegistryBackend } from './types';
 
@@ -66,32 +67,50 @@ export class HttpRegistry implements RegistryBackend {
     }
   }
 
-  private async call(call: Call): Promise<HttpResponse> {
+  /**
+   * Sends a request with the authorization this host and scope need: the one that worked before,
+   * else the answer to the 401's challenge. `discard` frees a refused response's body.
+   */
+  private async authorized<R extends { readonly status: number; readonly headers: Readonly<Record<string, string | undefined>> }>(call: Call, transfer: (request: HttpRequest) => Promise<R>, discard: (response: R) => void): Promise<R> {
     const base = await this.baseUrl();
     const secure = base.startsWith('https:');
     const url = call.request.path.startsWith('http') ? call.request.path : base + call.request.path;
-    const send = async (authorization: string | undefined) => this.transport.request({
-      ...call.request,
-      url,
-      headers: { ...call.request.headers, ...(authorization ? { authorization } : {}) },
-    });
-    let response: HttpResponse;
+    const send = (authorization: string | undefined) => transfer({ ...call.request, url, headers: { ...call.request.headers, ...(authorization ? { authorization } : {}) } });
     try {
-      response = await send(await this.auth.preemptive(this.host, call.scope, secure));
+      let response = await send(await this.auth.preemptive(this.host, call.scope, secure));
       if (response.status === 401) {
+        discard(response);
         this.auth.forget(this.host, call.scope);
         const challenge = parseChallenge(response.headers['www-authenticate']);
         const authorization = challenge ? await this.auth.answer(this.host, call.scope, challenge, secure) : undefined;
         if (authorization) response = await send(authorization);
       }
+      return response;
     } catch (error) {
       if (error instanceof RegistryError) throw error;
       throw new RegistryError(call.operation, call.reference, redact((error as Error).message));
     }
-    if (response.status >= 400 && !call.accept?.includes(response.status)) {
-      const { code, message } = describeErrorBody(response.status, response.body.toString('utf8'));
-      const hint = response.status === 401 ? ' (sign in to this registry)' : response.status === 403 ? ' (the credentials lack access)' : '';
-      throw new RegistryError(call.operation, call.reference, redact(message) + hint, response.status, code);
+  }
+
+  private failure(call: Call, status: number, body: string): RegistryError {
+    const { code, message } = describeErrorBody(status, body);
+    const hint = status === 401 ? ' (sign in to this registry)' : status === 403 ? ' (the credentials lack access)' : '';
+    return new RegistryError(call.operation, call.reference, redact(message) + hint, status, code);
+  }
+
+  private async call(call: Call): Promise<HttpResponse> {
+    const response = await this.authorized(call, (request) => this.transport.request(request), () => undefined);
+    if (response.status >= 400 && !call.accept?.includes(response.status)) throw this.failure(call, response.status, response.body.toString('utf8'));
+    return response;
+  }
+
+  /** Like `call`, but the response body is handed over as a stream (blob downloads of any size). */
+  private async streamCall(call: Call): Promise<StreamResponse> {
+    const response = await this.authorized(call, (request) => this.transport.stream(request), (refused) => refused.body.resume());
+    if (response.status >= 400) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.body) if (chunks.length < 64) chunks.push(chunk as Buffer);
+      throw this.failure(call, response.status, Buffer.concat(chunks).toString('utf8'));
     }
     return response;
   }
@@ -190,6 +209,64 @@ export class HttpRegistry implements RegistryBackend {
     });
     if (response.status === 404) return [];
     return [...((JSON.parse(response.body.toString('utf8')) as ManifestJson).manifests ?? [])];
+  }
+
+  async hasBlob(repository: string, digest: string, signal?: AbortSignal): Promise<boolean> {
+    const response = await this.call({
+      operation: 'check blob', reference: `${this.name}/${repository}@${digest}`, scope: `repository:${repository}:pull,push`, accept: [404],
+      request: { method: 'HEAD', path: `/v2/${repository}/blobs/${digest}`, ...(signal ? { signal } : {}) },
+    });
+    return response.status === 200;
+  }
+
+  /** A blob as a stream with its size, following the redirect to storage that many registries send. */
+  async openBlob(repository: string, digest: string, signal?: AbortSignal): Promise<{ size: number; stream: Readable }> {
+    const where = `${this.name}/${repository}@${digest}`;
+    let response = await this.streamCall({ operation: 'fetch blob', reference: where, scope: `repository:${repository}:pull`, request: { method: 'GET', path: `/v2/${repository}/blobs/${digest}`, ...(signal ? { signal } : {}) } });
+    const location = response.status >= 300 && response.status < 400 ? response.headers.location : undefined;
+    if (location) {
+      response.body.resume();
+      response = await this.transport.stream({ method: 'GET', url: new URL(location, response.url).toString(), ...(signal ? { signal } : {}) });
+      if (response.status !== 200) {
+        response.body.resume();
+        throw new RegistryError('fetch blob', where, `storage answered ${response.status}`, response.status);
+      }
+    }
+    return { size: Number(response.headers['content-length'] ?? -1), stream: response.body };
+  }
+
+  /**
+   * Mounts a blob from another repository of this registry (no bytes move). False when the
+   * registry started a normal upload instead (the blob is not in `from`, or mounts are off).
+   */
+  async mountBlob(repository: string, digest: string, from: string, signal?: AbortSignal): Promise<boolean> {
+    const response = await this.call({
+      operation: 'mount blob', reference: `${this.name}/${repository}@${digest} from ${from}`, scope: `repository:${repository}:pull,push repository:${from}:pull`,
+      request: { method: 'POST', path: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, retryable: true, ...(signal ? { signal } : {}) },
+    });
+    if (response.status === 201) return true;
+    const location = response.headers.location;
+    // Abandon the upload session the registry opened instead.
+    if (location) await this.transport.request({ method: 'DELETE', url: new URL(location, response.url).toString(), ...(signal ? { signal } : {}) }).catch(() => undefined);
+    return false;
+  }
+
+  /**
+   * Uploads a blob from a stream in one PUT (monolithic upload). The registry checks the digest
+   * and refuses the upload when the bytes do not match: nothing partial is ever committed.
+   */
+  async uploadBlob(repository: string, digest: string, size: number, body: Readable, signal?: AbortSignal): Promise<void> {
+    const where = `${this.name}/${repository}@${digest}`;
+    const scope = `repository:${repository}:pull,push`;
+    const started = await this.call({ operation: 'start upload of', reference: where, scope, request: { method: 'POST', path: `/v2/${repository}/blobs/uploads/`, retryable: true, ...(signal ? { signal } : {}) } });
+    const location = started.headers.location;
+    if (!location) throw new RegistryError('start upload of', where, 'the registry sent no upload location');
+    const url = new URL(location, started.url);
+    url.searchParams.set('digest', digest);
+    await this.call({
+      operation: 'upload', reference: where, scope,
+      request: { method: 'PUT', path: url.toString(), body, headers: { 'content-type': 'application/octet-stream', ...(size >= 0 ? { 'content-length': String(size) } : {}) }, ...(signal ? { signal } : {}) },
+    });
   }
 
   /** Uploads a small blob in one request (monolithic upload), unless the repository has it already. */

@@ -3,7 +3,7 @@ import { referrersTag } from './digest';
 import { isIndex, platformString } from './types';
 import type { Descriptor, RegistryBackend } from './types';
 
-export type AttachmentKind = 'signature' | 'sbom' | 'attestation' | 'scan-report' | 'artifact';
+export type AttachmentKind = 'signature' | 'sbom' | 'attestation' | 'scan-report' | 'promotion' | 'artifact';
 
 export interface Attachment {
   readonly kind: AttachmentKind;
@@ -31,6 +31,7 @@ export interface ImageDetails {
 /** What an artifact is, from its artifact type or media types (SPDX/CycloneDX, cosign, in-toto, SARIF…). */
 export function attachmentKind(type: string): AttachmentKind {
   const value = type.toLowerCase();
+  if (/artifact-steward\.promotion/.test(value)) return 'promotion';
   if (/spdx|cyclonedx|sbom/.test(value)) return 'sbom';
   if (/sarif|vuln|scan|trivy|grype/.test(value)) return 'scan-report';
   if (/in-toto|intoto|attestation|dsse/.test(value)) return 'attestation';

@@ -1,4 +1,6 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { basename, join } from 'node:path';
 import { parseReference } from '../reference/parse';
 import { verifyDigest } from './digest';
@@ -80,11 +82,26 @@ export class OciLayoutRegistry implements RegistryBackend {
     return { descriptor: { ...descriptor, size: bytes.length }, bytes, json: JSON.parse(bytes.toString('utf8')) as ManifestJson };
   }
 
-  async getBlob(_repository: string, digest: string): Promise<Buffer> {
+  private blobPath(digest: string): string {
     const [algorithm, hex] = digest.split(':');
     if (!algorithm || !hex || /[^a-f0-9]/.test(hex)) throw new RegistryError('fetch blob', `${this.dir}@${digest}`, 'not a digest');
+    return join(this.dir, 'blobs', algorithm, hex);
+  }
+
+  /** A blob as a file stream (promotion copies it verified, without reading it into memory). */
+  async openBlob(_repository: string, digest: string): Promise<{ size: number; stream: Readable }> {
+    const path = this.blobPath(digest);
     try {
-      const bytes = await readFile(join(this.dir, 'blobs', algorithm, hex));
+      return { size: (await stat(path)).size, stream: createReadStream(path) };
+    } catch (error) {
+      throw new RegistryError('fetch blob', `${this.dir}@${digest}`, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not in this OCI layout' : (error as Error).message);
+    }
+  }
+
+  async getBlob(_repository: string, digest: string): Promise<Buffer> {
+    const path = this.blobPath(digest);
+    try {
+      const bytes = await readFile(path);
       verifyDigest(bytes, digest, `the blob ${digest}`);
       return bytes;
     } catch (error) {

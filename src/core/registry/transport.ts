@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { redact, silentLogger } from '../log';
@@ -37,8 +38,10 @@ export interface HttpRequest {
   readonly method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
   readonly url: string;
   readonly headers?: Record<string, string>;
-  readonly body?: Buffer | string;
+  readonly body?: Buffer | string | Readable;
   readonly signal?: AbortSignal;
+  /** Safe to repeat although not idempotent by method (starting a blob upload session). */
+  readonly retryable?: boolean;
   /** Refuse bodies larger than this (manifests and configs are small; blobs stream elsewhere). */
   readonly maxBodyBytes?: number;
 }
@@ -69,6 +72,23 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+export interface StreamResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: Readable;
+  readonly url: string;
+}
+
+function isStream(body: HttpRequest['body']): body is Readable {
+  return typeof body === 'object' && body !== null && !Buffer.isBuffer(body);
+}
+
+function lowerCaseHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(raw)) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  return headers;
 }
 
 /**
@@ -108,7 +128,8 @@ export class Transport {
 
   async request(request: HttpRequest): Promise<HttpResponse> {
     const maxRetries = this.options.maxRetries ?? 4;
-    const idempotent = IDEMPOTENT.has(request.method);
+    // A streamed body cannot be sent twice: its caller retries the whole transfer.
+    const idempotent = (IDEMPOTENT.has(request.method) || request.retryable === true) && !isStream(request.body);
     for (let attempt = 0; ; attempt += 1) {
       let response: HttpResponse | undefined;
       try {
@@ -133,10 +154,18 @@ export class Transport {
     return Math.round(base * 2 ** attempt * (0.75 + Math.random() * 0.5));
   }
 
-  private async once(request: HttpRequest): Promise<HttpResponse> {
+  /**
+   * One request whose response body is handed over unread (blob downloads of any size): no retry,
+   * no size cap; the caller consumes or destroys `body`.
+   */
+  async stream(request: HttpRequest): Promise<StreamResponse> {
+    const response = await this.send(request);
+    return { status: response.statusCode, headers: lowerCaseHeaders(response.headers), body: response.body, url: request.url };
+  }
+
+  private send(request: HttpRequest): Promise<Dispatcher.ResponseData> {
     const url = new URL(request.url);
-    const started = Date.now();
-    const response = await this.agentFor(url.host).request({
+    return this.agentFor(url.host).request({
       origin: url.origin,
       path: url.pathname + url.search,
       method: request.method as Dispatcher.HttpMethod,
@@ -144,6 +173,11 @@ export class Transport {
       ...(request.body !== undefined ? { body: request.body } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
     });
+  }
+
+  private async once(request: HttpRequest): Promise<HttpResponse> {
+    const started = Date.now();
+    const response = await this.send(request);
     const limit = request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const chunks: Buffer[] = [];
     let size = 0;
@@ -155,8 +189,7 @@ export class Transport {
       }
       chunks.push(chunk as Buffer);
     }
-    const headers: Record<string, string | undefined> = {};
-    for (const [name, value] of Object.entries(response.headers)) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    const headers = lowerCaseHeaders(response.headers);
     this.logger.debug(`${request.method} ${redact(request.url)} → ${response.statusCode} (${Date.now() - started} ms)`);
     return { status: response.statusCode, headers, body: Buffer.concat(chunks), url: request.url };
   }

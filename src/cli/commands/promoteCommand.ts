@@ -1,0 +1,113 @@
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ruleFor } from '../../core/promote/gates';
+import { executePromotion, planPromotion, PromotionRefused } from '../../core/promote/promote';
+import type { PromotionPlan, PromotionResult, PromotionSource, PromotionTarget, Strategy } from '../../core/promote/promote';
+import { semverAliases, timestampTag } from '../../core/promote/tagHelpers';
+import { parseReference } from '../../core/reference/parse';
+import { OciLayoutRegistry } from '../../core/registry/ociLayout';
+import { configFor } from '../check';
+import { registryAccess, splitLayoutArgument } from '../registryAccess';
+import { REGISTRY_OPTIONS } from '../registryFlags';
+import { oneOf, print, UsageError } from '../usage';
+import { updateManifestFiles } from './manifestUpdates';
+
+function describePlan(plan: PromotionPlan): string {
+  const lines = [`Promote ${plan.source} (${plan.descriptor.digest}) → ${plan.target}  [${plan.strategy}]`];
+  for (const gate of plan.gates) lines.push(`  gate ${gate.pass ? 'passed' : 'FAILED'}  ${gate.gate}: ${gate.detail}`);
+  for (const override of plan.overridden) lines.push(`  gate ${override.gate} overridden: ${override.reason}`);
+  for (const tag of plan.tags) lines.push(`  tag ${tag.tag}: ${tag.action === 'move' ? `move from ${tag.current}` : tag.action === 'unchanged' ? 'already there (nothing to do)' : tag.action === 'refused' ? `refused (immutable, points at ${tag.current})` : 'create'}`);
+  if (plan.attachments.length > 0) lines.push(`  attachments to carry: ${plan.attachments.map((attachment) => attachment.kind).join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function describeResult(result: PromotionResult): string {
+  if (result.noop) return 'Nothing to do: every target tag already points at this digest.\n';
+  const { stats } = result;
+  return `Promoted: ${stats.blobsMounted} blob(s) mounted, ${stats.blobsCopied} copied (${stats.bytesSent} bytes), ${stats.blobsPresent} already there; ${stats.manifests} manifest(s); ${result.attachmentsCopied} attachment(s); record ${result.record?.digest}\n`;
+}
+
+/** `steward promote <source> <target>`: build once, promote by digest, with gates and immutability. */
+export async function promoteCommand(args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args], allowPositionals: true,
+    options: {
+      strategy: { type: 'string' }, 'update-manifests': { type: 'string', multiple: true }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' },
+      'scan-report': { type: 'string' }, 'override-reason': { type: 'string' }, 'semver-aliases': { type: 'boolean' }, 'timestamp-tag': { type: 'boolean' },
+      'also-tag': { type: 'string', multiple: true }, 'config-root': { type: 'string' }, ...REGISTRY_OPTIONS,
+    },
+  });
+  if (positionals.length !== 2) throw new UsageError('promote takes a source and a target reference');
+  const strategy = values.strategy === undefined ? undefined : oneOf<Strategy>(values.strategy, ['tag', 'repository', 'registry'], 'strategy');
+  const cwd = process.cwd();
+  const loaded = await configFor(cwd, values['config-root']);
+  if (loaded.error) throw new UsageError(`${loaded.error.file}: ${loaded.error.key}: ${loaded.error.message}`);
+  const access = registryAccess(values);
+  try {
+    const [sourceArgument, targetArgument] = positionals as [string, string];
+    const layout = splitLayoutArgument(sourceArgument);
+    let source: PromotionSource;
+    let sourceRegistry: string;
+    let sourceTag: string | undefined;
+    if (layout) {
+      const dir = resolve(layout.dir);
+      source = { backend: new OciLayoutRegistry(dir), repository: basename(dir), reference: layout.tag ?? 'latest' };
+      sourceRegistry = `oci:${layout.dir}`;
+      sourceTag = layout.tag ?? 'latest';
+    } else {
+      const parsed = parseReference(sourceArgument);
+      if (!parsed.ok) throw new UsageError(`source "${sourceArgument}" is not a valid image reference: ${parsed.error}`);
+      const { domain, path, tag, digest } = parsed.reference;
+      source = { backend: access.open(domain), repository: path, reference: digest ?? tag ?? 'latest' };
+      sourceRegistry = domain;
+      sourceTag = tag ?? (digest ? undefined : 'latest');
+    }
+    const parsedTarget = parseReference(targetArgument);
+    if (!parsedTarget.ok) throw new UsageError(`target "${targetArgument}" is not a valid image reference: ${parsedTarget.error}`);
+    if (parsedTarget.reference.digest) throw new UsageError('the target names a repository and tag, not a digest (the digest is the source\'s)');
+    const mainTag = parsedTarget.reference.tag ?? sourceTag;
+    if (!mainTag) throw new UsageError('the source is a digest: give the target a tag (host/repo:tag)');
+    const tags = [...new Set([
+      mainTag, ...(values['semver-aliases'] ? semverAliases(mainTag) : []), ...(values['timestamp-tag'] ? [timestampTag(mainTag)] : []), ...(values['also-tag'] ?? []),
+    ])];
+    const { domain: targetDomain, path: targetPath } = parsedTarget.reference;
+    const target: PromotionTarget = { registry: access.open(targetDomain), repository: targetPath, tags };
+    const rule = ruleFor(loaded.config.promotionRules, `${targetDomain}/${targetPath}`);
+    const scanReport = values['scan-report'] ? { text: await readFile(values['scan-report'], 'utf8'), label: values['scan-report'] } : undefined;
+    const options = { ...(strategy ? { strategy } : {}), ...(rule ? { rule } : {}), ...(values['override-reason'] ? { overrideReason: values['override-reason'] } : {}), ...(scanReport ? { scanReport } : {}) };
+    const plan = await planPromotion(sourceRegistry, source, target, options);
+    const manifestPaths = values['update-manifests'] ?? [];
+    const newReference = `${targetDomain}/${targetPath}:${mainTag}@${plan.descriptor.digest}`;
+    const match = [`${sourceRegistry}/${source.repository}`, `${targetDomain}/${targetPath}`];
+    if (values['dry-run'] || plan.blockers.length > 0) {
+      const updates = manifestPaths.length > 0 && plan.blockers.length === 0 ? await updateManifestFiles(manifestPaths, cwd, match, newReference, { write: false }) : undefined;
+      if (values.json) await print(`${JSON.stringify({ plan, dryRun: values['dry-run'] === true, ...(updates ? { manifests: updates.changes } : {}) }, null, 2)}\n`);
+      else await print(describePlan(plan) + (plan.blockers.length > 0 ? `Refused:\n${plan.blockers.map((blocker) => `  ${blocker}`).join('\n')}\n` : '') + (updates?.diff ?? ''));
+      return plan.blockers.length > 0 ? 1 : 0;
+    }
+    const progress = process.stderr.isTTY ? (step: { step: string; bytesSent: number }) => process.stderr.write(`\r\x1b[K${step.step} — ${step.bytesSent} bytes sent`) : undefined;
+    const controller = new AbortController();
+    const stop = () => controller.abort(new Error('interrupted'));
+    process.once('SIGINT', stop);
+    let result: PromotionResult;
+    try {
+      result = await executePromotion(source, target, plan, { ...options, signal: controller.signal, ...(progress ? { onProgress: progress } : {}) });
+    } finally {
+      process.off('SIGINT', stop);
+      if (progress) process.stderr.write('\r\x1b[K');
+    }
+    const updates = manifestPaths.length > 0 ? await updateManifestFiles(manifestPaths, cwd, match, newReference, { write: true }) : undefined;
+    if (values.json) await print(`${JSON.stringify({ plan, result: { noop: result.noop, stats: result.stats, record: result.record, attachmentsCopied: result.attachmentsCopied }, ...(updates ? { manifests: updates.changes } : {}) }, null, 2)}\n`);
+    else await print(describePlan(plan) + describeResult(result) + (updates ? updates.changes.map((change) => `updated ${change.file}:${change.line}: ${change.from} → ${change.to}\n`).join('') : ''));
+    return 0;
+  } catch (error) {
+    if (error instanceof PromotionRefused) {
+      await print(describePlan(error.plan));
+      return 1;
+    }
+    throw error;
+  } finally {
+    await access.close();
+  }
+}

@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
+import type { TransformCallback } from 'node:stream';
+import { HttpRegistry } from '../registry/httpRegistry';
+import { isIndex } from '../registry/types';
+import type { Descriptor, FetchedManifest, RegistryBackend } from '../registry/types';
+
+/** A backend that can hand a blob over as a stream (registries, OCI layouts). */
+interface StreamingBackend extends RegistryBackend {
+  openBlob(repository: string, digest: string, signal?: AbortSignal): Promise<{ size: number; stream: Readable }>;
+}
+
+function canStream(backend: RegistryBackend): backend is StreamingBackend {
+  return typeof (backend as Partial<StreamingBackend>).openBlob === 'function';
+}
+
+export interface CopyProgress {
+  readonly step: string;
+  /** Bytes sent so far over the whole copy, and the total known so far. */
+  readonly bytesSent: number;
+}
+
+export interface CopyStats {
+  blobsMounted: number;
+  blobsCopied: number;
+  blobsPresent: number;
+  bytesSent: number;
+  manifests: number;
+}
+
+/** Hashes and counts bytes as they pass; fails at the end when they are not the expected blob. */
+class VerifyingStream extends Transform {
+  private readonly hash = createHash('sha256');
+  private bytes = 0;
+
+  constructor(private readonly expected: Descriptor, private readonly onBytes: (count: number) => void) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    this.onBytes(chunk.length);
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    const digest = `sha256:${this.hash.digest('hex')}`;
+    if (digest !== this.expected.digest || this.bytes !== this.expected.size) {
+      callback(new Error(`the source sent ${this.bytes} bytes with digest ${digest}; expected ${this.expected.size} bytes with ${this.expected.digest}`));
+    } else callback();
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
+}
+
+export interface CopyOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: CopyProgress) => void;
+  /** Whole-blob attempts after a failed streamed transfer (the transport retries everything else). */
+  readonly blobAttempts?: number;
+  /** First wait before a whole-blob retry, doubled each time (at most 4 s). */
+  readonly blobRetryDelayMs?: number;
+}
+
+/**
+ * Copies manifests and blobs by digest into a target repository: blobs first (already there →
+ * skipped; same registry → mounted, no bytes move; otherwise streamed and verified on the way),
+ * then child manifests, then the manifest or index itself. Never writes a tag: the caller tags last.
+ */
+export class ImageCopier {
+  readonly stats: CopyStats = { blobsMounted: 0, blobsCopied: 0, blobsPresent: 0, bytesSent: 0, manifests: 0 };
+  private readonly done = new Set<string>();
+
+  constructor(
+    private readonly source: { readonly backend: RegistryBackend; readonly repository: string },
+    private readonly target: { readonly registry: HttpRegistry; readonly repository: string },
+    private readonly options: CopyOptions = {},
+  ) {}
+
+  private get sameRegistry(): boolean {
+    return this.source.backend instanceof HttpRegistry && this.source.backend.name === this.target.registry.name;
+  }
+
+  /** Copies the manifest (and for an index, every child) with all its blobs; returns what was copied. */
+  async copyManifest(reference: string): Promise<FetchedManifest> {
+    const { signal } = this.options;
+    const manifest = await this.source.backend.getManifest(this.source.repository, reference, signal);
+    const digest = manifest.descriptor.digest;
+    if (this.done.has(digest)) return manifest;
+    if (isIndex(manifest.descriptor.mediaType)) {
+      for (const child of manifest.json.manifests ?? []) await this.copyManifest(child.digest);
+    } else {
+      for (const blob of [manifest.json.config, ...(manifest.json.layers ?? [])]) if (blob) await this.copyBlob(blob);
+    }
+    this.progress(`manifest ${digest.slice(0, 19)}`);
+    await this.target.registry.putManifest(this.target.repository, digest, manifest.bytes, manifest.descriptor.mediaType, signal);
+    this.stats.manifests += 1;
+    this.done.add(digest);
+    return manifest;
+  }
+
+  private progress(step: string): void {
+    this.options.onProgress?.({ step, bytesSent: this.stats.bytesSent });
+  }
+
+  private async copyBlob(blob: Descriptor): Promise<void> {
+    const { signal } = this.options;
+    if (this.done.has(blob.digest)) return;
+    const { registry, repository } = this.target;
+    if (await registry.hasBlob(repository, blob.digest, signal)) {
+      this.stats.blobsPresent += 1;
+    } else if (this.sameRegistry && await registry.mountBlob(repository, blob.digest, this.source.repository, signal)) {
+      this.stats.blobsMounted += 1;
+      this.progress(`mounted ${blob.digest.slice(0, 19)}`);
+    } else {
+      await this.streamBlob(blob);
+      this.stats.blobsCopied += 1;
+    }
+    this.done.add(blob.digest);
+  }
+
+  /** Streams one blob, verified on the way; a failed transfer starts over (the registry committed nothing). */
+  private async streamBlob(blob: Descriptor): Promise<void> {
+    const { signal } = this.options;
+    const attempts = this.options.blobAttempts ?? 5;
+    for (let attempt = 1; ; attempt += 1) {
+      let sent = 0;
+      try {
+        const body = canStream(this.source.backend)
+          ? (await this.source.backend.openBlob(this.source.repository, blob.digest, signal)).stream
+          : Readable.from([await this.source.backend.getBlob(this.source.repository, blob.digest, signal)]);
+        const verifying = new VerifyingStream(blob, (count) => {
+          sent += count;
+          this.stats.bytesSent += count;
+        });
+        body.on('error', (error) => verifying.destroy(error));
+        this.progress(`copying ${blob.digest.slice(0, 19)} (${blob.size} bytes)`);
+        await this.target.registry.uploadBlob(this.target.repository, blob.digest, blob.size, body.pipe(verifying), signal);
+        return;
+      } catch (error) {
+        this.stats.bytesSent -= sent;
+        if (attempt >= attempts || signal?.aborted) throw error;
+        await sleep(Math.min(4000, (this.options.blobRetryDelayMs ?? 200) * 2 ** (attempt - 1)), signal);
+      }
+    }
+  }
+}

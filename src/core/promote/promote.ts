@@ -1,0 +1,203 @@
+import { userInfo, hostname } from 'node:os';
+import { addToFallbackIndex, attachArtifact } from '../registry/attach';
+import { RegistryError } from '../registry/errors';
+import type { HttpRegistry } from '../registry/httpRegistry';
+import { attachmentContent, inspectImage } from '../registry/inspect';
+import type { Attachment } from '../registry/inspect';
+import type { Descriptor, RegistryBackend } from '../registry/types';
+import { ImageCopier } from './copy';
+import type { CopyOptions, CopyProgress, CopyStats } from './copy';
+import { evaluateGates, isImmutable } from './gates';
+import type { GateResult, PromotionTargetRule } from './gates';
+
+export type Strategy = 'tag' | 'repository' | 'registry';
+
+export const PROMOTION_RECORD_TYPE = 'application/vnd.artifact-steward.promotion.v1+json';
+
+export interface PromotionSource {
+  readonly backend: RegistryBackend;
+  readonly repository: string;
+  /** A tag or a digest. */
+  readonly reference: string;
+}
+
+export interface PromotionTarget {
+  readonly registry: HttpRegistry;
+  readonly repository: string;
+  readonly tags: readonly string[];
+}
+
+export interface TagPlan {
+  readonly tag: string;
+  /** The digest the tag points at now, when it exists. */
+  readonly current?: string;
+  readonly action: 'create' | 'move' | 'unchanged' | 'refused';
+}
+
+export interface PromotionPlan {
+  readonly strategy: Strategy;
+  readonly source: string;
+  readonly target: string;
+  readonly descriptor: Descriptor;
+  readonly tags: readonly TagPlan[];
+  readonly gates: readonly GateResult[];
+  readonly attachments: readonly Attachment[];
+  /** Why the promotion cannot go ahead (immutability, failed gates without an override reason). */
+  readonly blockers: readonly string[];
+  /** Failed gates the user overrode, with the reason the record keeps. */
+  readonly overridden: readonly { readonly gate: string; readonly detail: string; readonly reason: string }[];
+}
+
+export interface PromotionResult {
+  readonly plan: PromotionPlan;
+  /** Nothing to do: every target tag already points at the digest. */
+  readonly noop: boolean;
+  readonly stats: CopyStats;
+  readonly record?: Descriptor;
+  readonly attachmentsCopied: number;
+}
+
+export class PromotionRefused extends Error {
+  constructor(readonly plan: PromotionPlan) {
+    super(`promotion of ${plan.source} to ${plan.target} refused: ${plan.blockers.join('; ')}`);
+  }
+}
+
+export interface PromotionOptions {
+  readonly strategy?: Strategy;
+  readonly rule?: PromotionTargetRule;
+  /** Overrides failed gates (never immutability); kept in the promotion record. */
+  readonly overrideReason?: string;
+  readonly scanReport?: { readonly text: string; readonly label: string };
+  readonly who?: string;
+  readonly now?: Date;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: CopyProgress) => void;
+  /** The copier's whole-blob retry policy (tests shorten the waits). */
+  readonly copy?: Pick<CopyOptions, 'blobAttempts' | 'blobRetryDelayMs'>;
+}
+
+/** The strategy a source and target imply, or the requested one when it fits them. */
+export function chooseStrategy(sourceRegistry: string, sourceRepository: string, target: PromotionTarget, requested?: Strategy): Strategy {
+  const sameRegistry = sourceRegistry === target.registry.name;
+  const implied: Strategy = !sameRegistry ? 'registry' : sourceRepository === target.repository ? 'tag' : 'repository';
+  if (!requested) return implied;
+  if (requested === 'tag' && implied !== 'tag') throw new Error(`--strategy tag adds a tag in the same repository; ${sourceRegistry}/${sourceRepository} → ${target.registry.name}/${target.repository} is a ${implied} promotion`);
+  if (requested === 'repository' && implied === 'registry') throw new Error(`--strategy repository stays in one registry; the target is in ${target.registry.name}`);
+  return requested === 'registry' ? 'registry' : implied;
+}
+
+function targetName(target: PromotionTarget): string {
+  return `${target.registry.name}/${target.repository}:${target.tags.join(',')}`;
+}
+
+async function currentDigest(target: PromotionTarget, tag: string, signal?: AbortSignal): Promise<string | undefined> {
+  try {
+    return (await target.registry.resolve(target.repository, tag, signal)).digest;
+  } catch (error) {
+    if (error instanceof RegistryError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Reads everything the decision needs, writes nothing: target tags, immutability, gates, attachments. */
+export async function planPromotion(sourceRegistry: string, source: PromotionSource, target: PromotionTarget, options: PromotionOptions = {}): Promise<PromotionPlan> {
+  const { signal } = options;
+  const strategy = chooseStrategy(sourceRegistry, source.repository, target, options.strategy);
+  const details = await inspectImage(source.backend, source.repository, source.reference, signal);
+  const descriptor: Descriptor = { mediaType: details.mediaType, digest: details.digest, size: details.size };
+  const sourceName = `${sourceRegistry}/${source.repository}${source.reference.includes(':') ? '@' : ':'}${source.reference}`;
+  const tags: TagPlan[] = [];
+  const blockers: string[] = [];
+  for (const tag of target.tags) {
+    const current = await currentDigest(target, tag, signal);
+    if (!current) tags.push({ tag, action: 'create' });
+    else if (current === descriptor.digest) tags.push({ tag, current, action: 'unchanged' });
+    else if (isImmutable(options.rule, tag)) {
+      tags.push({ tag, current, action: 'refused' });
+      blockers.push(`${target.registry.name}/${target.repository}:${tag} is immutable (${options.rule!.immutableTags!.join(', ')}) and points at ${current}, not ${descriptor.digest}`);
+    } else tags.push({ tag, current, action: 'move' });
+  }
+  const gates = await evaluateGates(options.rule?.gates, {
+    attachments: details.attachments, labels: details.labels,
+    read: (attachment) => attachmentContent(source.backend, source.repository, attachment, signal),
+    ...(options.scanReport ? { scanReport: options.scanReport } : {}),
+    ...(options.now ? { today: options.now } : {}),
+  });
+  const failed = gates.filter((gate) => !gate.pass);
+  const overridden = options.overrideReason ? failed.map((gate) => ({ gate: gate.gate, detail: gate.detail, reason: options.overrideReason! })) : [];
+  if (!options.overrideReason) for (const gate of failed) blockers.push(`gate ${gate.gate} failed: ${gate.detail}`);
+  return { strategy, source: sourceName, target: targetName(target), descriptor, tags, gates, attachments: details.attachments, blockers, overridden };
+}
+
+/**
+ * Carries out a plan in the order that keeps every existing tag intact on failure: blobs (mounted
+ * or streamed and verified) → child manifests → the manifest or index → attachments → the
+ * promotion record → tags last. A tag that was moved is put back if a later tag fails. A re-run
+ * skips what is already there.
+ */
+export async function executePromotion(source: PromotionSource, target: PromotionTarget, plan: PromotionPlan, options: PromotionOptions = {}): Promise<PromotionResult> {
+  if (plan.blockers.length > 0) throw new PromotionRefused(plan);
+  const { signal } = options;
+  const copier = new ImageCopier({ backend: source.backend, repository: source.repository }, target, { ...options.copy, ...(signal ? { signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  if (plan.tags.every((tag) => tag.action === 'unchanged')) return { plan, noop: true, stats: copier.stats, attachmentsCopied: 0 };
+  const { digest } = plan.descriptor;
+  // A tag in place: the manifest and its blobs are there already.
+  const manifest = plan.strategy === 'tag' ? await target.registry.getManifest(target.repository, digest, signal) : await copier.copyManifest(digest);
+  let attachmentsCopied = 0;
+  if (plan.strategy !== 'tag') {
+    for (const attachment of plan.attachments) {
+      const copied = await copier.copyManifest(attachment.digest);
+      if (attachment.via === 'cosign-tag' && attachment.tag) await target.registry.putManifest(target.repository, attachment.tag, copied.bytes, copied.descriptor.mediaType, signal);
+      attachmentsCopied += 1;
+    }
+    const referrers = plan.attachments.filter((attachment) => attachment.via === 'referrers');
+    if (referrers.length > 0) {
+      const present = new Set((await target.registry.referrers(target.repository, digest, signal)).map((descriptor) => descriptor.digest));
+      for (const attachment of referrers.filter((candidate) => !present.has(candidate.digest))) {
+        const copied = await target.registry.getManifest(target.repository, attachment.digest, signal);
+        await addToFallbackIndex(target.registry, target.repository, digest, { ...copied.descriptor, ...(attachment.artifactType ? { artifactType: attachment.artifactType } : {}) }, signal);
+      }
+    }
+  }
+  const record = await attachArtifact(target.registry, target.repository, plan.descriptor, {
+    artifactType: PROMOTION_RECORD_TYPE,
+    bytes: Buffer.from(JSON.stringify(promotionRecord(plan, options), null, 2)),
+    annotations: { 'org.opencontainers.image.created': (options.now ?? new Date()).toISOString() },
+  }, signal);
+  await tagLast(target, plan, manifest.bytes, manifest.descriptor.mediaType, signal);
+  return { plan, noop: false, stats: copier.stats, record, attachmentsCopied };
+}
+
+function promotionRecord(plan: PromotionPlan, options: PromotionOptions): Record<string, unknown> {
+  let who = options.who;
+  if (!who) {
+    try {
+      who = `${userInfo().username}@${hostname()}`;
+    } catch {
+      who = 'unknown';
+    }
+  }
+  return {
+    source: plan.source, target: plan.target, digest: plan.descriptor.digest, strategy: plan.strategy,
+    gates: plan.gates, overrides: plan.overridden, time: (options.now ?? new Date()).toISOString(), who, tool: 'artifact-steward',
+  };
+}
+
+async function tagLast(target: PromotionTarget, plan: PromotionPlan, bytes: Buffer, mediaType: string, signal?: AbortSignal): Promise<void> {
+  const moved: { tag: string; previous: { bytes: Buffer; mediaType: string } }[] = [];
+  try {
+    for (const tag of plan.tags.filter((candidate) => candidate.action === 'create' || candidate.action === 'move')) {
+      if (tag.action === 'move') {
+        const previous = await target.registry.getManifest(target.repository, tag.current!, signal);
+        await target.registry.putManifest(target.repository, tag.tag, bytes, mediaType, signal);
+        moved.push({ tag: tag.tag, previous: { bytes: previous.bytes, mediaType: previous.descriptor.mediaType } });
+      } else await target.registry.putManifest(target.repository, tag.tag, bytes, mediaType, signal);
+    }
+  } catch (error) {
+    // Put moved tags back (not cancellable: the target must end as it was).
+    for (const { tag, previous } of moved.reverse()) await target.registry.putManifest(target.repository, tag, previous.bytes, previous.mediaType).catch(() => undefined);
+    throw error;
+  }
+}
+
