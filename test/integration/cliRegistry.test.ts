@@ -65,6 +65,38 @@ describe('steward ls, inspect and pin against a real registry', () => {
     assert.match(missing.stderr, new RegExp(`^steward: fetch manifest ${registry.host.replace(/\./g, '\\.')}/team/app:nope: 404 MANIFEST_UNKNOWN`));
   });
 
+  it('promote: --dry-run shows the plan and the manifest diff; a promotion tags by digest and updates the manifests; an immutable tag refuses', async () => {
+    const work = join(root, 'promote');
+    mkdirSync(join(work, 'deploy'), { recursive: true });
+    const host = registry.host;
+    writeFileSync(join(work, '.steward.yaml'), `promotion:\n  targets:\n    - match: "${host}/prod/**"\n      immutableTags: ["1.*"]\n`);
+    const deployment = `apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n    - name: app # main\n      image: ${host}/team/app:1.2.2\n`;
+    writeFileSync(join(work, 'deploy', 'pod.yaml'), deployment);
+    const flags = ['--update-manifests', 'deploy', '--semver-aliases'];
+    const dry = await steward(['promote', `${host}/team/app:1.2.3`, `${host}/prod/app`, ...flags, '--dry-run', '--json'], work);
+    assert.equal(dry.code, 0, dry.stderr);
+    const plan = JSON.parse(dry.stdout) as { plan: { strategy: string; descriptor: { digest: string }; tags: { tag: string; action: string }[] }; manifests: { file: string; line: number; to: string }[] };
+    assert.equal(plan.plan.strategy, 'repository');
+    assert.equal(plan.plan.descriptor.digest, digests['1.2.3']);
+    assert.deepEqual(plan.plan.tags.map((tag) => `${tag.tag} ${tag.action}`), ['1.2.3 create', '1.2 create', '1 create']);
+    assert.deepEqual(plan.manifests, [{ file: 'deploy/pod.yaml', line: 7, from: `${host}/team/app:1.2.2`, to: `${host}/prod/app:1.2.3@${digests['1.2.3']}` }]);
+    assert.equal(readFileSync(join(work, 'deploy', 'pod.yaml'), 'utf8'), deployment, '--dry-run changes no file');
+    const tagsBefore = (await (await fetch(`http://${host}/v2/prod/app/tags/list`)).json()) as { errors?: unknown };
+    assert.ok(tagsBefore.errors, '--dry-run pushed nothing');
+
+    const real = await steward(['promote', `${host}/team/app:1.2.3`, `${host}/prod/app`, ...flags], work);
+    assert.equal(real.code, 0, real.stderr);
+    assert.match(real.stdout, /Promoted: 2 blob\(s\) mounted, 0 copied \(0 bytes\)/);
+    assert.match(real.stdout, new RegExp(`updated deploy/pod.yaml:7: ${host}/team/app:1.2.2 → ${host}/prod/app:1.2.3@${digests['1.2.3']}`));
+    assert.equal(readFileSync(join(work, 'deploy', 'pod.yaml'), 'utf8'), deployment.replace(`${host}/team/app:1.2.2`, `${host}/prod/app:1.2.3@${digests['1.2.3']}`));
+    const tags = ((await (await fetch(`http://${host}/v2/prod/app/tags/list`)).json()) as { tags: string[] }).tags.filter((tag) => !tag.startsWith('sha256-')).sort();
+    assert.deepEqual(tags, ['1', '1.2', '1.2.3']);
+
+    const refused = await steward(['promote', `${host}/team/app:multi`, `${host}/prod/app:1.2.3`], work);
+    assert.equal(refused.code, 1);
+    assert.ok(refused.stdout.includes(`Refused:\n  ${host}/prod/app:1.2.3 is immutable (1.*) and points at ${digests['1.2.3']}, not ${digests.multi}\n`), refused.stdout);
+  });
+
   it('pin --dry-run prints the diff and changes nothing; pin rewrites in place, keeping the tag', async () => {
     const tree = join(root, 'tree');
     mkdirSync(join(tree, 'k8s'), { recursive: true });
