@@ -14,6 +14,7 @@ import { loadMoreTags } from './commands/loadMoreTags';
 import { openAttachment } from './commands/openAttachment';
 import { openReport } from './commands/openReport';
 import { pinToDigest } from './commands/pinToDigest';
+import { promoteImage } from './commands/promoteImage';
 import { refreshRegistries } from './commands/refreshRegistries';
 import { removeRegistry } from './commands/removeRegistry';
 import { scanImage } from './commands/scanImage';
@@ -31,7 +32,7 @@ import { REGISTRY_VIEW, RegistryTreeProvider } from './registry/registryTree';
 import { ReportPanels } from './reports/reportPanels';
 import { readLintSettings } from './settings';
 
-const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, pinToDigest, useNewestVersion, deleteImage, removeRegistry, openReport, compareSboms, openAttachment, scanImage, generateSbom];
+const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, pinToDigest, useNewestVersion, deleteImage, removeRegistry, openReport, compareSboms, openAttachment, scanImage, generateSbom, promoteImage];
 
 /** Exposed for the extension-host tests (activation time, the explorer's data) and other extensions. */
 export interface ArtifactStewardApi {

@@ -228,6 +228,35 @@ suite('Registry-aware quick-fixes in the extension host (a real docker-registry)
     }
   });
 
+  test('Promote… from the tree mounts the image into another repository with its attachments and a record, and points the workspace at it', async function () {
+    this.timeout(120_000);
+    const settings = vscode.workspace.getConfiguration('artifactSteward');
+    await settings.update('registries', [{ host: registry!.host }], vscode.ConfigurationTarget.Global);
+    const manifest = fileUri('promote/deploy.yaml');
+    await vscode.workspace.fs.writeFile(manifest, Buffer.from(`apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n    - name: app  # promoted\n      image: ${registry!.host}/acme/app:1.4.1\n`));
+    try {
+      const api = await reportsApi();
+      const tag = await waitFor('the registry in the tree', () => treeNode(api.registryTree, [registry!.host, 'acme', 'app', '1.4.2']).catch(() => undefined));
+      const result = await vscode.commands.executeCommand<{ noop: boolean; stats: { blobsMounted: number; blobsCopied: number }; plan: { strategy: string; descriptor: { digest: string } } } | undefined>(
+        'artifactSteward.promote.promoteImage', tag, `${registry!.host}/acme/prod:1.4.2`, { confirm: true, applyManifestEdits: true });
+      assert.ok(result, 'the promotion ran');
+      assert.equal(result.plan.strategy, 'repository');
+      assert.ok(result.stats.blobsMounted > 0 && result.stats.blobsCopied === 0, JSON.stringify(result.stats));
+      const children = await waitFor('the promoted tag with its attachments', async () => {
+        const node = await treeNode(api.registryTree, [registry!.host, 'acme', 'prod', '1.4.2']).catch(() => undefined);
+        if (!node) return undefined;
+        const labels = await Promise.all(((await api.registryTree.getChildren(node)) ?? []).map(async (child) => String((await api.registryTree.getTreeItem(child)).label)));
+        return labels.includes('promotion') ? labels : undefined;
+      });
+      assert.ok(children.includes('linux/amd64') && children.includes('linux/arm64'), children.join(', '));
+      if (!('skip' in installedTrivy())) assert.ok(children.includes('sbom'), `the SBOM attached earlier travelled: ${children.join(', ')}`);
+      const document = await vscode.workspace.openTextDocument(manifest);
+      assert.equal(document.getText(), `apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n    - name: app  # promoted\n      image: ${registry!.host}/acme/prod:1.4.2@${result.plan.descriptor.digest}\n`);
+    } finally {
+      await settings.update('registries', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('the explorer lists a configured registry, and Delete image removes the digest with every tag on it', async () => {
     await vscode.workspace.getConfiguration('artifactSteward').update('registries', [{ host: registry!.host }], vscode.ConfigurationTarget.Global);
     const api = await vscode.extensions.getExtension<{ registryTree: vscode.TreeDataProvider<{ kind: string }> }>(EXTENSION_ID)!.activate();
