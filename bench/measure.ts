@@ -21,3 +21,13 @@ export function ratio(value: number, base: number): string {
 export function row(label: string, ms: number, note = ''): void {
   console.log(`  ${label.padEnd(44)} ${ms.toFixed(2).padStart(9)} ms${note ? `   ${note}` : ''}`);
 }
+
+export function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+export async function timed(run: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await run();
+  return performance.now() - start;
+}

@@ -11,20 +11,11 @@ import { Transport } from '../src/core/registry/transport';
 import { mapLimited } from '../src/core/concurrency';
 import { skopeoPush, writeOciLayout } from '../test/integration/fixtures';
 import { startRegistry } from '../test/integration/registryServer';
+import { median, timed } from './measure';
 
 const execFileAsync = promisify(execFile);
 const REPOSITORIES = 200;
 const TAGS = 50;
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-}
-
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await run();
-  return performance.now() - start;
-}
 
 export async function benchRegistry(row: (label: string, ms: number, note?: string) => void): Promise<void> {
   const missing = ['docker-registry', 'skopeo', 'curl'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);

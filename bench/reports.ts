@@ -5,7 +5,7 @@ import { scanView } from '../src/core/reports/views';
 import type { ScanFinding } from '../src/shared/reportModel';
 import { launchChromium } from '../test/e2e/driver';
 import { openPanelPage } from '../test/webview/panelPage';
-import { compare, ratio, row } from './measure';
+import { compare, median, ratio, row } from './measure';
 
 const PACKAGES = 20_000;
 
@@ -72,7 +72,6 @@ async function benchPanel(): Promise<void> {
       keystrokes.push(timings.keystroke);
       await panel.page.close();
     }
-    const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     console.log(`\nScan panel in Chromium: ${PACKAGES.toLocaleString('en')} findings (median of 5 page loads)`);
     row('first render, up to the next frame', median(renders));
     row('one filter keystroke, up to the next frame', median(keystrokes));

@@ -10,7 +10,8 @@ import { validate } from 'dockerfile-utils';
 import { parseAllDocuments } from 'yaml';
 import { resolveConfig } from '../src/core/lint/config';
 import { lintText } from '../src/core/lint/engine';
-import { compare, ratio, row } from './measure';
+import { compare, median, ratio, row } from './measure';
+import { benchPromote } from './promote';
 import { benchRegistry } from './registry';
 import { benchReports } from './reports';
 
@@ -70,10 +71,6 @@ function timeCommand(args: string[], cwd: string): number {
   return performance.now() - start;
 }
 
-function median(values: number[]): number {
-  return values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-}
-
 function benchCli(): void {
   const root = mkdtempSync(join(tmpdir(), 'steward-bench-'));
   try {
@@ -105,6 +102,7 @@ async function main(): Promise<void> {
   benchCli();
   await benchReports();
   await benchRegistry(row);
+  await benchPromote();
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
+import { mapLimited } from '../concurrency';
 import { HttpRegistry } from '../registry/httpRegistry';
 import { isIndex } from '../registry/types';
 import type { Descriptor, FetchedManifest, RegistryBackend } from '../registry/types';
@@ -13,6 +14,9 @@ interface StreamingBackend extends RegistryBackend {
 function canStream(backend: RegistryBackend): backend is StreamingBackend {
   return typeof (backend as Partial<StreamingBackend>).openBlob === 'function';
 }
+
+/** Layers in flight at once, as skopeo (6 parallel copies by default). */
+const BLOB_CONCURRENCY = 6;
 
 export interface CopyProgress {
   readonly step: string;
@@ -78,7 +82,8 @@ export interface CopyOptions {
  */
 export class ImageCopier {
   readonly stats: CopyStats = { blobsMounted: 0, blobsCopied: 0, blobsPresent: 0, bytesSent: 0, manifests: 0 };
-  private readonly done = new Set<string>();
+  /** Blobs and manifests copied or on their way, by digest: each is transferred once. */
+  private readonly inflight = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly source: { readonly backend: RegistryBackend; readonly repository: string },
@@ -95,37 +100,49 @@ export class ImageCopier {
     const { signal } = this.options;
     const manifest = await this.source.backend.getManifest(this.source.repository, reference, signal);
     const digest = manifest.descriptor.digest;
-    if (this.done.has(digest)) return manifest;
-    if (isIndex(manifest.descriptor.mediaType)) {
-      for (const child of manifest.json.manifests ?? []) await this.copyManifest(child.digest);
-    } else {
-      for (const blob of [manifest.json.config, ...(manifest.json.layers ?? [])]) if (blob) await this.copyBlob(blob);
-    }
-    this.progress(`manifest ${digest.slice(0, 19)}`);
-    await this.target.registry.putManifest(this.target.repository, digest, manifest.bytes, manifest.descriptor.mediaType, signal);
-    this.stats.manifests += 1;
-    this.done.add(digest);
+    await this.once(digest, async () => {
+      // Children and blobs go in parallel (as docker and skopeo push layers); the manifest only after all of them.
+      if (isIndex(manifest.descriptor.mediaType)) await mapLimited(manifest.json.manifests ?? [], 2, (child) => this.copyManifest(child.digest));
+      else await mapLimited([manifest.json.config, ...(manifest.json.layers ?? [])].filter((blob): blob is Descriptor => !!blob), BLOB_CONCURRENCY, (blob) => this.copyBlob(blob));
+      this.progress(`manifest ${digest.slice(0, 19)}`);
+      await this.target.registry.putManifest(this.target.repository, digest, manifest.bytes, manifest.descriptor.mediaType, signal);
+      this.stats.manifests += 1;
+    });
     return manifest;
+  }
+
+  private once(digest: string, work: () => Promise<void>): Promise<unknown> {
+    let running = this.inflight.get(digest);
+    if (!running) {
+      running = work();
+      this.inflight.set(digest, running);
+      // A failed transfer may be tried again by a later call (a re-run in the same copier).
+      running.catch(() => this.inflight.delete(digest));
+    }
+    return running;
   }
 
   private progress(step: string): void {
     this.options.onProgress?.({ step, bytesSent: this.stats.bytesSent });
   }
 
-  private async copyBlob(blob: Descriptor): Promise<void> {
+  private copyBlob(blob: Descriptor): Promise<unknown> {
+    return this.once(blob.digest, () => this.transferBlob(blob));
+  }
+
+  private async transferBlob(blob: Descriptor): Promise<void> {
     const { signal } = this.options;
-    if (this.done.has(blob.digest)) return;
     const { registry, repository } = this.target;
-    if (await registry.hasBlob(repository, blob.digest, signal)) {
-      this.stats.blobsPresent += 1;
-    } else if (this.sameRegistry && await registry.mountBlob(repository, blob.digest, this.source.repository, signal)) {
+    // Within one registry a mount answers 201 whether or not the target has the blob: no HEAD first.
+    if (this.sameRegistry && await registry.mountBlob(repository, blob.digest, this.source.repository, signal)) {
       this.stats.blobsMounted += 1;
       this.progress(`mounted ${blob.digest.slice(0, 19)}`);
+    } else if (await registry.hasBlob(repository, blob.digest, signal)) {
+      this.stats.blobsPresent += 1;
     } else {
       await this.streamBlob(blob);
       this.stats.blobsCopied += 1;
     }
-    this.done.add(blob.digest);
   }
 
   /** Streams one blob, verified on the way; a failed transfer starts over (the registry committed nothing). */
