@@ -26,6 +26,9 @@ promote options:
   --semver-aliases           also tag v1.2 and v1 for v1.2.3
   --timestamp-tag            also tag <tag>-<unix time> (unique, safe to make immutable)
   --also-tag <tag>           another tag for the same digest (repeatable)
+  --dev-tag                  also tag <branch>-<short sha> of the git repository here
+  --trivy <path>             trivy for a scan gate with "trivy: true" (default: trivy on PATH)
+  --trivy-arg <arg>          an extra trivy flag, e.g. --trivy-arg=--skip-db-update (repeatable)
   --scan-report <file>       the scan report the scan gate reads (default: the attached one)
   --override-reason <text>   go ahead despite failed gates (never immutability); recorded
   --update-manifests <path>  point the manifests there at repo:tag@digest (repeatable)

@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { installedTrivy } from '../../scripts/trivy';
 import { REPO_ROOT } from '../helpers';
 import { skopeoPush, writeOciLayout } from './fixtures';
 import { PASSWORD, startRegistry, USERNAME } from './registryServer';
@@ -95,6 +96,22 @@ describe('steward ls, inspect and pin against a real registry', () => {
     const refused = await steward(['promote', `${host}/team/app:multi`, `${host}/prod/app:1.2.3`], work);
     assert.equal(refused.code, 1);
     assert.ok(refused.stdout.includes(`Refused:\n  ${host}/prod/app:1.2.3 is immutable (1.*) and points at ${digests['1.2.3']}, not ${digests.multi}\n`), refused.stdout);
+  });
+
+  it('promote: a scan gate with trivy: true scans the image with trivy before promoting', async (context) => {
+    const trivy = installedTrivy();
+    const db = join(REPO_ROOT, '..', 'shared', 'fixtures', 'trivy-db');
+    if ('skip' in trivy) return context.skip(trivy.skip);
+    if (!existsSync(db)) return context.skip(`${db} is absent (a user's clone has no shared/): the trivy scan gate is skipped`);
+    const work = join(root, 'promote-trivy');
+    const cache = join(work, 'cache');
+    mkdirSync(join(cache, 'db'), { recursive: true });
+    for (const file of ['trivy.db', 'metadata.json']) copyFileSync(join(db, file), join(cache, 'db', file));
+    writeFileSync(join(work, '.steward.yaml'), `promotion:\n  targets:\n    - match: "**"\n      gates:\n        scan: {blockOn: HIGH, trivy: true}\n`);
+    const result = await steward(['promote', `${registry.host}/team/app:1.2.3`, `${registry.host}/scanned/app`, '--dry-run', '--json', '--trivy', trivy.binary, `--trivy-arg=--cache-dir=${cache}`, '--trivy-arg=--skip-db-update'], work);
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    const gates = (JSON.parse(result.stdout) as { plan: { gates: { gate: string; pass: boolean; detail: string }[] } }).plan.gates;
+    assert.deepEqual(gates, [{ gate: 'scan', pass: true, detail: `trivy on ${registry.host}/team/app@${digests['1.2.3']}: no findings` }]);
   });
 
   it('pin --dry-run prints the diff and changes nothing; pin rewrites in place, keeping the tag', async () => {

@@ -1,10 +1,13 @@
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { ruleFor } from '../../core/promote/gates';
 import { executePromotion, planPromotion, PromotionRefused } from '../../core/promote/promote';
 import type { PromotionPlan, PromotionResult, PromotionSource, PromotionTarget, Strategy } from '../../core/promote/promote';
-import { semverAliases, timestampTag } from '../../core/promote/tagHelpers';
+import { gitDevTag, semverAliases, timestampTag } from '../../core/promote/tagHelpers';
+import { isLoopback } from '../../core/registry/auth';
+import { trivyScanner } from '../../core/scanners/trivyScanner';
 import { parseReference } from '../../core/reference/parse';
 import { OciLayoutRegistry } from '../../core/registry/ociLayout';
 import { configFor } from '../check';
@@ -12,6 +15,8 @@ import { registryAccess, splitLayoutArgument } from '../registryAccess';
 import { REGISTRY_OPTIONS } from '../registryFlags';
 import { oneOf, print, UsageError } from '../usage';
 import { updateManifestFiles } from './manifestUpdates';
+
+const execFileAsync = promisify(execFile);
 
 function describePlan(plan: PromotionPlan): string {
   const lines = [`Promote ${plan.source} (${plan.descriptor.digest}) → ${plan.target}  [${plan.strategy}]`];
@@ -28,6 +33,12 @@ function describeResult(result: PromotionResult): string {
   return `Promoted: ${stats.blobsMounted} blob(s) mounted, ${stats.blobsCopied} copied (${stats.bytesSent} bytes), ${stats.blobsPresent} already there; ${stats.manifests} manifest(s); ${result.attachmentsCopied} attachment(s); record ${result.record?.digest}\n`;
 }
 
+/** `<branch>-<short sha>` of the repository in `cwd` (a dev tag from git). */
+async function devTag(cwd: string): Promise<string> {
+  const git = (...args: string[]) => execFileAsync('git', args, { cwd }).then(({ stdout }) => stdout.trim(), () => { throw new UsageError('--dev-tag needs a git repository with a commit'); });
+  return gitDevTag(await git('rev-parse', '--abbrev-ref', 'HEAD'), await git('rev-parse', 'HEAD'));
+}
+
 /** `steward promote <source> <target>`: build once, promote by digest, with gates and immutability. */
 export async function promoteCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -35,7 +46,8 @@ export async function promoteCommand(args: readonly string[]): Promise<number> {
     options: {
       strategy: { type: 'string' }, 'update-manifests': { type: 'string', multiple: true }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' },
       'scan-report': { type: 'string' }, 'override-reason': { type: 'string' }, 'semver-aliases': { type: 'boolean' }, 'timestamp-tag': { type: 'boolean' },
-      'also-tag': { type: 'string', multiple: true }, 'config-root': { type: 'string' }, ...REGISTRY_OPTIONS,
+      'also-tag': { type: 'string', multiple: true }, 'dev-tag': { type: 'boolean' }, 'config-root': { type: 'string' },
+      trivy: { type: 'string' }, 'trivy-arg': { type: 'string', multiple: true }, ...REGISTRY_OPTIONS,
     },
   });
   if (positionals.length !== 2) throw new UsageError('promote takes a source and a target reference');
@@ -70,12 +82,14 @@ export async function promoteCommand(args: readonly string[]): Promise<number> {
     if (!mainTag) throw new UsageError('the source is a digest: give the target a tag (host/repo:tag)');
     const tags = [...new Set([
       mainTag, ...(values['semver-aliases'] ? semverAliases(mainTag) : []), ...(values['timestamp-tag'] ? [timestampTag(mainTag)] : []), ...(values['also-tag'] ?? []),
+      ...(values['dev-tag'] ? [await devTag(cwd)] : []),
     ])];
     const { domain: targetDomain, path: targetPath } = parsedTarget.reference;
     const target: PromotionTarget = { registry: access.open(targetDomain), repository: targetPath, tags };
     const rule = ruleFor(loaded.config.promotionRules, `${targetDomain}/${targetPath}`);
     const scanReport = values['scan-report'] ? { text: await readFile(values['scan-report'], 'utf8'), label: values['scan-report'] } : undefined;
-    const options = { ...(strategy ? { strategy } : {}), ...(rule ? { rule } : {}), ...(values['override-reason'] ? { overrideReason: values['override-reason'] } : {}), ...(scanReport ? { scanReport } : {}) };
+    const runScanner = trivyScanner(values.trivy, values['trivy-arg'] ?? [], (host) => isLoopback(host) || (values['insecure-registry'] ?? []).includes(host), process.stderr.isTTY ? (line) => process.stderr.write(`\r\x1b[Ktrivy: ${line.slice(0, 100)}`) : undefined);
+    const options = { runScanner, ...(strategy ? { strategy } : {}), ...(rule ? { rule } : {}), ...(values['override-reason'] ? { overrideReason: values['override-reason'] } : {}), ...(scanReport ? { scanReport } : {}) };
     const plan = await planPromotion(sourceRegistry, source, target, options);
     const manifestPaths = values['update-manifests'] ?? [];
     const newReference = `${targetDomain}/${targetPath}:${mainTag}@${plan.descriptor.digest}`;

@@ -14,8 +14,8 @@ export interface PromotionTargetRule {
 }
 
 export interface PromotionGates {
-  /** A scan report (attached to the image, or given) must pass this gate. */
-  readonly scan?: ScanGate;
+  /** A scan report (given, attached to the image, or from trivy when `trivy` is set) must pass this gate. */
+  readonly scan?: ScanGate & { readonly trivy?: boolean };
   readonly sbom?: boolean;
   readonly signature?: boolean;
   /** Labels the image config must carry. */
@@ -44,6 +44,8 @@ export interface GateEvidence {
   readonly read: (attachment: Attachment) => Promise<Buffer>;
   /** A scan report given for this promotion (`--scan-report`), which wins over attached ones. */
   readonly scanReport?: { readonly text: string; readonly label: string };
+  /** Runs a scanner on the image (the gate's `trivy: true`, when no report is given or attached). */
+  readonly runScanner?: () => Promise<{ readonly text: string; readonly label: string }>;
   readonly today?: Date;
 }
 
@@ -67,13 +69,17 @@ export async function evaluateGates(gates: PromotionGates | undefined, evidence:
   return results;
 }
 
-async function scanGate(gate: ScanGate, evidence: GateEvidence): Promise<GateResult> {
+async function scanGate(gate: ScanGate & { readonly trivy?: boolean }, evidence: GateEvidence): Promise<GateResult> {
   let report = evidence.scanReport;
   if (!report) {
     for (const attachment of evidence.attachments.filter((candidate) => candidate.kind === 'scan-report')) {
       report = { text: (await evidence.read(attachment)).toString('utf8'), label: `the scan report attached as ${attachment.digest.slice(0, 19)}…` };
       break;
     }
+  }
+  if (!report && gate.trivy) {
+    if (!evidence.runScanner) return { gate: 'scan', pass: false, detail: 'the gate asks for a trivy scan, and trivy is not available here' };
+    report = await evidence.runScanner();
   }
   if (!report) return { gate: 'scan', pass: false, detail: 'no scan report: attach one to the image (Scan image) or give one (--scan-report)' };
   const result = readReport(report.text);

@@ -69,6 +69,8 @@ export interface PromotionOptions {
   /** Overrides failed gates (never immutability); kept in the promotion record. */
   readonly overrideReason?: string;
   readonly scanReport?: { readonly text: string; readonly label: string };
+  /** Scans the source image when the scan gate says `trivy: true` and no report is given or attached. */
+  readonly runScanner?: (source: PromotionSource, digest: string) => Promise<{ readonly text: string; readonly label: string }>;
   readonly who?: string;
   readonly now?: Date;
   readonly signal?: AbortSignal;
@@ -122,6 +124,7 @@ export async function planPromotion(sourceRegistry: string, source: PromotionSou
     attachments: details.attachments, labels: details.labels,
     read: (attachment) => attachmentContent(source.backend, source.repository, attachment, signal),
     ...(options.scanReport ? { scanReport: options.scanReport } : {}),
+    ...(options.runScanner ? { runScanner: () => options.runScanner!(source, descriptor.digest) } : {}),
     ...(options.now ? { today: options.now } : {}),
   });
   const failed = gates.filter((gate) => !gate.pass);

@@ -7,9 +7,12 @@ import { executePromotion, planPromotion } from '../../core/promote/promote';
 import type { PromotionOptions, PromotionPlan, PromotionResult, PromotionSource, PromotionTarget } from '../../core/promote/promote';
 import { parseReference } from '../../core/reference/parse';
 import type { ExplorerNode } from '../../core/registry/explorer';
+import { isLoopback } from '../../core/registry/auth';
+import { trivyScanner } from '../../core/scanners/trivyScanner';
 import { lintableFiles } from '../../core/workspace/walk';
 import { relativePath } from '../documents';
 import { reportFailure } from '../log';
+import { configuredRegistries } from '../registry/registrySources';
 import { registryOf } from '../registry/registryTree';
 import type { Command, Services } from '../services';
 
@@ -99,7 +102,10 @@ export const promoteImage: Command = {
     const rule = folder ? ruleFor((await services.configs.forFolder(folder.uri.fsPath)).config.promotionRules, `${domain}/${path}`) : undefined;
     const label = `Promote ${from.source.repository}:${from.source.reference}`;
     try {
-      let options: PromotionOptions = { ...(rule ? { rule } : {}) };
+      const trivySettings = vscode.workspace.getConfiguration('artifactSteward.trivy');
+      const insecureHosts = new Set(configuredRegistries().filter((entry) => entry.insecure).map((entry) => entry.host));
+      const runScanner = trivyScanner(trivySettings.get<string>('path') || undefined, trivySettings.get<string[]>('args', []), (host) => isLoopback(host) || insecureHosts.has(host), (line) => services.log.info(`trivy: ${line}`));
+      let options: PromotionOptions = { runScanner, ...(rule ? { rule } : {}) };
       let plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${label}: checking gates and tags` }, () => planPromotion(from.registry, from.source, promotionTarget, options));
       const refusedTags = plan.tags.filter((candidate) => candidate.action === 'refused');
       if (refusedTags.length > 0) {
