@@ -145,6 +145,10 @@ export async function executePromotion(source: PromotionSource, target: Promotio
   const copier = new ImageCopier({ backend: source.backend, repository: source.repository }, target, { ...options.copy, ...(signal ? { signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   if (plan.tags.every((tag) => tag.action === 'unchanged')) return { plan, noop: true, stats: copier.stats, attachmentsCopied: 0 };
   const { digest } = plan.descriptor;
+  const recordBytes = Buffer.from(JSON.stringify(promotionRecord(plan, options), null, 2));
+  // The record's blobs go up while the image copies (blobs are not tags: nothing points at them yet).
+  const recordBlobs = Promise.all([target.registry.pushBlob(target.repository, Buffer.from('{}'), signal), target.registry.pushBlob(target.repository, recordBytes, signal)]);
+  recordBlobs.catch(() => undefined);
   // A tag in place: the manifest and its blobs are there already.
   const manifest = plan.strategy === 'tag' ? await target.registry.getManifest(target.repository, digest, signal) : await copier.copyManifest(digest);
   let attachmentsCopied = 0;
@@ -163,9 +167,10 @@ export async function executePromotion(source: PromotionSource, target: Promotio
       }
     }
   }
+  await recordBlobs;
   const record = await attachArtifact(target.registry, target.repository, plan.descriptor, {
     artifactType: PROMOTION_RECORD_TYPE,
-    bytes: Buffer.from(JSON.stringify(promotionRecord(plan, options), null, 2)),
+    bytes: recordBytes,
     annotations: { 'org.opencontainers.image.created': (options.now ?? new Date()).toISOString() },
   }, signal);
   await tagLast(target, plan, manifest.bytes, manifest.descriptor.mediaType, signal);
