@@ -1,19 +1,10 @@
 import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { mapLimited } from '../concurrency';
 import { HttpRegistry } from '../registry/httpRegistry';
 import { isIndex } from '../registry/types';
 import type { Descriptor, FetchedManifest, RegistryBackend } from '../registry/types';
-
-/** A backend that can hand a blob over as a stream (registries, OCI layouts). */
-interface StreamingBackend extends RegistryBackend {
-  openBlob(repository: string, digest: string, signal?: AbortSignal): Promise<{ size: number; stream: Readable }>;
-}
-
-function canStream(backend: RegistryBackend): backend is StreamingBackend {
-  return typeof (backend as Partial<StreamingBackend>).openBlob === 'function';
-}
 
 /** Layers in flight at once, as skopeo (6 parallel copies by default). */
 const BLOB_CONCURRENCY = 6;
@@ -152,9 +143,7 @@ export class ImageCopier {
     for (let attempt = 1; ; attempt += 1) {
       let sent = 0;
       try {
-        const body = canStream(this.source.backend)
-          ? (await this.source.backend.openBlob(this.source.repository, blob.digest, signal)).stream
-          : Readable.from([await this.source.backend.getBlob(this.source.repository, blob.digest, signal)]);
+        const body = (await this.source.backend.openBlob(this.source.repository, blob.digest, signal)).stream;
         const verifying = new VerifyingStream(blob, (count) => {
           sent += count;
           this.stats.bytesSent += count;

@@ -252,10 +252,10 @@ export class HttpRegistry implements RegistryBackend {
   }
 
   /**
-   * Uploads a blob from a stream in one PUT (monolithic upload). The registry checks the digest
+   * Uploads a blob (bytes, or a stream) in one PUT (monolithic upload). The registry checks the digest
    * and refuses the upload when the bytes do not match: nothing partial is ever committed.
    */
-  async uploadBlob(repository: string, digest: string, size: number, body: Readable, signal?: AbortSignal): Promise<void> {
+  async uploadBlob(repository: string, digest: string, size: number, body: Readable | Buffer, signal?: AbortSignal): Promise<void> {
     const where = `${this.name}/${repository}@${digest}`;
     const scope = `repository:${repository}:pull,push`;
     const started = await this.call({ operation: 'start upload of', reference: where, scope, request: { method: 'POST', path: `/v2/${repository}/blobs/uploads/`, retryable: true, ...(signal ? { signal } : {}) } });
@@ -272,16 +272,7 @@ export class HttpRegistry implements RegistryBackend {
   /** Uploads a small blob in one request (monolithic upload), unless the repository has it already. */
   async pushBlob(repository: string, bytes: Buffer, signal?: AbortSignal): Promise<{ digest: string; size: number }> {
     const digest = sha256Digest(bytes);
-    const where = `${this.name}/${repository}@${digest}`;
-    const scope = `repository:${repository}:pull,push`;
-    const exists = await this.call({ operation: 'check blob', reference: where, scope, accept: [404], request: { method: 'HEAD', path: `/v2/${repository}/blobs/${digest}`, ...(signal ? { signal } : {}) } });
-    if (exists.status === 200) return { digest, size: bytes.length };
-    const started = await this.call({ operation: 'start upload of', reference: where, scope, request: { method: 'POST', path: `/v2/${repository}/blobs/uploads/`, ...(signal ? { signal } : {}) } });
-    const location = started.headers.location;
-    if (!location) throw new RegistryError('start upload of', where, 'the registry sent no upload location');
-    const url = new URL(location, started.url);
-    url.searchParams.set('digest', digest);
-    await this.call({ operation: 'upload', reference: where, scope, request: { method: 'PUT', path: url.toString(), body: bytes, headers: { 'content-type': 'application/octet-stream' }, ...(signal ? { signal } : {}) } });
+    if (!(await this.hasBlob(repository, digest, signal))) await this.uploadBlob(repository, digest, bytes.length, bytes, signal);
     return { digest, size: bytes.length };
   }
 

@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 export const MEDIA_TYPES = {
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',
   ociIndex: 'application/vnd.oci.image.index.v1+json',
@@ -62,6 +64,8 @@ export interface RegistryBackend {
   resolve(repository: string, reference: string, signal?: AbortSignal): Promise<Descriptor>;
   getManifest(repository: string, reference: string, signal?: AbortSignal): Promise<FetchedManifest>;
   getBlob(repository: string, digest: string, signal?: AbortSignal): Promise<Buffer>;
+  /** A blob as a stream with its size, for copies of any size. */
+  openBlob(repository: string, digest: string, signal?: AbortSignal): Promise<{ size: number; stream: Readable }>;
   /** Artifacts whose `subject` is `digest` (OCI referrers API, or the fallback tag index). */
   referrers(repository: string, digest: string, signal?: AbortSignal): Promise<Descriptor[]>;
   /** Deletes by digest: every tag on that digest goes with it. */
