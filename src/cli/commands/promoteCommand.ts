@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { ruleFor } from '../../core/promote/gates';
-import { executePromotion, planPromotion, PromotionRefused } from '../../core/promote/promote';
-import type { PromotionPlan, PromotionResult, PromotionSource, PromotionTarget, Strategy } from '../../core/promote/promote';
+import { describePlan, executePromotion, planPromotion, PromotionRefused } from '../../core/promote/promote';
+import type { PromotionResult, PromotionSource, PromotionTarget, Strategy } from '../../core/promote/promote';
 import { gitDevTag, semverAliases, timestampTag } from '../../core/promote/tagHelpers';
 import { isLoopback } from '../../core/registry/auth';
 import { trivyScanner } from '../../core/scanners/trivyScanner';
@@ -17,15 +17,6 @@ import { oneOf, print, UsageError } from '../usage';
 import { updateManifestFiles } from './manifestUpdates';
 
 const execFileAsync = promisify(execFile);
-
-function describePlan(plan: PromotionPlan): string {
-  const lines = [`Promote ${plan.source} (${plan.descriptor.digest}) → ${plan.target}  [${plan.strategy}]`];
-  for (const gate of plan.gates) lines.push(`  gate ${gate.pass ? 'passed' : 'FAILED'}  ${gate.gate}: ${gate.detail}`);
-  for (const override of plan.overridden) lines.push(`  gate ${override.gate} overridden: ${override.reason}`);
-  for (const tag of plan.tags) lines.push(`  tag ${tag.tag}: ${tag.action === 'move' ? `move from ${tag.current}` : tag.action === 'unchanged' ? 'already there (nothing to do)' : tag.action === 'refused' ? `refused (immutable, points at ${tag.current})` : 'create'}`);
-  if (plan.attachments.length > 0) lines.push(`  attachments to carry: ${plan.attachments.map((attachment) => attachment.kind).join(', ')}`);
-  return `${lines.join('\n')}\n`;
-}
 
 function describeResult(result: PromotionResult): string {
   if (result.noop) return 'Nothing to do: every target tag already points at this digest.\n';
@@ -97,7 +88,7 @@ export async function promoteCommand(args: readonly string[]): Promise<number> {
     if (values['dry-run'] || plan.blockers.length > 0) {
       const updates = manifestPaths.length > 0 && plan.blockers.length === 0 ? await updateManifestFiles(manifestPaths, cwd, match, newReference, { write: false }) : undefined;
       if (values.json) await print(`${JSON.stringify({ plan, dryRun: values['dry-run'] === true, ...(updates ? { manifests: updates.changes } : {}) }, null, 2)}\n`);
-      else await print(describePlan(plan) + (plan.blockers.length > 0 ? `Refused:\n${plan.blockers.map((blocker) => `  ${blocker}`).join('\n')}\n` : '') + (updates?.diff ?? ''));
+      else await print(`${describePlan(plan)}\n` + (plan.blockers.length > 0 ? `Refused:\n${plan.blockers.map((blocker) => `  ${blocker}`).join('\n')}\n` : '') + (updates?.diff ?? ''));
       return plan.blockers.length > 0 ? 1 : 0;
     }
     const progress = process.stderr.isTTY ? (step: { step: string; bytesSent: number }) => process.stderr.write(`\r\x1b[K${step.step} — ${step.bytesSent} bytes sent`) : undefined;
@@ -113,11 +104,11 @@ export async function promoteCommand(args: readonly string[]): Promise<number> {
     }
     const updates = manifestPaths.length > 0 ? await updateManifestFiles(manifestPaths, cwd, match, newReference, { write: true }) : undefined;
     if (values.json) await print(`${JSON.stringify({ plan, result: { noop: result.noop, stats: result.stats, record: result.record, attachmentsCopied: result.attachmentsCopied }, ...(updates ? { manifests: updates.changes } : {}) }, null, 2)}\n`);
-    else await print(describePlan(plan) + describeResult(result) + (updates ? updates.changes.map((change) => `updated ${change.file}:${change.line}: ${change.from} → ${change.to}\n`).join('') : ''));
+    else await print(`${describePlan(plan)}\n` + describeResult(result) + (updates ? updates.changes.map((change) => `updated ${change.file}:${change.line}: ${change.from} → ${change.to}\n`).join('') : ''));
     return 0;
   } catch (error) {
     if (error instanceof PromotionRefused) {
-      await print(describePlan(error.plan));
+      await print(`${describePlan(error.plan)}\n`);
       return 1;
     }
     throw error;

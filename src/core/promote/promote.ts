@@ -102,6 +102,16 @@ async function currentDigest(target: PromotionTarget, tag: string, signal?: Abor
   }
 }
 
+/** The plan in words, a line per gate and tag: what the CLI prints and the editor's confirmation shows. */
+export function describePlan(plan: PromotionPlan): string {
+  const lines = [`Promote ${plan.source} (${plan.descriptor.digest}) → ${plan.target}  [${plan.strategy}]`];
+  for (const gate of plan.gates) lines.push(`  gate ${gate.pass ? 'passed' : 'FAILED'}  ${gate.gate}: ${gate.detail}`);
+  for (const override of plan.overridden) lines.push(`  gate ${override.gate} overridden: ${override.reason}`);
+  for (const tag of plan.tags) lines.push(`  tag ${tag.tag}: ${tag.action === 'move' ? `move from ${tag.current}` : tag.action === 'unchanged' ? 'already there (nothing to do)' : tag.action === 'refused' ? `refused (immutable, points at ${tag.current})` : 'create'}`);
+  if (plan.attachments.length > 0) lines.push(`  attachments to carry: ${plan.attachments.map((attachment) => attachment.kind).join(', ')}`);
+  return lines.join('\n');
+}
+
 /** Reads everything the decision needs, writes nothing: target tags, immutability, gates, attachments. */
 export async function planPromotion(sourceRegistry: string, source: PromotionSource, target: PromotionTarget, options: PromotionOptions = {}): Promise<PromotionPlan> {
   const { signal } = options;

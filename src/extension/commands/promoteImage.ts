@@ -3,8 +3,8 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { pointManifestsAt } from '../../core/promote/gitops';
 import { ruleFor } from '../../core/promote/gates';
-import { executePromotion, planPromotion } from '../../core/promote/promote';
-import type { PromotionOptions, PromotionPlan, PromotionResult, PromotionSource, PromotionTarget } from '../../core/promote/promote';
+import { describePlan, executePromotion, planPromotion } from '../../core/promote/promote';
+import type { PromotionOptions, PromotionResult, PromotionSource, PromotionTarget } from '../../core/promote/promote';
 import { parseReference } from '../../core/reference/parse';
 import type { ExplorerNode } from '../../core/registry/explorer';
 import { isLoopback } from '../../core/registry/auth';
@@ -37,15 +37,6 @@ function sourceOf(services: Services, node: ExplorerNode | undefined, typed: str
   if (!parsed?.ok) return undefined;
   const { domain, path, tag, digest } = parsed.reference;
   return { source: { backend: services.openRegistry(domain), repository: path, reference: digest ?? tag ?? 'latest' }, registry: domain, ...(tag || !digest ? { tag: tag ?? 'latest' } : {}) };
-}
-
-function describe(plan: PromotionPlan): string {
-  return [
-    `${plan.source} → ${plan.target} (${plan.strategy}, ${plan.descriptor.digest.slice(0, 19)}…)`,
-    ...plan.gates.map((gate) => `${gate.pass ? '✔' : '✘'} ${gate.gate}: ${gate.detail}`),
-    ...plan.tags.map((tag) => `tag ${tag.tag}: ${tag.action === 'move' ? `moves from ${tag.current!.slice(0, 19)}…` : tag.action === 'unchanged' ? 'already there' : tag.action}`),
-    plan.attachments.length > 0 ? `carries ${plan.attachments.map((attachment) => attachment.kind).join(', ')}` : 'no attachments to carry',
-  ].join('\n');
 }
 
 /** Edits pointing the workspace's manifests at the promoted reference, shown in the refactor preview. */
@@ -113,13 +104,13 @@ export const promoteImage: Command = {
         return undefined;
       }
       if (plan.blockers.length > 0) {
-        const reason = answers.overrideReason ?? (await vscode.window.showWarningMessage(`${label}: gates failed`, { modal: true, detail: describe(plan) }, 'Override…') === 'Override…'
+        const reason = answers.overrideReason ?? (await vscode.window.showWarningMessage(`${label}: gates failed`, { modal: true, detail: describePlan(plan) }, 'Override…') === 'Override…'
           ? await vscode.window.showInputBox({ title: 'Why promote despite the failed gates? (kept in the promotion record)', validateInput: (value) => (value.trim().length >= 5 ? undefined : 'Give a reason') })
           : undefined);
         if (!reason) return undefined;
         options = { ...options, overrideReason: reason };
         plan = await planPromotion(from.registry, from.source, promotionTarget, options);
-      } else if (!answers.confirm && await vscode.window.showInformationMessage(label, { modal: true, detail: describe(plan) }, 'Promote') !== 'Promote') {
+      } else if (!answers.confirm && await vscode.window.showInformationMessage(label, { modal: true, detail: describePlan(plan) }, 'Promote') !== 'Promote') {
         return undefined;
       }
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: label, cancellable: true }, (progress, token) => {
