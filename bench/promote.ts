@@ -17,7 +17,7 @@ import type { RunningRegistry } from '../test/integration/registryServer';
 import { median, ratio, row, timed } from './measure';
 
 const execFileAsync = promisify(execFile);
-const ROUNDS = 5;
+const ROUNDS = 9;
 
 /** Our promotion in this process, counting the HTTP requests it makes. */
 async function ours(source: RunningRegistry, sourceRef: string, target: RunningRegistry, targetRepository: string): Promise<{ requests: number; bytes: number }> {

@@ -29,7 +29,7 @@ class VerifyingStream extends Transform {
   private bytes = 0;
 
   constructor(private readonly expected: Descriptor, private readonly onBytes: (count: number) => void) {
-    super();
+    super({ highWaterMark: 256 * 1024 });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {

@@ -1,5 +1,5 @@
 import { userInfo, hostname } from 'node:os';
-import { addToFallbackIndex, attachArtifact } from '../registry/attach';
+import { addToFallbackIndex, attachArtifact, pushArtifactBlobs } from '../registry/attach';
 import { RegistryError } from '../registry/errors';
 import type { HttpRegistry } from '../registry/httpRegistry';
 import { attachmentContent, inspectImage } from '../registry/inspect';
@@ -116,13 +116,17 @@ export function describePlan(plan: PromotionPlan): string {
 export async function planPromotion(sourceRegistry: string, source: PromotionSource, target: PromotionTarget, options: PromotionOptions = {}): Promise<PromotionPlan> {
   const { signal } = options;
   const strategy = chooseStrategy(sourceRegistry, source.repository, target, options.strategy);
-  const details = await inspectImage(source.backend, source.repository, source.reference, signal);
+  // The source and the target's tags are read at once: neither depends on the other.
+  const [details, currents] = await Promise.all([
+    inspectImage(source.backend, source.repository, source.reference, signal),
+    Promise.all(target.tags.map((tag) => currentDigest(target, tag, signal))),
+  ]);
   const descriptor: Descriptor = { mediaType: details.mediaType, digest: details.digest, size: details.size };
   const sourceName = `${sourceRegistry}/${source.repository}${source.reference.includes(':') ? '@' : ':'}${source.reference}`;
   const tags: TagPlan[] = [];
   const blockers: string[] = [];
-  for (const tag of target.tags) {
-    const current = await currentDigest(target, tag, signal);
+  for (const [index, tag] of target.tags.entries()) {
+    const current = currents[index];
     if (!current) tags.push({ tag, action: 'create' });
     else if (current === descriptor.digest) tags.push({ tag, current, action: 'unchanged' });
     else if (isImmutable(options.rule, tag)) {
@@ -157,7 +161,7 @@ export async function executePromotion(source: PromotionSource, target: Promotio
   const { digest } = plan.descriptor;
   const recordBytes = Buffer.from(JSON.stringify(promotionRecord(plan, options), null, 2));
   // The record's blobs go up while the image copies (blobs are not tags: nothing points at them yet).
-  const recordBlobs = Promise.all([target.registry.pushBlob(target.repository, Buffer.from('{}'), signal), target.registry.pushBlob(target.repository, recordBytes, signal)]);
+  const recordBlobs = pushArtifactBlobs(target.registry, target.repository, recordBytes, signal);
   recordBlobs.catch(() => undefined);
   // A tag in place: the manifest and its blobs are there already.
   const manifest = plan.strategy === 'tag' ? await target.registry.getManifest(target.repository, digest, signal) : await copier.copyManifest(digest);
@@ -177,12 +181,11 @@ export async function executePromotion(source: PromotionSource, target: Promotio
       }
     }
   }
-  await recordBlobs;
   const record = await attachArtifact(target.registry, target.repository, plan.descriptor, {
     artifactType: PROMOTION_RECORD_TYPE,
     bytes: recordBytes,
     annotations: { 'org.opencontainers.image.created': (options.now ?? new Date()).toISOString() },
-  }, signal);
+  }, signal, recordBlobs);
   await tagLast(target, plan, manifest.bytes, manifest.descriptor.mediaType, signal);
   return { plan, noop: false, stats: copier.stats, record, attachmentsCopied };
 }

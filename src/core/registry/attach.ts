@@ -20,15 +20,28 @@ export const ARTIFACT_TYPES = {
 
 const EMPTY_CONFIG = Buffer.from('{}');
 
+export interface ArtifactBlobs {
+  readonly config: { digest: string; size: number };
+  readonly layer: { digest: string; size: number };
+}
+
+/** Uploads an artifact's empty config and its content, both at once; nothing points at them until its manifest is put. */
+export async function pushArtifactBlobs(registry: HttpRegistry, repository: string, bytes: Buffer, signal?: AbortSignal): Promise<ArtifactBlobs> {
+  const [config, layer] = await Promise.all([registry.pushBlob(repository, EMPTY_CONFIG, signal), registry.pushBlob(repository, bytes, signal)]);
+  return { config, layer };
+}
+
 /**
  * Attaches content to an image as an OCI artifact whose `subject` is the image (OCI 1.1). On a
  * registry without the referrers API (no `OCI-Subject` answer) it also adds the artifact to the
  * fallback tag index `sha256-<hex>`, as the distribution spec asks clients to. The subject's tags
- * are never touched.
+ * are never touched. `blobs` lets a caller upload the content earlier (see pushArtifactBlobs).
  */
-export async function attachArtifact(registry: HttpRegistry, repository: string, subject: Descriptor, content: ArtifactContent, signal?: AbortSignal): Promise<Descriptor> {
-  const config = await registry.pushBlob(repository, EMPTY_CONFIG, signal);
-  const layer = await registry.pushBlob(repository, content.bytes, signal);
+export async function attachArtifact(
+  registry: HttpRegistry, repository: string, subject: Descriptor, content: ArtifactContent, signal?: AbortSignal,
+  blobs: Promise<ArtifactBlobs> = pushArtifactBlobs(registry, repository, content.bytes, signal),
+): Promise<Descriptor> {
+  const { config, layer } = await blobs;
   const manifest: ManifestJson = {
     schemaVersion: 2,
     mediaType: MEDIA_TYPES.ociManifest,

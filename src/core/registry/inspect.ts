@@ -1,7 +1,7 @@
 import { mapLimited } from '../concurrency';
 import { referrersTag } from './digest';
 import { isIndex, platformString } from './types';
-import type { Descriptor, RegistryBackend } from './types';
+import type { Descriptor, ManifestJson, RegistryBackend } from './types';
 
 export type AttachmentKind = 'signature' | 'sbom' | 'attestation' | 'scan-report' | 'promotion' | 'artifact';
 
@@ -48,8 +48,8 @@ export function cosignTagsFor(digest: string, tags: Iterable<string>): { tag: st
 }
 
 /** Attachments of a digest: referrers (API or fallback index) plus legacy cosign tags. */
-export async function attachmentsOf(backend: RegistryBackend, repository: string, digest: string, tags: Iterable<string>, signal?: AbortSignal): Promise<Attachment[]> {
-  const referrers: Descriptor[] = await backend.referrers(repository, digest, signal);
+export async function attachmentsOf(backend: RegistryBackend, repository: string, digest: string, tags: Iterable<string> | Promise<Iterable<string>>, signal?: AbortSignal): Promise<Attachment[]> {
+  const [referrers, knownTags]: [Descriptor[], Iterable<string>] = await Promise.all([backend.referrers(repository, digest, signal), tags]);
   const attachments: Attachment[] = referrers.map((descriptor) => ({
     kind: attachmentKind(descriptor.artifactType ?? descriptor.mediaType),
     digest: descriptor.digest,
@@ -57,17 +57,25 @@ export async function attachmentsOf(backend: RegistryBackend, repository: string
     ...(descriptor.artifactType ? { artifactType: descriptor.artifactType } : {}),
     via: 'referrers',
   }));
-  for (const { tag, kind } of cosignTagsFor(digest, tags)) {
+  const cosign = await Promise.all(cosignTagsFor(digest, knownTags).map(async ({ tag, kind }): Promise<Attachment> => {
     const descriptor = await backend.resolve(repository, tag, signal);
-    attachments.push({ kind, digest: descriptor.digest, mediaType: descriptor.mediaType, via: 'cosign-tag', tag });
-  }
-  return attachments;
+    return { kind, digest: descriptor.digest, mediaType: descriptor.mediaType, via: 'cosign-tag', tag };
+  }));
+  return [...attachments, ...cosign];
 }
 
 export async function allTags(backend: RegistryBackend, repository: string, signal?: AbortSignal): Promise<string[]> {
   const tags: string[] = [];
   for await (const page of backend.listTags(repository, signal ? { signal } : {})) tags.push(...page);
   return tags;
+}
+
+/** Labels and config `created` of an image manifest (of `childDigest` first, for an index). */
+async function labelsAndCreated(backend: RegistryBackend, repository: string, childDigest: string | undefined, json: ManifestJson, signal?: AbortSignal): Promise<{ labels: Record<string, string>; created?: string }> {
+  const imageManifest = childDigest ? (await backend.getManifest(repository, childDigest, signal)).json : json;
+  if (!imageManifest.config || !/config|container\.image/.test(imageManifest.config.mediaType)) return { labels: {} };
+  const config = JSON.parse((await backend.getBlob(repository, imageManifest.config.digest, signal)).toString('utf8')) as { created?: string; config?: { Labels?: Record<string, string> | null } };
+  return { labels: config.config?.Labels ?? {}, ...(config.created ? { created: config.created } : {}) };
 }
 
 /** Digest, media type, platforms, labels and attachments of one image. */
@@ -77,15 +85,11 @@ export async function inspectImage(backend: RegistryBackend, repository: string,
   const platforms = isIndex(mediaType)
     ? (manifest.json.manifests ?? []).filter((child) => child.platform && child.platform.os !== 'unknown').map((child) => ({ platform: platformString(child.platform), digest: child.digest }))
     : [];
-  const imageManifest = isIndex(mediaType) && platforms[0] ? (await backend.getManifest(repository, platforms[0].digest, signal)).json : manifest.json;
-  let labels: Record<string, string> = {};
-  let created: string | undefined;
-  if (imageManifest.config && /config|container\.image/.test(imageManifest.config.mediaType)) {
-    const config = JSON.parse((await backend.getBlob(repository, imageManifest.config.digest, signal)).toString('utf8')) as { created?: string; config?: { Labels?: Record<string, string> | null } };
-    labels = config.config?.Labels ?? {};
-    created = config.created;
-  }
-  const attachments = await attachmentsOf(backend, repository, digest, await allTags(backend, repository, signal), signal);
+  // Attachments and the image config are read at once.
+  const [attachments, { labels, created }] = await Promise.all([
+    attachmentsOf(backend, repository, digest, allTags(backend, repository, signal), signal),
+    labelsAndCreated(backend, repository, isIndex(mediaType) && platforms[0] ? platforms[0].digest : undefined, manifest.json, signal),
+  ]);
   return { repository, reference, digest, mediaType, size, platforms, labels, ...(created ? { created } : {}), attachments };
 }
 
