@@ -45,6 +45,11 @@ export class HttpRegistry implements RegistryBackend {
   /** Whether the referrers API answered; learnt on first use (this registry version has none). */
   private referrersApi: boolean | undefined;
 
+  /** False once the registry answered that it has no referrers API (attachments then live in fallback tags only). */
+  get referrersApiAvailable(): boolean | undefined {
+    return this.referrersApi;
+  }
+
   constructor(registry: string, private readonly transport: Transport, credentials: CredentialProvider) {
     this.name = registry;
     this.host = apiHost(registry);

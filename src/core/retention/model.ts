@@ -1,0 +1,64 @@
+/** What retention works on: every manifest a repository holds that the registry API lets us see. */
+
+/** Where an artifact's age came from: the generic registry API has no push time. */
+export type AgeSource = 'config created' | 'label org.opencontainers.image.created' | 'annotation org.opencontainers.image.created' | 'unknown';
+
+/**
+ * How an artifact relates to others: `child` of an index, `attachment` of a subject (signature,
+ * SBOM, attestation, scan report, promotion record), the fallback `referrers-index` tag of a subject.
+ */
+export type ArtifactRole = 'image' | 'index' | 'child' | 'attachment' | 'referrers-index';
+
+export interface Blob {
+  readonly digest: string;
+  readonly size: number;
+}
+
+export interface Artifact {
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly role: ArtifactRole;
+  /** Tags on this digest, sorted. */
+  readonly tags: readonly string[];
+  /** Milliseconds since the epoch, when known. */
+  readonly created?: number;
+  readonly ageSource: AgeSource;
+  /** The manifest itself, its config and layers (stored blobs: what deleting could free). */
+  readonly blobs: readonly Blob[];
+  /** Index children (digests). */
+  readonly children: readonly string[];
+  /** The digest this artifact is attached to (attachments and fallback referrers indexes). */
+  readonly subject?: string;
+}
+
+export interface RepositoryInventory {
+  readonly registry: string;
+  readonly repository: string;
+  readonly artifacts: readonly Artifact[];
+}
+
+/** What a policy decides for one artifact, before protection. */
+export interface PolicyVerdict {
+  readonly action: 'keep' | 'delete';
+  /** The rule or policy that decided, in the policy's own words ("ECR rule 2 (tagged v*, more than 10 images)"). */
+  readonly rule: string;
+  /** Tags that the policy expires and keeps, for policies that decide per tag. */
+  readonly expiredTags?: readonly string[];
+}
+
+/** A policy language evaluated with its own system's semantics. */
+export interface RetentionPolicy {
+  readonly format: PolicyFormat;
+  /** One line per rule, in evaluation order (what the plan shows). */
+  readonly summary: readonly string[];
+  evaluate(inventory: RepositoryInventory, now: number): Map<string, PolicyVerdict>;
+}
+
+export type PolicyFormat = 'ecr' | 'gar' | 'harbor' | 'steward';
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Newest first by age; artifacts of unknown age are left out (they are kept, never ranked). Ties by digest. */
+export function newestFirst(artifacts: readonly Artifact[]): Artifact[] {
+  return artifacts.filter((artifact) => artifact.created !== undefined).sort((a, b) => b.created! - a.created! || a.digest.localeCompare(b.digest));
+}

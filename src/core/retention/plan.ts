@@ -1,0 +1,121 @@
+import picomatch from 'picomatch';
+import type { Artifact, PolicyFormat, PolicyVerdict, RepositoryInventory, RetentionPolicy } from './model';
+import type { Protection } from './protection';
+
+export interface PlanItem {
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly role: Artifact['role'];
+  readonly tags: readonly string[];
+  /** ISO time and where it came from. */
+  readonly created?: string;
+  readonly ageSource: Artifact['ageSource'];
+  readonly action: 'keep' | 'delete';
+  /** What the registry itself would do under this policy (before protection). */
+  readonly policy: PolicyVerdict;
+  /** Why it is kept although the policy would delete it, or why it goes with another item. */
+  readonly because?: string;
+  /** Bytes of its blobs that no kept artifact of the repository uses. */
+  readonly reclaimableBytes: number;
+  readonly subject?: string;
+  readonly children: readonly string[];
+}
+
+export interface RepositoryPlan {
+  readonly registry: string;
+  readonly repository: string;
+  readonly items: readonly PlanItem[];
+  readonly deletes: number;
+  /** Distinct blobs that only deleted artifacts use. */
+  readonly reclaimableBytes: number;
+}
+
+export interface RetentionPlan {
+  readonly format: PolicyFormat;
+  readonly policy: readonly string[];
+  readonly now: string;
+  readonly repositories: readonly RepositoryPlan[];
+}
+
+interface Decision {
+  readonly keep: boolean;
+  readonly because?: string;
+}
+
+const short = (digest: string) => digest.slice(0, 19);
+
+/**
+ * Decides each artifact: the policy's verdict, overridden to keep for what is protected —
+ * digests and tags the workspace references, immutable tags, children of kept indexes, and
+ * attachments of kept subjects (signatures, SBOMs and fallback referrer indexes follow their subject,
+ * both ways).
+ */
+export function planRepository(inventory: RepositoryInventory, policy: RetentionPolicy, protection: Protection, now: number): RepositoryPlan {
+  const verdicts = policy.evaluate(inventory, now);
+  const byDigest = new Map(inventory.artifacts.map((artifact) => [artifact.digest, artifact]));
+  const parents = new Map<string, Artifact[]>();
+  for (const artifact of inventory.artifacts) for (const child of artifact.children) parents.set(child, [...(parents.get(child) ?? []), artifact]);
+  const references = protection.references.filter((reference) => reference.registry === inventory.registry && reference.repository === inventory.repository);
+  const immutable = protection.immutableTags(inventory.registry, inventory.repository);
+  const isImmutable = immutable.length > 0 ? picomatch([...immutable], { dot: true }) : () => false;
+
+  const directProtection = (artifact: Artifact): string | undefined => {
+    const used = references.find((reference) => reference.digest === artifact.digest || (!reference.digest && reference.tag !== undefined && artifact.tags.includes(reference.tag)));
+    if (used) return `the workspace uses it (${used.where})`;
+    const fixed = artifact.tags.find((tag) => isImmutable(tag));
+    return fixed ? `tag ${fixed} is immutable (${immutable.join(', ')})` : undefined;
+  };
+
+  const decisions = new Map<string, Decision>();
+  const visiting = new Set<string>();
+  const decide = (artifact: Artifact): Decision => {
+    const known = decisions.get(artifact.digest);
+    if (known) return known;
+    if (visiting.has(artifact.digest)) return { keep: true, because: 'it refers to itself through its attachments' };
+    visiting.add(artifact.digest);
+    const own = verdicts.get(artifact.digest)!;
+    let decision: Decision;
+    const guard = directProtection(artifact);
+    const keptParent = (parents.get(artifact.digest) ?? []).find((parent) => decide(parent).keep);
+    const subject = artifact.subject ? byDigest.get(artifact.subject) : undefined;
+    if (guard) decision = { keep: true, ...(own.action === 'delete' ? { because: guard } : {}) };
+    else if (keptParent) decision = { keep: true, ...(own.action === 'delete' ? { because: `a platform of the kept index ${short(keptParent.digest)}` } : {}) };
+    else if (subject) decision = decide(subject).keep ? { keep: true, ...(own.action === 'delete' ? { because: `attached to the kept ${short(subject.digest)}` } : {}) } : { keep: false, because: `attached to ${short(subject.digest)}, which is deleted` };
+    else if (parents.has(artifact.digest) && artifact.tags.length === 0) decision = { keep: false, because: 'a platform of a deleted index, used by no kept one' };
+    else decision = { keep: own.action === 'keep' };
+    visiting.delete(artifact.digest);
+    decisions.set(artifact.digest, decision);
+    return decision;
+  };
+  for (const artifact of inventory.artifacts) decide(artifact);
+
+  const keptBlobs = new Set<string>();
+  for (const artifact of inventory.artifacts) if (decisions.get(artifact.digest)!.keep) for (const blob of artifact.blobs) keptBlobs.add(blob.digest);
+  const freed = new Map<string, number>();
+  const items = inventory.artifacts.map((artifact): PlanItem => {
+    const decision = decisions.get(artifact.digest)!;
+    let reclaimableBytes = 0;
+    if (!decision.keep) {
+      for (const blob of artifact.blobs) {
+        if (keptBlobs.has(blob.digest)) continue;
+        reclaimableBytes += blob.size;
+        freed.set(blob.digest, blob.size);
+      }
+    }
+    return {
+      digest: artifact.digest, mediaType: artifact.mediaType, role: artifact.role, tags: artifact.tags,
+      ...(artifact.created !== undefined ? { created: new Date(artifact.created).toISOString() } : {}), ageSource: artifact.ageSource,
+      action: decision.keep ? 'keep' : 'delete', policy: verdicts.get(artifact.digest)!, ...(decision.because ? { because: decision.because } : {}),
+      reclaimableBytes, ...(artifact.subject ? { subject: artifact.subject } : {}), children: artifact.children,
+    };
+  });
+  return {
+    registry: inventory.registry, repository: inventory.repository, items,
+    deletes: items.filter((item) => item.action === 'delete').length,
+    reclaimableBytes: [...freed.values()].reduce((sum, size) => sum + size, 0),
+  };
+}
+
+export function planRetention(inventories: readonly RepositoryInventory[], policy: RetentionPolicy, protection: Protection, now: number): RetentionPlan {
+  return { format: policy.format, policy: policy.summary, now: new Date(now).toISOString(), repositories: inventories.map((inventory) => planRepository(inventory, policy, protection, now)) };
+}

@@ -1,0 +1,118 @@
+import { FieldReader } from '../policyError';
+import { DAY_MS, newestFirst } from '../model';
+import type { Artifact, PolicyVerdict, RepositoryInventory, RetentionPolicy } from '../model';
+
+export interface EcrRule {
+  readonly rulePriority: number;
+  readonly description?: string;
+  readonly selection: {
+    readonly tagStatus: 'tagged' | 'untagged' | 'any';
+    readonly tagPrefixList?: readonly string[];
+    readonly tagPatternList?: readonly string[];
+    readonly countType: 'imageCountMoreThan' | 'sinceImagePushed';
+    readonly countUnit?: 'days';
+    readonly countNumber: number;
+  };
+  readonly action: { readonly type: 'expire' };
+}
+
+const compiled = new Map<string, RegExp>();
+
+/** ECR's wildcard: `*` matches any run of characters, the whole tag must match. */
+export function ecrWildcard(pattern: string): RegExp {
+  let regex = compiled.get(pattern);
+  if (!regex) {
+    regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    compiled.set(pattern, regex);
+  }
+  return regex;
+}
+
+/** Reads an ECR lifecycle policy (the JSON `aws ecr put-lifecycle-policy` takes), with ECR's own checks. */
+export function readEcrPolicy(data: unknown, file: string): EcrRule[] {
+  const fields = new FieldReader(file);
+  const rules = fields.array(fields.object(data, '').rules, 'rules');
+  if (rules.length === 0) fields.fail('rules', 'must hold at least one rule');
+  const parsed = rules.map((value, index): EcrRule => {
+    const at = `rules[${index}]`;
+    const rule = fields.object(value, at);
+    const selection = fields.object(rule.selection, `${at}.selection`);
+    const tagStatus = fields.oneOf(selection.tagStatus, `${at}.selection.tagStatus`, ['tagged', 'untagged', 'any'] as const);
+    const countType = fields.oneOf(selection.countType, `${at}.selection.countType`, ['imageCountMoreThan', 'sinceImagePushed'] as const);
+    const tagPrefixList = fields.strings(selection.tagPrefixList, `${at}.selection.tagPrefixList`);
+    const tagPatternList = fields.strings(selection.tagPatternList, `${at}.selection.tagPatternList`);
+    if (tagStatus === 'tagged' && !tagPrefixList && !tagPatternList) fields.fail(`${at}.selection`, 'tagStatus "tagged" needs tagPrefixList or tagPatternList');
+    if (tagPrefixList && tagPatternList) fields.fail(`${at}.selection`, 'give tagPrefixList or tagPatternList, not both');
+    if (tagStatus !== 'tagged' && (tagPrefixList || tagPatternList)) fields.fail(`${at}.selection`, `tag lists are only allowed with tagStatus "tagged"`);
+    for (const [patternIndex, pattern] of (tagPatternList ?? []).entries()) if (pattern.split('*').length - 1 > 4) fields.fail(`${at}.selection.tagPatternList[${patternIndex}]`, 'allows at most 4 wildcards');
+    if (countType === 'sinceImagePushed' && selection.countUnit !== 'days') fields.fail(`${at}.selection.countUnit`, 'must be "days" with sinceImagePushed');
+    if (countType === 'imageCountMoreThan' && selection.countUnit !== undefined) fields.fail(`${at}.selection.countUnit`, 'is only allowed with sinceImagePushed');
+    const action = fields.object(rule.action, `${at}.action`);
+    fields.oneOf(action.type, `${at}.action.type`, ['expire'] as const);
+    return {
+      rulePriority: fields.count(rule.rulePriority, `${at}.rulePriority`),
+      ...(typeof rule.description === 'string' ? { description: rule.description } : {}),
+      selection: { tagStatus, countType, countNumber: fields.count(selection.countNumber, `${at}.selection.countNumber`), ...(tagPrefixList ? { tagPrefixList } : {}), ...(tagPatternList ? { tagPatternList } : {}), ...(countType === 'sinceImagePushed' ? { countUnit: 'days' as const } : {}) },
+      action: { type: 'expire' },
+    };
+  });
+  const sorted = [...parsed].sort((a, b) => a.rulePriority - b.rulePriority);
+  for (const [index, rule] of sorted.entries()) {
+    if (index > 0 && sorted[index - 1]!.rulePriority === rule.rulePriority) fields.fail('rules', `rulePriority ${rule.rulePriority} is used twice (priorities must be unique)`);
+    if (rule.selection.tagStatus === 'any' && index !== sorted.length - 1) fields.fail('rules', `the rule with tagStatus "any" (priority ${rule.rulePriority}) must have the highest rulePriority`);
+  }
+  if (sorted.filter((rule) => rule.selection.tagStatus === 'untagged').length > 1) fields.fail('rules', 'only one rule may select untagged images');
+  return sorted;
+}
+
+function selects(rule: EcrRule, artifact: Artifact): boolean {
+  const { tagStatus, tagPrefixList, tagPatternList } = rule.selection;
+  if (tagStatus === 'any') return true;
+  if (tagStatus === 'untagged') return artifact.tags.length === 0;
+  if (artifact.tags.length === 0) return false;
+  // Several entries: the image must carry a matching tag for each of them.
+  if (tagPrefixList) return tagPrefixList.every((prefix) => artifact.tags.some((tag) => tag.startsWith(prefix)));
+  return tagPatternList!.every((pattern) => artifact.tags.some((tag) => ecrWildcard(pattern).test(tag)));
+}
+
+export function describeEcrRule(rule: EcrRule): string {
+  const { tagStatus, tagPrefixList, tagPatternList, countType, countNumber } = rule.selection;
+  const which = tagPrefixList ? `tagged with prefix ${tagPrefixList.join(' and ')}` : tagPatternList ? `tagged ${tagPatternList.join(' and ')}` : tagStatus;
+  const limit = countType === 'imageCountMoreThan' ? `more than ${countNumber} images` : `pushed more than ${countNumber} days ago`;
+  return `ECR rule ${rule.rulePriority} (${which}, ${limit})`;
+}
+
+/**
+ * ECR's semantics: every rule is evaluated, then applied by priority; an image is expired by at
+ * most one rule, and an image selected by a higher-priority rule is never expired by a lower one.
+ * Counting ranks by age (ECR: push time); images of unknown age are never ranked, never expired.
+ */
+export function ecrPolicy(rules: readonly EcrRule[]): RetentionPolicy {
+  return {
+    format: 'ecr',
+    summary: rules.map(describeEcrRule),
+    evaluate(inventory: RepositoryInventory, now: number): Map<string, PolicyVerdict> {
+      const selected = rules.map((rule) => inventory.artifacts.filter((artifact) => selects(rule, artifact)));
+      const selectedSets = selected.map((list) => new Set(list));
+      const verdicts = new Map<string, PolicyVerdict>();
+      for (const [index, rule] of rules.entries()) {
+        const { countType, countNumber } = rule.selection;
+        const expiring = countType === 'imageCountMoreThan'
+          ? newestFirst(selected[index]!).slice(countNumber)
+          : selected[index]!.filter((artifact) => artifact.created !== undefined && now - artifact.created > countNumber * DAY_MS);
+        for (const artifact of expiring) {
+          if (verdicts.has(artifact.digest)) continue;
+          if (selectedSets.slice(0, index).some((earlier) => earlier.has(artifact))) continue;
+          verdicts.set(artifact.digest, { action: 'delete', rule: describeEcrRule(rule) });
+        }
+      }
+      for (const artifact of inventory.artifacts) {
+        if (verdicts.has(artifact.digest)) continue;
+        const first = selectedSets.findIndex((set) => set.has(artifact));
+        const why = first < 0 ? 'no ECR rule selects it' : artifact.created === undefined ? `${describeEcrRule(rules[first]!)} selects it; age unknown` : `${describeEcrRule(rules[first]!)} keeps it`;
+        verdicts.set(artifact.digest, { action: 'keep', rule: why });
+      }
+      return verdicts;
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import { FieldReader } from '../policyError';
+import { newestFirst } from '../model';
+import type { Artifact, PolicyVerdict, RepositoryInventory, RetentionPolicy } from '../model';
+
+export interface GarCondition {
+  readonly tagState?: 'tagged' | 'untagged' | 'any';
+  readonly tagPrefixes?: readonly string[];
+  readonly versionNamePrefixes?: readonly string[];
+  readonly packageNamePrefixes?: readonly string[];
+  readonly olderThan?: string;
+  readonly newerThan?: string;
+}
+
+export interface GarPolicy {
+  readonly name: string;
+  readonly action: { readonly type: 'Delete' | 'Keep' };
+  readonly condition?: GarCondition;
+  readonly mostRecentVersions?: { readonly packageNamePrefixes?: readonly string[]; readonly keepCount: number };
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `30d`, `12h`, `2592000s` (the API's form) → milliseconds. */
+export function garDuration(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(text);
+  return match ? Number(match[1]) * UNIT_MS[match[2]!]! : undefined;
+}
+
+/**
+ * Reads Artifact Registry cleanup policies: the list `gcloud artifacts repositories
+ * set-cleanup-policies --policy` takes, or the API's `cleanupPolicies` map.
+ */
+export function readGarPolicies(data: unknown, file: string): GarPolicy[] {
+  const fields = new FieldReader(file);
+  const map = !Array.isArray(data) && typeof data === 'object' && data !== null ? (data as { cleanupPolicies?: unknown }).cleanupPolicies : undefined;
+  const list = map !== undefined ? Object.entries(fields.object(map, 'cleanupPolicies')).map(([id, policy]) => ({ name: id, ...fields.object(policy, `cleanupPolicies.${id}`) })) : fields.array(data, '');
+  if (list.length === 0) fields.fail('', 'holds no cleanup policy');
+  const names = new Set<string>();
+  return list.map((value, index): GarPolicy => {
+    const at = `[${index}]`;
+    const policy = fields.object(value, at);
+    const name = typeof policy.name === 'string' && policy.name !== '' ? policy.name : typeof policy.id === 'string' ? policy.id : fields.fail(`${at}.name`, 'is required');
+    if (names.has(name)) fields.fail(`${at}.name`, `"${name}" is used twice`);
+    names.add(name);
+    const type = fields.oneOf(fields.object(policy.action, `${at}.action`).type, `${at}.action.type`, ['Delete', 'Keep'] as const);
+    if (policy.mostRecentVersions !== undefined) {
+      if (type !== 'Keep') fields.fail(`${at}.mostRecentVersions`, 'is only allowed in a Keep policy');
+      if (policy.condition !== undefined) fields.fail(at, 'give condition or mostRecentVersions, not both');
+      const recent = fields.object(policy.mostRecentVersions, `${at}.mostRecentVersions`);
+      const prefixes = fields.strings(recent.packageNamePrefixes, `${at}.mostRecentVersions.packageNamePrefixes`);
+      return { name, action: { type }, mostRecentVersions: { keepCount: fields.count(recent.keepCount, `${at}.mostRecentVersions.keepCount`), ...(prefixes ? { packageNamePrefixes: prefixes } : {}) } };
+    }
+    const condition = fields.object(policy.condition, `${at}.condition`);
+    const parsed: Record<string, unknown> = { tagState: fields.oneOf(condition.tagState, `${at}.condition.tagState`, ['tagged', 'untagged', 'any'] as const, 'any') };
+    for (const key of ['tagPrefixes', 'versionNamePrefixes', 'packageNamePrefixes'] as const) {
+      const prefixes = fields.strings(condition[key], `${at}.condition.${key}`);
+      if (prefixes) parsed[key] = prefixes;
+    }
+    if (parsed.tagPrefixes && parsed.tagState !== 'tagged') fields.fail(`${at}.condition.tagPrefixes`, 'needs tagState "tagged"');
+    for (const key of ['olderThan', 'newerThan'] as const) {
+      if (condition[key] === undefined) continue;
+      if (typeof condition[key] !== 'string' || garDuration(condition[key] as string) === undefined) fields.fail(`${at}.condition.${key}`, 'must be a duration such as "30d", "12h" or "2592000s"');
+      parsed[key] = condition[key];
+    }
+    return { name, action: { type }, condition: parsed as GarCondition };
+  });
+}
+
+type Match = 'yes' | 'no' | 'age unknown';
+
+function conditionMatches(condition: GarCondition, artifact: Artifact, repository: string, now: number): Match {
+  const { tagState = 'any', tagPrefixes, versionNamePrefixes, packageNamePrefixes, olderThan, newerThan } = condition;
+  if (tagState === 'tagged' && artifact.tags.length === 0) return 'no';
+  if (tagState === 'untagged' && artifact.tags.length > 0) return 'no';
+  // Prefixes within a list are ORed; the conditions are ANDed.
+  if (tagPrefixes && !artifact.tags.some((tag) => tagPrefixes.some((prefix) => tag.startsWith(prefix)))) return 'no';
+  if (versionNamePrefixes && !versionNamePrefixes.some((prefix) => artifact.digest.startsWith(prefix) || artifact.digest.slice(artifact.digest.indexOf(':') + 1).startsWith(prefix))) return 'no';
+  if (packageNamePrefixes && !packageNamePrefixes.some((prefix) => repository.startsWith(prefix))) return 'no';
+  if (olderThan === undefined && newerThan === undefined) return 'yes';
+  if (artifact.created === undefined) return 'age unknown';
+  const age = now - artifact.created;
+  if (olderThan !== undefined && !(age > garDuration(olderThan)!)) return 'no';
+  if (newerThan !== undefined && !(age < garDuration(newerThan)!)) return 'no';
+  return 'yes';
+}
+
+/**
+ * Artifact Registry's semantics: a version matching any Keep policy is kept, whatever Delete
+ * policies say; otherwise one matching Delete policy deletes it; a version no policy matches is
+ * kept. The package is the repository path. Unknown ages never satisfy a Delete condition on age
+ * and always satisfy a Keep one.
+ */
+export function garPolicy(policies: readonly GarPolicy[]): RetentionPolicy {
+  const describe = (policy: GarPolicy) => `GAR ${policy.action.type} policy "${policy.name}"`;
+  return {
+    format: 'gar',
+    summary: policies.map((policy) => `${describe(policy)}${policy.mostRecentVersions ? ` (keep the ${policy.mostRecentVersions.keepCount} most recent versions)` : ''}`),
+    evaluate(inventory: RepositoryInventory, now: number): Map<string, PolicyVerdict> {
+      const { repository, artifacts } = inventory;
+      const keptByRecent = new Map<string, string>();
+      for (const policy of policies.filter((candidate) => candidate.mostRecentVersions)) {
+        const { packageNamePrefixes, keepCount } = policy.mostRecentVersions!;
+        if (packageNamePrefixes && !packageNamePrefixes.some((prefix) => repository.startsWith(prefix))) continue;
+        const ranked = newestFirst(artifacts);
+        for (const artifact of [...ranked.slice(0, keepCount), ...artifacts.filter((candidate) => candidate.created === undefined)]) if (!keptByRecent.has(artifact.digest)) keptByRecent.set(artifact.digest, describe(policy));
+      }
+      const verdicts = new Map<string, PolicyVerdict>();
+      for (const artifact of artifacts) {
+        const recent = keptByRecent.get(artifact.digest);
+        if (recent) {
+          verdicts.set(artifact.digest, { action: 'keep', rule: `${recent}${artifact.created === undefined ? ' (age unknown)' : ''}` });
+          continue;
+        }
+        const matching = (type: 'Keep' | 'Delete') => policies.filter((policy) => policy.action.type === type && policy.condition).map((policy) => ({ policy, match: conditionMatches(policy.condition!, artifact, repository, now) }));
+        const keep = matching('Keep').find(({ match }) => match !== 'no');
+        const remove = matching('Delete').find(({ match }) => match === 'yes');
+        if (keep) verdicts.set(artifact.digest, { action: 'keep', rule: `${describe(keep.policy)}${keep.match === 'age unknown' ? ' (age unknown)' : ''}${remove ? ` wins over ${describe(remove.policy)}` : ''}` });
+        else if (remove) verdicts.set(artifact.digest, { action: 'delete', rule: describe(remove.policy) });
+        else {
+          const unknown = matching('Delete').find(({ match }) => match === 'age unknown');
+          verdicts.set(artifact.digest, { action: 'keep', rule: unknown ? `${describe(unknown.policy)} needs its age, which is unknown` : 'no GAR policy matches it' });
+        }
+      }
+      return verdicts;
+    },
+  };
+}

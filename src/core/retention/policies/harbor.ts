@@ -1,0 +1,110 @@
+import picomatch from 'picomatch';
+import { FieldReader } from '../policyError';
+import { DAY_MS, newestFirst } from '../model';
+import type { Artifact, PolicyVerdict, RepositoryInventory, RetentionPolicy } from '../model';
+
+export type HarborTemplate = 'latestPushedK' | 'latestPulledN' | 'nDaysSinceLastPush' | 'nDaysSinceLastPull' | 'always';
+const TEMPLATES: readonly HarborTemplate[] = ['latestPushedK', 'latestPulledN', 'nDaysSinceLastPush', 'nDaysSinceLastPull', 'always'];
+
+export interface HarborRule {
+  readonly template: HarborTemplate;
+  readonly count?: number;
+  readonly tags: readonly { readonly decoration: 'matches' | 'excludes'; readonly pattern: string; readonly untagged: boolean }[];
+  readonly repositories: readonly { readonly decoration: 'repoMatches' | 'repoExcludes'; readonly pattern: string }[];
+}
+
+/** Reads a Harbor tag retention policy (the JSON of Harbor's `/retentions` API); disabled rules are left out. */
+export function readHarborPolicy(data: unknown, file: string): HarborRule[] {
+  const fields = new FieldReader(file);
+  const policy = fields.object(data, '');
+  if (policy.algorithm !== undefined && policy.algorithm !== 'or') fields.fail('algorithm', 'must be "or" (the only algorithm Harbor has)');
+  const rules = fields.array(policy.rules, 'rules');
+  const parsed: HarborRule[] = [];
+  for (const [index, value] of rules.entries()) {
+    const at = `rules[${index}]`;
+    const rule = fields.object(value, at);
+    if (rule.disabled === true) continue;
+    if (rule.action !== undefined) fields.oneOf(rule.action, `${at}.action`, ['retain'] as const);
+    const template = fields.oneOf(rule.template, `${at}.template`, TEMPLATES);
+    const params = rule.params === undefined ? {} : fields.object(rule.params, `${at}.params`);
+    const count = template === 'always' ? undefined : fields.count(params[template], `${at}.params.${template}`, template === 'latestPushedK' || template === 'latestPulledN' ? 0 : 1);
+    const tags = fields.array(rule.tag_selectors, `${at}.tag_selectors`).map((selectorValue, selectorIndex) => {
+      const where = `${at}.tag_selectors[${selectorIndex}]`;
+      const selector = fields.object(selectorValue, where);
+      if (selector.kind !== undefined) fields.oneOf(selector.kind, `${where}.kind`, ['doublestar'] as const);
+      let untagged = false;
+      if (typeof selector.extras === 'string' && selector.extras !== '') {
+        try {
+          untagged = (JSON.parse(selector.extras) as { untagged?: boolean }).untagged === true;
+        } catch {
+          fields.fail(`${where}.extras`, 'must be JSON such as {"untagged":true}');
+        }
+      }
+      return { decoration: fields.oneOf(selector.decoration, `${where}.decoration`, ['matches', 'excludes'] as const), pattern: typeof selector.pattern === 'string' ? selector.pattern : fields.fail(`${where}.pattern`, 'is required'), untagged };
+    });
+    const scope = fields.object(rule.scope_selectors, `${at}.scope_selectors`);
+    const repositories = fields.array(scope.repository, `${at}.scope_selectors.repository`).map((selectorValue, selectorIndex) => {
+      const where = `${at}.scope_selectors.repository[${selectorIndex}]`;
+      const selector = fields.object(selectorValue, where);
+      return { decoration: fields.oneOf(selector.decoration, `${where}.decoration`, ['repoMatches', 'repoExcludes'] as const), pattern: typeof selector.pattern === 'string' ? selector.pattern : fields.fail(`${where}.pattern`, 'is required') };
+    });
+    parsed.push({ template, ...(count !== undefined ? { count } : {}), tags, repositories });
+  }
+  return parsed;
+}
+
+const glob = (pattern: string) => picomatch(pattern, { dot: true });
+
+/** Harbor matches scope patterns against the repository name inside its project (the path after the first segment). */
+export function harborRepositoryName(repository: string): string {
+  const slash = repository.indexOf('/');
+  return slash < 0 ? repository : repository.slice(slash + 1);
+}
+
+function describe(rule: HarborRule, index: number): string {
+  const which = rule.tags.map((tag) => `${tag.decoration} ${tag.pattern}${tag.untagged ? ' + untagged' : ''}`).join(', ');
+  const what = rule.template === 'always' ? 'always' : `${rule.template} ${rule.count}`;
+  return `Harbor rule ${index + 1} (retain ${what}; tags ${which})`;
+}
+
+/**
+ * Harbor's semantics: rules only retain, OR-combined, per artifact (one retained tag keeps the
+ * artifact and every tag on it); in a repository some rule covers, whatever no rule retains is
+ * deleted. Pull times are not visible through the registry API: pull-based rules retain everything
+ * they select. Unknown ages are retained.
+ */
+export function harborPolicy(rules: readonly HarborRule[]): RetentionPolicy {
+  const compiled = rules.map((rule) => ({
+    rule,
+    tagMatchers: rule.tags.map((tag) => ({ ...tag, test: glob(tag.pattern) })),
+    repositoryMatchers: rule.repositories.map((repository) => ({ ...repository, test: glob(repository.pattern) })),
+  }));
+  return {
+    format: 'harbor',
+    summary: rules.map(describe),
+    evaluate(inventory: RepositoryInventory, now: number): Map<string, PolicyVerdict> {
+      const name = harborRepositoryName(inventory.repository);
+      const covering = compiled.map((entry, index) => ({ ...entry, index })).filter(({ repositoryMatchers }) => repositoryMatchers.length > 0 && repositoryMatchers.every((matcher) => (matcher.decoration === 'repoMatches') === matcher.test(name)));
+      const verdicts = new Map<string, PolicyVerdict>();
+      if (covering.length === 0) {
+        for (const artifact of inventory.artifacts) verdicts.set(artifact.digest, { action: 'keep', rule: 'no Harbor rule covers this repository' });
+        return verdicts;
+      }
+      for (const { rule, tagMatchers, index } of covering) {
+        const selects = (artifact: Artifact) => tagMatchers.every((matcher) => (artifact.tags.length === 0
+          ? matcher.untagged
+          : artifact.tags.some((tag) => (matcher.decoration === 'matches') === matcher.test(tag))));
+        const selected = inventory.artifacts.filter(selects);
+        const undated = selected.filter((artifact) => artifact.created === undefined);
+        let retained: Artifact[];
+        if (rule.template === 'latestPushedK') retained = [...newestFirst(selected).slice(0, rule.count), ...undated];
+        else if (rule.template === 'nDaysSinceLastPush') retained = selected.filter((artifact) => artifact.created === undefined || now - artifact.created <= rule.count! * DAY_MS);
+        else retained = selected;
+        const why = describe(rule, index) + (rule.template === 'latestPulledN' || rule.template === 'nDaysSinceLastPull' ? ' (pull times are not visible: retains all it selects)' : '');
+        for (const artifact of retained) if (!verdicts.has(artifact.digest)) verdicts.set(artifact.digest, { action: 'keep', rule: artifact.created === undefined && rule.template !== 'always' ? `${why}, age unknown` : why });
+      }
+      for (const artifact of inventory.artifacts) if (!verdicts.has(artifact.digest)) verdicts.set(artifact.digest, { action: 'delete', rule: 'no Harbor rule retains it' });
+      return verdicts;
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import picomatch from 'picomatch';
+import { FieldReader } from '../policyError';
+import { DAY_MS, newestFirst } from '../model';
+import type { Artifact, PolicyVerdict, RepositoryInventory, RetentionPolicy } from '../model';
+
+/** `retention` in `.steward.yaml`: keep rules per tag pattern. */
+export interface StewardRetention {
+  readonly rules: readonly StewardRetentionRule[];
+  /** What happens to untagged artifacts no subject or index holds (default keep). */
+  readonly untagged?: 'keep' | 'delete';
+}
+
+export interface StewardRetentionRule {
+  /** Globs (`v*`, `release-**`) or regular expressions written `/…/`. */
+  readonly tags: readonly string[];
+  /** Globs on the repository path; every repository when absent. */
+  readonly repositories?: readonly string[];
+  readonly keepLast?: number;
+  readonly keepDays?: number;
+  readonly always?: boolean;
+}
+
+/** A tag pattern: `/regex/` or a glob. */
+export function tagMatcher(pattern: string): (tag: string) => boolean {
+  if (pattern.length > 2 && pattern.startsWith('/') && pattern.endsWith('/')) {
+    const regex = new RegExp(pattern.slice(1, -1));
+    return (tag) => regex.test(tag);
+  }
+  return picomatch(pattern, { dot: true });
+}
+
+export function readStewardRetention(data: unknown, file: string): StewardRetention {
+  const fields = new FieldReader(file);
+  const retention = fields.object(data, 'retention');
+  for (const key of Object.keys(retention)) if (key !== 'rules' && key !== 'untagged') fields.fail(`retention.${key}`, 'is not a known key (rules, untagged)');
+  const rules = fields.array(retention.rules, 'retention.rules').map((value, index): StewardRetentionRule => {
+    const at = `retention.rules[${index}]`;
+    const rule = fields.object(value, at);
+    for (const key of Object.keys(rule)) if (!['tags', 'repositories', 'keepLast', 'keepDays', 'always'].includes(key)) fields.fail(`${at}.${key}`, 'is not a known key (tags, repositories, keepLast, keepDays, always)');
+    const tags = fields.strings(typeof rule.tags === 'string' ? [rule.tags] : rule.tags, `${at}.tags`) ?? fields.fail(`${at}.tags`, 'is required');
+    for (const [patternIndex, pattern] of tags.entries()) {
+      try {
+        tagMatcher(pattern);
+      } catch (error) {
+        fields.fail(`${at}.tags[${patternIndex}]`, `is not a valid regular expression (${(error as Error).message})`);
+      }
+    }
+    const repositories = fields.strings(typeof rule.repositories === 'string' ? [rule.repositories] : rule.repositories, `${at}.repositories`);
+    const keepLast = rule.keepLast === undefined ? undefined : fields.count(rule.keepLast, `${at}.keepLast`, 0);
+    const keepDays = rule.keepDays === undefined ? undefined : fields.count(rule.keepDays, `${at}.keepDays`, 0);
+    if (rule.always !== undefined && typeof rule.always !== 'boolean') fields.fail(`${at}.always`, 'must be true or false');
+    if (keepLast === undefined && keepDays === undefined && rule.always !== true) fields.fail(at, 'needs keepLast, keepDays or always: true');
+    return { tags, ...(repositories ? { repositories } : {}), ...(keepLast !== undefined ? { keepLast } : {}), ...(keepDays !== undefined ? { keepDays } : {}), ...(rule.always === true ? { always: true } : {}) };
+  });
+  const untagged = fields.oneOf(retention.untagged, 'retention.untagged', ['keep', 'delete'] as const, 'keep');
+  return { rules, untagged };
+}
+
+export function describeStewardRule(rule: StewardRetentionRule, index: number): string {
+  const keeps = [rule.always ? 'always' : undefined, rule.keepLast !== undefined ? `last ${rule.keepLast}` : undefined, rule.keepDays !== undefined ? `${rule.keepDays} days` : undefined].filter(Boolean).join(' or ');
+  return `rule ${index + 1} (${rule.tags.join(', ')}${rule.repositories ? ` in ${rule.repositories.join(', ')}` : ''}: keep ${keeps})`;
+}
+
+/**
+ * The project's own semantics, decided per tag: a tag some rule names is expired unless one of
+ * the rules naming it keeps its artifact (always, among the last N of the artifacts that rule
+ * names, or younger than N days); tags no rule names are kept. A digest is deleted only when every
+ * tag on it is expired (a DELETE by digest removes them all). Unknown ages keep.
+ */
+export function stewardPolicy(retention: StewardRetention): RetentionPolicy {
+  const compiled = retention.rules.map((rule, index) => ({
+    rule, index, description: describeStewardRule(rule, index),
+    tag: ((matchers) => (tag: string) => matchers.some((matches) => matches(tag)))(rule.tags.map(tagMatcher)),
+    repository: rule.repositories ? picomatch([...rule.repositories], { dot: true }) : () => true,
+  }));
+  return {
+    format: 'steward',
+    summary: [...compiled.map(({ description }) => description), `untagged: ${retention.untagged ?? 'keep'}`],
+    evaluate(inventory: RepositoryInventory, now: number): Map<string, PolicyVerdict> {
+      const rules = compiled.filter(({ repository }) => repository(inventory.repository));
+      const keeps = rules.map(({ rule, tag }) => {
+        const named = inventory.artifacts.filter((artifact) => artifact.tags.some(tag));
+        const kept = new Set<Artifact>(named.filter((artifact) => rule.always || artifact.created === undefined || (rule.keepDays !== undefined && now - artifact.created <= rule.keepDays * DAY_MS)));
+        if (rule.keepLast !== undefined) for (const artifact of newestFirst(named).slice(0, rule.keepLast)) kept.add(artifact);
+        return kept;
+      });
+      const verdicts = new Map<string, PolicyVerdict>();
+      for (const artifact of inventory.artifacts) {
+        if (artifact.tags.length === 0) {
+          verdicts.set(artifact.digest, retention.untagged === 'delete' ? { action: 'delete', rule: 'untagged: delete' } : { action: 'keep', rule: 'untagged: keep' });
+          continue;
+        }
+        const expired: string[] = [];
+        let keptBy: string | undefined;
+        let unnamed: string | undefined;
+        for (const tag of artifact.tags) {
+          const naming = rules.map((entry, index) => ({ ...entry, kept: keeps[index]!.has(artifact) })).filter((entry) => entry.tag(tag));
+          if (naming.length === 0) unnamed ??= tag;
+          const keeping = naming.find((entry) => entry.kept);
+          if (keeping) keptBy ??= `${keeping.description} keeps tag ${tag}${artifact.created === undefined ? ' (age unknown)' : ''}`;
+          else if (naming.length > 0) expired.push(tag);
+        }
+        if (keptBy || unnamed !== undefined) verdicts.set(artifact.digest, { action: 'keep', rule: keptBy ?? `no rule names tag ${unnamed}`, ...(expired.length > 0 ? { expiredTags: expired } : {}) });
+        else verdicts.set(artifact.digest, { action: 'delete', rule: `every tag expired (${rules.filter(({ tag }) => artifact.tags.some(tag)).map(({ description }) => description).join('; ')})`, expiredTags: expired });
+      }
+      return verdicts;
+    },
+  };
+}
