@@ -8,6 +8,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<num
   inspect: async (args) => (await import('./commands/inspectCommand')).inspectCommand(args),
   pin: async (args) => (await import('./commands/pinCommand')).pinCommand(args),
   promote: async (args) => (await import('./commands/promoteCommand')).promoteCommand(args),
+  retention: async (args) => (await import('./commands/retentionCommand')).retentionCommand(args),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

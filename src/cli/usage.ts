@@ -8,6 +8,10 @@ export const USAGE = `Usage:
   steward promote <source> <target>
                            copy or tag an image by digest with its attachments, behind the
                            gates and immutable tags of .steward.yaml promotion.targets
+  steward retention plan|apply <registry>[/<repository>]
+                           what a retention policy keeps and deletes (and why), then apply it
+  steward retention export --to ecr|gar
+                           .steward.yaml retention rules as ECR or GAR policy JSON
 
 check options:
   --format text|json|sarif   output format (default: text)
@@ -34,6 +38,18 @@ promote options:
   --update-manifests <path>  point the manifests there at repo:tag@digest (repeatable)
   --dry-run                  show the plan (and the manifest diff), change nothing
   --json                     JSON output
+retention options:
+  --policy <file>            ECR lifecycle JSON, GAR cleanup policies, Harbor retention JSON,
+                             or retention: rules (default: .steward.yaml's retention:)
+  --format ecr|gar|harbor|steward
+                             the policy's language (default: told from its shape)
+  --workspace <path>         never delete what the Dockerfiles and manifests there use
+                             (repeatable; default: the current folder)
+  --now <time>               evaluate ages as of this time (ISO 8601)
+  --yes                      apply: delete the planned digests (without it, nothing is deleted)
+  --to ecr|gar, --repository <repo>, --output <file>
+                             export: the language, the one repository, where to write
+  --json                     JSON output
   --insecure-registry <host> plain HTTP or unverified TLS for this host (repeatable)
   --registry-ca <host>=<pem> CA certificate for this host's TLS (repeatable)
 Credentials come from ~/.docker/config.json (auths, credHelpers, credsStore) and from
@@ -43,7 +59,8 @@ STEWARD_REGISTRY_USERNAME / STEWARD_REGISTRY_PASSWORD. Loopback registries may u
   -v, --version              print the version
 
 Exit codes: 0 success; 1 a finding at or above --fail-on (check), an operation that failed
-(ls, inspect, pin), or a promotion refused (gates, immutable tags); 2 usage or config error.
+(ls, inspect, pin, retention apply), or a promotion refused (gates, immutable tags); 2 usage
+or config error, or retention apply without --yes.
 `;
 
 export class UsageError extends Error {}

@@ -169,3 +169,26 @@ describe('steward file selection and bad input', () => {
     assert.ok(findings.every((finding) => finding.rule === 'image-latest'));
   });
 });
+
+describe('steward retention export and policy errors', () => {
+  it('exports .steward.yaml retention rules as ECR JSON on stdout, notes on stderr', () => {
+    const root = tree({ '.steward.yaml': 'retention:\n  rules:\n    - tags: "release-*"\n      always: true\n    - tags: ["v*"]\n      keepLast: 5\n  untagged: delete\n' });
+    const { code, stdout, stderr } = steward(['retention', 'export', '--to', 'ecr'], root);
+    assert.equal(code, 0, stderr);
+    const rules = (JSON.parse(stdout) as { rules: { rulePriority: number; selection: Record<string, unknown> }[] }).rules;
+    assert.deepEqual(rules.map((rule) => [rule.rulePriority, rule.selection.tagStatus, rule.selection.tagPrefixList, rule.selection.countNumber]), [[1, 'tagged', ['release-'], 100000], [2, 'tagged', ['v'], 5], [3, 'untagged', undefined, 1]]);
+    assert.match(stderr, /^note: ECR expires untagged images one day after their push at the soonest\.$/m);
+  });
+
+  it('names the file, the field or the position of a broken policy, and exits 2', () => {
+    const root = tree({ 'bad.json': '{"rules": [{"rulePriority": 1, "selection": {"tagStatus": "tagged", "countType": "imageCountMoreThan", "countNumber": 3}, "action": {"type": "expire"}}]}', 'broken.json': '{"rules": [\n  {"rulePriority": 1,,}\n]}' });
+    const bad = steward(['retention', 'plan', '--policy', 'bad.json', '127.0.0.1:9/any'], root);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^steward: bad\.json: rules\[0\]\.selection: tagStatus "tagged" needs tagPrefixList or tagPatternList$/m);
+    const broken = steward(['retention', 'plan', '--policy', 'broken.json', '127.0.0.1:9/any'], root);
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /^steward: broken\.json: line 2, column \d+: syntax error/m);
+    const missing = steward(['retention', 'plan', '127.0.0.1:9/any'], root);
+    assert.match(missing.stderr, /no --policy given and \.steward\.yaml has no retention rules/);
+  });
+});

@@ -13,8 +13,8 @@ export interface FaultProxy {
   /** Request body bytes by `METHOD kind` (kind: blob-upload, manifest, other). */
   readonly bodyBytes: Map<string, number>;
   readonly faultsInjected: Fault[];
-  /** Each request meets a fault with this probability, drawn from `seed` (0 turns faults off). */
-  setFaults(rate: number, seed?: number): void;
+  /** Each request meets a fault with this probability, drawn from `seed` (0 turns faults off), of the given kinds (default all). */
+  setFaults(rate: number, seed?: number, kinds?: readonly Fault[]): void;
   reset(): void;
   stop(): Promise<void>;
 }
@@ -44,9 +44,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const faultsInjected: Fault[] = [];
   let rate = 0;
   let next = random(1);
+  let kinds: readonly Fault[] = FAULTS;
   const handle = (incoming: IncomingMessage, response: ServerResponse) => {
     const kind = kindOf(incoming.method ?? 'GET', incoming.url ?? '/');
-    const fault = rate > 0 && next() < rate ? FAULTS[Math.floor(next() * FAULTS.length)]! : undefined;
+    const fault = rate > 0 && next() < rate ? kinds[Math.floor(next() * kinds.length)]! : undefined;
     if (fault) faultsInjected.push(fault);
     if (fault === 'status-500' || fault === 'status-429') {
       incoming.resume();
@@ -92,9 +93,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     host: `127.0.0.1:${port}`,
     bodyBytes,
     faultsInjected,
-    setFaults(value, seed = 1) {
+    setFaults(value, seed = 1, only = FAULTS) {
       rate = value;
       next = random(seed);
+      kinds = only;
     },
     reset() {
       bodyBytes.clear();

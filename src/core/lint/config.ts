@@ -24,6 +24,8 @@ export interface ConfigFile {
   production?: string[];
   exclude?: string[];
   promotion?: { targets?: PromotionTargetRule[] };
+  /** Checked by the retention reader (its own messages name the rule and key). */
+  retention?: unknown;
 }
 
 /** Everything the engine needs, with defaults applied. */
@@ -38,6 +40,8 @@ export interface LintConfig {
   readonly isExcluded: (relativePath: string) => boolean;
   /** `promotion.targets`: gates and immutable tags per target repository glob. */
   readonly promotionRules: readonly PromotionTargetRule[];
+  /** `retention`, as written (see core/retention/policies/steward.ts). */
+  readonly retention?: unknown;
 }
 
 export interface ConfigError {
@@ -77,6 +81,7 @@ export function resolveConfig(file: ConfigFile = {}): LintConfig {
     isProduction: matcher(productionGlobs),
     isExcluded: matcher(excludeGlobs),
     promotionRules: file.promotion?.targets ?? [],
+    ...(file.retention !== undefined ? { retention: file.retention } : {}),
   };
 }
 

@@ -138,3 +138,17 @@ export async function readInventory(backend: RegistryBackend, repository: string
   });
   return { registry: backend.name, repository, artifacts: artifacts.sort((a, b) => a.digest.localeCompare(b.digest)) };
 }
+
+/** Inventories of one repository, or of every repository the registry lists (two at a time). */
+export async function readInventories(backend: RegistryBackend, repository: string | undefined, options: InventoryOptions & { onRepository?: (repository: string) => void } = {}): Promise<RepositoryInventory[]> {
+  let repositories: string[];
+  if (repository !== undefined) repositories = [repository];
+  else {
+    repositories = [];
+    for await (const page of backend.listRepositories(options.signal ? { signal: options.signal } : {})) repositories.push(...page);
+  }
+  return mapLimited(repositories.sort(), 2, (name) => {
+    options.onRepository?.(name);
+    return readInventory(backend, name, options);
+  });
+}

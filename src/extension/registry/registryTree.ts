@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { formatBytes } from '../../core/formatBytes';
 import { ExplorerModel } from '../../core/registry/explorer';
 import type { ExplorerNode, TagSort } from '../../core/registry/explorer';
 import { RegistryError } from '../../core/registry/errors';
@@ -30,10 +31,6 @@ function age(created: string): string | undefined {
   const days = Math.floor((Date.now() - Date.parse(created)) / 86_400_000);
   if (Number.isNaN(days)) return undefined;
   return days < 1 ? 'today' : days < 60 ? `${days} d ago` : days < 730 ? `${Math.floor(days / 30)} mo ago` : `${Math.floor(days / 365)} y ago`;
-}
-
-function size(bytes: number): string {
-  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} kB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /** The reference a node stands for: `host/repo:tag`, or `oci:DIR:tag` for a layout. */
@@ -118,7 +115,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
         item.description = details ? [
           details.digest.slice(7, 19),
           details.created ? age(details.created) : undefined,
-          details.size !== undefined ? size(details.size) : undefined,
+          details.size !== undefined ? formatBytes(details.size) : undefined,
           details.platforms ? `${details.platforms} platforms` : undefined,
           details.sameImage.length > 0 ? `same image as ${details.sameImage.join(', ')}` : undefined,
         ].filter(Boolean).join(' · ') : undefined;

@@ -1,0 +1,191 @@
+// Retention against a real registry (Debian's docker-registry): plan, then apply through the CLI,
+// checked with skopeo; the re-check before deleting; stopping at the first failure.
+import { strict as assert } from 'node:assert';
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { noCredentials } from '../../src/core/registry/auth';
+import { HttpRegistry } from '../../src/core/registry/httpRegistry';
+import { Transport } from '../../src/core/registry/transport';
+import { applyRetention } from '../../src/core/retention/apply';
+import type { ApplyResult } from '../../src/core/retention/apply';
+import { readInventory } from '../../src/core/retention/inventory';
+import { planRetention } from '../../src/core/retention/plan';
+import type { RetentionPlan } from '../../src/core/retention/plan';
+import { policyFrom } from '../../src/core/retention/policyFile';
+import { NO_PROTECTION } from '../../src/core/retention/protection';
+import { REPO_ROOT } from '../helpers';
+import { attachSbom, pushCosignSignature, skopeoPush, writeOciLayout } from './fixtures';
+import { startFaultProxy } from './faultProxy';
+import { startRegistry } from './registryServer';
+import type { RunningRegistry } from './registryServer';
+
+const execFileAsync = promisify(execFile);
+const CLI = join(REPO_ROOT, 'dist', 'cli.js');
+const root = mkdtempSync(join(tmpdir(), 'steward-retention-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const NOW = '2026-06-01T00:00:00Z';
+const TWO_PLATFORMS = [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }];
+const layoutDir = join(root, 'layout');
+const { digests } = writeOciLayout(layoutDir, [
+  { tag: '1.0.0', created: '2026-01-01T00:00:00Z', content: 'a' },
+  { tag: '1.1.0', created: '2026-02-01T00:00:00Z', content: 'b' },
+  { tag: '1.2.0', created: '2026-03-01T00:00:00Z', content: 'c' },
+  { tag: '1.3.0', created: '2026-04-01T00:00:00Z', content: 'd' },
+  { tag: 'dev-1', created: '2026-05-25T00:00:00Z', content: 'e' },
+  { tag: 'dev-0', created: '2026-01-15T00:00:00Z', content: 'f' },
+  // A reproducible build: the epoch in the config, the real time in the label.
+  { tag: 'repro', created: '1970-01-01T00:00:00Z', labels: { 'org.opencontainers.image.created': '2026-02-15T00:00:00Z' }, content: 'g' },
+  { tag: 'multi-1', created: '2026-01-05T00:00:00Z', platforms: TWO_PLATFORMS, content: 'h' },
+  { tag: 'multi-2', created: '2026-01-20T00:00:00Z', platforms: TWO_PLATFORMS, content: 'i' },
+]);
+
+// ECR: keep the 2 newest 1.x releases; expire anything else pushed more than 30 days ago.
+const ECR_POLICY = {
+  rules: [
+    { rulePriority: 1, description: 'releases', selection: { tagStatus: 'tagged', tagPrefixList: ['1.'], countType: 'imageCountMoreThan', countNumber: 2 }, action: { type: 'expire' } },
+    { rulePriority: 2, description: 'the rest', selection: { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 30 }, action: { type: 'expire' } },
+  ],
+};
+
+function steward(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, HOME: root, DOCKER_CONFIG: join(root, 'no-docker-config') } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function skopeoExists(registry: RunningRegistry, reference: string): Promise<boolean> {
+  try {
+    await execFileAsync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${registry.host}/${reference}`]);
+    return true;
+  } catch (error) {
+    if (/manifest unknown|not found/i.test((error as { stderr?: string }).stderr ?? '')) return false;
+    throw error;
+  }
+}
+
+async function skopeoTags(registry: RunningRegistry, repository: string): Promise<string[]> {
+  const { stdout } = await execFileAsync('skopeo', ['list-tags', '--tls-verify=false', `docker://${registry.host}/${repository}`]);
+  return (JSON.parse(stdout) as { Tags: string[] }).Tags.sort();
+}
+
+async function pushAll(registry: RunningRegistry, repository: string): Promise<{ sbom: string; signature: string }> {
+  for (const tag of Object.keys(digests)) await skopeoPush(registry, layoutDir, tag, repository);
+  const manifest = await fetch(`${registry.url}/v2/${repository}/manifests/1.0.0`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+  const size = Number(manifest.headers.get('content-length'));
+  const sbom = await attachSbom(registry, repository, { digest: digests['1.0.0']!, size, mediaType: 'application/vnd.oci.image.manifest.v1+json' }, '{"spdxVersion":"SPDX-2.3"}');
+  const signature = await pushCosignSignature(registry, repository, digests['1.1.0']!);
+  return { sbom: sbom.digest, signature: signature.digest };
+}
+
+describe('retention on a real registry', () => {
+  let registry: RunningRegistry;
+  let attached: { sbom: string; signature: string };
+  const workspace = join(root, 'workspace');
+  before(async () => {
+    registry = await startRegistry('plain', join(root, 'registry'));
+    attached = await pushAll(registry, 'team/app');
+    mkdirSync(join(workspace, 'deploy'), { recursive: true });
+    writeFileSync(join(workspace, 'policy.json'), JSON.stringify(ECR_POLICY));
+    writeFileSync(join(workspace, 'deploy', 'app.yaml'), [
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: app}', 'spec:', '  template:', '    spec:', '      containers:',
+      `        - name: app`, `          image: ${registry.host}/team/app:1.1.0`,
+      `        - name: multi`, `          image: ${registry.host}/team/app:multi-2`, '',
+    ].join('\n'));
+  });
+  after(() => registry.stop());
+
+  it('plans with ECR semantics and protection, then apply deletes exactly the planned digests (skopeo agrees)', async () => {
+    const planned = await steward(['retention', 'plan', '--policy', 'policy.json', '--now', NOW, '--json', `${registry.host}/team/app`], workspace);
+    assert.equal(planned.code, 0, planned.stderr);
+    const plan = (JSON.parse(planned.stdout) as { plan: RetentionPlan }).plan;
+    const items = plan.repositories[0]!.items;
+    const byTag = (tag: string) => items.find((item) => item.tags.includes(tag))!;
+    const deleted = items.filter((item) => item.action === 'delete').map((item) => item.digest).sort();
+    const multi1 = items.find((item) => item.tags.includes('multi-1'))!;
+    const multi2 = items.find((item) => item.tags.includes('multi-2'))!;
+    const sbomIndex = items.find((item) => item.role === 'referrers-index')!;
+    assert.deepEqual(deleted, [digests['1.0.0'], digests['dev-0'], digests.repro, digests['multi-1'], ...multi1.children, attached.sbom, sbomIndex.digest].sort());
+    assert.equal(byTag('1.1.0').action, 'keep');
+    assert.match(byTag('1.1.0').because!, /the workspace uses it \(deploy\/app\.yaml:9\)/);
+    assert.equal(byTag('1.1.0').policy.rule, 'ECR rule 1 (tagged with prefix 1., more than 2 images)');
+    assert.equal(byTag('repro').ageSource, 'label org.opencontainers.image.created');
+    assert.equal(byTag('repro').created, '2026-02-15T00:00:00.000Z');
+    assert.equal(byTag('1.2.0').ageSource, 'config created');
+    for (const child of multi2.children) {
+      const item = items.find((candidate) => candidate.digest === child)!;
+      assert.equal(item.action, 'keep');
+      assert.match(item.because!, /a platform of the kept index/);
+    }
+    assert.equal(items.find((item) => item.digest === attached.signature)!.action, 'keep', 'the signature of the kept 1.1.0 stays');
+    assert.ok(plan.repositories[0]!.reclaimableBytes > 0);
+
+    const refused = await steward(['retention', 'apply', '--policy', 'policy.json', '--now', NOW, `${registry.host}/team/app`], workspace);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /nothing deleted; this deletes 8 digest\(s\) with every tag on them: run again with --yes/);
+    assert.ok(await skopeoExists(registry, 'team/app:1.0.0'));
+
+    const applied = await steward(['retention', 'apply', '--policy', 'policy.json', '--now', NOW, '--yes', `${registry.host}/team/app`], workspace);
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.equal(applied.stdout.split('\n').filter((line) => line.startsWith('deleted ')).length, 8);
+    assert.match(applied.stderr, /8 deleted, 0 already gone, 0 skipped\.\nStorage is reclaimed only when the registry runs its garbage collection/);
+    for (const digest of deleted) assert.equal(await skopeoExists(registry, `team/app@${digest}`), false, `${digest} is gone`);
+    for (const item of items.filter((candidate) => candidate.action === 'keep')) assert.equal(await skopeoExists(registry, `team/app@${item.digest}`), true, `${item.digest} (${item.tags.join(', ')}) stays`);
+    assert.deepEqual(await skopeoTags(registry, 'team/app'), ['1.1.0', '1.2.0', '1.3.0', 'dev-1', 'multi-2', `${digests['1.1.0']!.replace(':', '-')}.sig`].sort());
+
+    const again = await steward(['retention', 'plan', '--policy', 'policy.json', '--now', NOW, `${registry.host}/team/app`], workspace);
+    assert.match(again.stdout, /0 digest\(s\) to delete in 1 repository\./);
+  });
+
+  it('skips an item that gained a tag since the plan, and stops at the first failure leaving the rest', async () => {
+    const other = await startRegistry('plain', join(root, 'registry-2'));
+    const proxy = await startFaultProxy(other.host);
+    const transport = new Transport({ backoffMs: 1, maxRetries: 1 });
+    try {
+      await pushAll(other, 'team/app');
+      await pushAll(other, 'team/fail');
+      const client = new HttpRegistry(proxy.host, transport, noCredentials);
+      const policy = policyFrom(ECR_POLICY, 'policy.json');
+      const planFor = async (repository: string) => planRetention([await readInventory(client, repository)], policy, NO_PROTECTION, Date.parse(NOW));
+
+      const plan = await planFor('team/app');
+      const doomed = plan.repositories[0]!.items.filter((item) => item.action === 'delete');
+      const dev0 = doomed.find((item) => item.tags.includes('dev-0'))!;
+      // Someone tags dev-0's digest as "hotfix" after the plan: deleting it would remove that tag.
+      const manifest = await fetch(`${other.url}/v2/team/app/manifests/dev-0`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+      await fetch(`${other.url}/v2/team/app/manifests/hotfix`, { method: 'PUT', body: Buffer.from(await manifest.arrayBuffer()), headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
+      const results = await applyRetention(plan, () => client);
+      assert.deepEqual(results.filter((result) => result.outcome !== 'deleted').map((result) => [result.digest, result.outcome, result.detail]), [[dev0.digest, 'skipped', 'changed since the plan: now also tagged hotfix']]);
+      assert.equal(results.length, doomed.length);
+      assert.equal(await skopeoExists(other, 'team/app:hotfix'), true);
+      assert.equal(await skopeoExists(other, 'team/app:dev-0'), true);
+
+      const failing = await planFor('team/fail');
+      const failingDoomed = failing.repositories[0]!.items.filter((item) => item.action === 'delete');
+      const seen: ApplyResult[] = [];
+      await assert.rejects(applyRetention(failing, () => client, {
+        onResult: (result) => {
+          seen.push(result);
+          // After the first deletion every request fails with a 500.
+          if (result.outcome === 'deleted') proxy.setFaults(1, 7, ['status-500']);
+        },
+      }), /delete 127\.0\.0\.1:\d+\/team\/fail@sha256:\w+: 500/);
+      proxy.setFaults(0);
+      assert.deepEqual(seen.map((result) => result.outcome), ['deleted', 'failed']);
+      for (const item of failingDoomed.filter((candidate) => candidate.digest !== seen[0]!.digest)) assert.equal(await skopeoExists(other, `team/fail@${item.digest}`), true, `${item.digest} was not deleted after the failure`);
+    } finally {
+      await transport.close();
+      await proxy.stop();
+      await other.stop();
+    }
+  });
+});
