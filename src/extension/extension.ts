@@ -15,6 +15,9 @@ import { openAttachment } from './commands/openAttachment';
 import { openReport } from './commands/openReport';
 import { pinToDigest } from './commands/pinToDigest';
 import { promoteImage } from './commands/promoteImage';
+import { applyRetentionCommand } from './commands/applyRetention';
+import { exportRetentionCommand } from './commands/exportRetention';
+import { planRetentionCommand } from './commands/planRetention';
 import { refreshRegistries } from './commands/refreshRegistries';
 import { removeRegistry } from './commands/removeRegistry';
 import { scanImage } from './commands/scanImage';
@@ -30,9 +33,10 @@ import type { Command, Services } from './services';
 import { cachedDigestResolver, registryOpener, secretStorageCredentials } from './registry/registrySources';
 import { REGISTRY_VIEW, RegistryTreeProvider } from './registry/registryTree';
 import { ReportPanels } from './reports/reportPanels';
+import { RETENTION_VIEW, RetentionPlans } from './retention/retentionPlans';
 import { readLintSettings } from './settings';
 
-const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, pinToDigest, useNewestVersion, deleteImage, removeRegistry, openReport, compareSboms, openAttachment, scanImage, generateSbom, promoteImage];
+const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, pinToDigest, useNewestVersion, deleteImage, removeRegistry, openReport, compareSboms, openAttachment, scanImage, generateSbom, promoteImage, planRetentionCommand, applyRetentionCommand, exportRetentionCommand];
 
 /** Exposed for the extension-host tests (activation time, the explorer's data) and other extensions. */
 export interface ArtifactStewardApi {
@@ -40,6 +44,8 @@ export interface ArtifactStewardApi {
   readonly registryTree: RegistryTreeProvider;
   /** The open report panels and what they show. */
   readonly reports: ReportPanels;
+  /** The last retention plan (its view's data). */
+  readonly retention: RetentionPlans;
 }
 
 export function activate(context: vscode.ExtensionContext): ArtifactStewardApi | undefined {
@@ -52,11 +58,13 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
     let opener = registryOpener(registrySecrets, log);
     const openRegistry = (host: string) => opener(host);
     const linter = new DocumentLinter(configs, log, cachedDigestResolver(openRegistry));
-    const registryTree = new RegistryTreeProvider(openRegistry, log);
+    const retention = new RetentionPlans();
+    const registryTree = new RegistryTreeProvider(openRegistry, log, retention);
     const reports = new ReportPanels(context, log);
-    const services: Services = { log, configs, linter, registryTree, registrySecrets, openRegistry, reports, storageUri: context.globalStorageUri };
-    context.subscriptions.push(configs, registryTree, reports,
+    const services: Services = { log, configs, linter, registryTree, registrySecrets, openRegistry, reports, storageUri: context.globalStorageUri, retention };
+    context.subscriptions.push(configs, registryTree, reports, retention,
       vscode.window.createTreeView(REGISTRY_VIEW, { treeDataProvider: registryTree, showCollapseAll: true }),
+      vscode.window.createTreeView(RETENTION_VIEW, { treeDataProvider: retention }),
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, { provideTextDocumentContent: (uri) => inspectedDocuments.get(uri.toString()) ?? '' }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('artifactSteward.registries')) opener = registryOpener(registrySecrets, log);
@@ -71,7 +79,7 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
     if (readLintSettings().lintWorkspaceOnStartup) void lintWorkspace(services);
     const activationMs = performance.now() - started;
     log.info(`Artifact Steward ${String(context.extension.packageJSON.version)} activated in ${activationMs.toFixed(1)} ms`);
-    return { activationMs, registryTree, reports };
+    return { activationMs, registryTree, reports, retention };
   } catch (error) {
     log.error(`Activation failed: ${(error as Error).stack ?? String(error)}`);
     void showError(`Artifact Steward failed to start: ${(error as Error).message}`);

@@ -5,6 +5,7 @@ import type { LintConfigs } from './lintConfigs';
 import type { ReportPanels } from './reports/reportPanels';
 import type { secretStorageCredentials } from './registry/registrySources';
 import type { RegistryTreeProvider } from './registry/registryTree';
+import type { RetentionPlans } from './retention/retentionPlans';
 
 /** What every feature needs, built once in `activate()`. */
 export interface Services {
@@ -18,6 +19,8 @@ export interface Services {
   readonly reports: ReportPanels;
   /** The extension's global storage: trivy results and downloaded attachments live here. */
   readonly storageUri: vscode.Uri;
+  /** The last retention plan: its view and the tree's decorations. */
+  readonly retention: RetentionPlans;
 }
 
 /** One command per file: its id (as in package.json) and what it does. */

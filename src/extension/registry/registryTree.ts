@@ -7,6 +7,8 @@ import type { HttpRegistry } from '../../core/registry/httpRegistry';
 import type { Logger } from '../log';
 import { SETTINGS_SECTION } from '../settings';
 import { explorerRoots } from './registrySources';
+import { retentionLook } from '../retention/retentionPlans';
+import type { RetentionPlans } from '../retention/retentionPlans';
 import { OPEN_ATTACHMENT_COMMAND } from '../commands/openAttachment';
 
 export const REGISTRY_VIEW = 'artifactSteward.registries';
@@ -56,7 +58,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   private roots: Promise<ExplorerNode[]> | undefined;
   private filterText = '';
 
-  constructor(private readonly openRegistry: (host: string) => HttpRegistry, private readonly log: Logger) {
+  constructor(private readonly openRegistry: (host: string) => HttpRegistry, private readonly log: Logger, private readonly retention: RetentionPlans) {
     this.model = new ExplorerModel({
       sort: () => vscode.workspace.getConfiguration(SETTINGS_SECTION).get<TagSort>('registryTagSort', 'version'),
       filter: () => this.filterText,
@@ -73,6 +75,11 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
       this.model.refresh();
     }
     this.changed.fire(node);
+  }
+
+  /** Redraws what is shown (new decorations) without reading the registries again. */
+  redraw(): void {
+    this.changed.fire(undefined);
   }
 
   setFilter(text: string): void {
@@ -121,6 +128,13 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
         ].filter(Boolean).join(' · ') : undefined;
         item.tooltip = details ? `${referenceOf(node)}@${details.digest}\n${details.mediaType}` : referenceOf(node);
         item.iconPath = new vscode.ThemeIcon('tag');
+        const planned = this.retention.itemFor(node.backend.name, node.repository, node.tag);
+        if (planned) {
+          const look = retentionLook(planned);
+          item.iconPath = look.icon;
+          item.description = [look.label, item.description].filter(Boolean).join(' · ');
+          item.tooltip = `${item.tooltip ?? ''}\n${look.label}: ${planned.because ?? planned.policy.rule}`;
+        }
         item.contextValue = 'tag';
         return Object.assign(item, { id: node.id });
       }

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -253,6 +253,44 @@ suite('Registry-aware quick-fixes in the extension host (a real docker-registry)
       const document = await vscode.workspace.openTextDocument(manifest);
       assert.equal(document.getText(), `apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n    - name: app  # promoted\n      image: ${registry!.host}/acme/prod:1.4.2@${result.plan.descriptor.digest}\n`);
     } finally {
+      await settings.update('registries', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  test('Plan retention… decorates the tree (delete, protected by the workspace), and Apply deletes exactly the planned digests', async function () {
+    this.timeout(120_000);
+    await skopeoPush(registry!, fileUri('oci-layout').fsPath, '1.4.2', 'acme/retain');
+    await skopeoPush(registry!, fileUri('oci-layout').fsPath, '1.4.1', 'acme/retain');
+    await skopeoPush(registry!, fileUri('oci-layout').fsPath, '1.4.1', 'acme/retain', 'old');
+    const settings = vscode.workspace.getConfiguration('artifactSteward');
+    await settings.update('registries', [{ host: registry!.host }], vscode.ConfigurationTarget.Global);
+    const deployment = fileUri('retain/deploy.yaml');
+    await vscode.workspace.fs.writeFile(deployment, Buffer.from(`apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n    - name: app\n      image: ${registry!.host}/acme/retain:1.4.2\n`));
+    const policy = join(mkdtempSync(join(tmpdir(), 'steward-retention-policy-')), 'policy.json');
+    writeFileSync(policy, JSON.stringify({ retention: { rules: [{ tags: ['1.4.*', 'old'], keepDays: 1 }] } }));
+    try {
+      const api = await vscode.extensions.getExtension<ReportsApi & { retention: vscode.TreeDataProvider<unknown> }>(EXTENSION_ID)!.activate();
+      const repository = await waitFor('the repository in the tree', () => treeNode(api.registryTree, [registry!.host, 'acme', 'retain']).catch(() => undefined));
+      const plan = await vscode.commands.executeCommand<{ repositories: { items: { tags: string[]; action: string; because?: string }[] }[] } | undefined>('artifactSteward.retention.plan', repository, policy);
+      assert.ok(plan, 'a plan was made');
+      const items = plan.repositories[0]!.items;
+      assert.deepEqual(items.filter((item) => item.tags.length > 0).map((item) => `${item.tags.join('+')} ${item.action}`).sort(), ['1.4.1+old delete', '1.4.2 keep']);
+      assert.equal(items.find((item) => item.tags.includes('1.4.2'))!.because, 'the workspace uses it (retain/deploy.yaml:7)');
+      const look = async (tag: string) => {
+        const item = await api.registryTree.getTreeItem(await treeNode(api.registryTree, [registry!.host, 'acme', 'retain', tag]));
+        return `${(item.iconPath as vscode.ThemeIcon).id} ${String(item.description).split(' · ')[0]}`;
+      };
+      assert.deepEqual([await look('1.4.2'), await look('1.4.1'), await look('old')], ['shield retention: protected', 'trash retention: delete', 'trash retention: delete']);
+      const planView = (await api.retention.getChildren()) ?? [];
+      assert.match(String((await api.retention.getTreeItem(planView[0])).description), new RegExp(`^1 of ${items.length} to delete · [\\d.]+ [KM]?B reclaimable$`));
+
+      const results = await vscode.commands.executeCommand<{ outcome: string; tags: string[] }[]>('artifactSteward.retention.apply', { confirm: true });
+      assert.deepEqual(results.map((result) => `${result.outcome} ${result.tags.join('+')}`), ['deleted 1.4.1+old']);
+      const { stdout } = await promisify(execFile)('skopeo', ['list-tags', '--tls-verify=false', `docker://${registry!.host}/acme/retain`]);
+      assert.deepEqual((JSON.parse(stdout) as { Tags: string[] }).Tags, ['1.4.2']);
+      assert.deepEqual((await api.retention.getChildren()) ?? [], [], 'the applied plan is cleared');
+    } finally {
+      await vscode.workspace.fs.delete(deployment);
       await settings.update('registries', undefined, vscode.ConfigurationTarget.Global);
     }
   });

@@ -1,0 +1,60 @@
+import * as vscode from 'vscode';
+import { applyRetention, GARBAGE_COLLECTION_REMINDER } from '../../core/retention/apply';
+import type { ApplyResult } from '../../core/retention/apply';
+import { describeResult } from '../../core/retention/describe';
+import { reportFailure } from '../log';
+import type { Command } from '../services';
+
+export const APPLY_RETENTION_COMMAND = 'artifactSteward.retention.apply';
+
+/**
+ * Applies the shown retention plan after a modal confirmation naming what goes (every tag on a
+ * digest goes with it); `answers.confirm` skips the question (tests). Results go to the log, the
+ * plan is dropped (it is stale) and the tree reloads.
+ */
+export const applyRetentionCommand: Command = {
+  id: APPLY_RETENTION_COMMAND,
+  async run(services, answers: { confirm?: boolean } = {}): Promise<ApplyResult[] | undefined> {
+    const { plan, backend } = services.retention;
+    if (!plan || !backend) {
+      void vscode.window.showInformationMessage('There is no retention plan to apply: run Plan retention… first.');
+      return undefined;
+    }
+    const doomed = plan.repositories.flatMap((repository) => repository.items.filter((item) => item.action === 'delete').map((item) => ({ repository: repository.repository, item })));
+    if (doomed.length === 0) {
+      void vscode.window.showInformationMessage('The retention plan deletes nothing.');
+      return [];
+    }
+    if (!answers.confirm) {
+      const tags = doomed.flatMap(({ repository, item }) => item.tags.map((tag) => `${repository}:${tag}`));
+      const answer = await vscode.window.showWarningMessage(`Delete ${doomed.length} digest(s) from ${backend.name}?`, {
+        modal: true,
+        detail: `Every tag on a digest goes with it: ${tags.slice(0, 20).join(', ')}${tags.length > 20 ? ` and ${tags.length - 20} more` : ''}.\nThis cannot be undone; protected images are not touched.\n${GARBAGE_COLLECTION_REMINDER}`,
+      }, 'Delete');
+      if (answer !== 'Delete') return undefined;
+    }
+    const results: ApplyResult[] = [];
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Applying retention', cancellable: true }, (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
+        return applyRetention(plan, () => backend, {
+          signal: controller.signal,
+          onResult: (result) => {
+            results.push(result);
+            services.log.info(`Retention: ${describeResult(result)}`);
+            progress.report({ message: `${results.length}/${doomed.length}`, increment: 100 / doomed.length });
+          },
+        });
+      });
+      const count = (outcome: ApplyResult['outcome']) => results.filter((result) => result.outcome === outcome).length;
+      void vscode.window.showInformationMessage(`Retention applied: ${count('deleted')} deleted, ${count('already gone')} already gone, ${count('skipped')} skipped (changed since the plan). ${GARBAGE_COLLECTION_REMINDER}`);
+    } catch (error) {
+      reportFailure(services.log, `Retention stopped after ${results.filter((result) => result.outcome === 'deleted').length} deletion(s)`, error);
+    } finally {
+      services.retention.clear();
+      services.registryTree.refresh();
+    }
+    return results;
+  },
+};

@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { formatBytes } from '../../core/formatBytes';
+import { ruleFor } from '../../core/promote/gates';
+import type { ExplorerNode } from '../../core/registry/explorer';
+import type { RegistryBackend } from '../../core/registry/types';
+import { readInventories } from '../../core/retention/inventory';
+import type { RetentionPolicy } from '../../core/retention/model';
+import { planRetention } from '../../core/retention/plan';
+import type { RetentionPlan } from '../../core/retention/plan';
+import { policyFrom, readPolicyFile } from '../../core/retention/policyFile';
+import { workspaceReferences } from '../../core/retention/protection';
+import { relativePath } from '../documents';
+import { reportFailure } from '../log';
+import { RETENTION_VIEW } from '../retention/retentionPlans';
+import type { Command, Services } from '../services';
+import { APPLY_RETENTION_COMMAND } from './applyRetention';
+
+export const PLAN_RETENTION_COMMAND = 'artifactSteward.retention.plan';
+
+/** The registry (and repository) to plan for: a node of the tree, or typed `host[/repository]`. */
+async function targetOf(services: Services, node: ExplorerNode | undefined): Promise<{ backend: RegistryBackend; repository?: string } | undefined> {
+  if (node?.kind === 'registry') return { backend: node.backend };
+  if (node?.kind === 'repository') return { backend: node.backend, repository: node.repository };
+  const typed = await vscode.window.showInputBox({ title: 'Plan retention for', placeHolder: 'registry.example.com/team/app (or just the registry host)', validateInput: (value) => (/^[\w.-]+(:\d+)?(\/[\w./-]+)?$/.test(value.trim()) ? undefined : 'host[:port][/repository]') });
+  if (!typed) return undefined;
+  const [host, ...path] = typed.trim().split('/');
+  return { backend: services.openRegistry(host!), ...(path.length > 0 ? { repository: path.join('/') } : {}) };
+}
+
+/** `policyPath`, else a choice between the workspace's `.steward.yaml` retention rules and a policy file. */
+async function policyOf(services: Services, policyPath: string | undefined): Promise<RetentionPolicy | undefined> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const effective = folder ? await services.configs.forFolder(folder.uri.fsPath) : undefined;
+  let path = policyPath;
+  if (!path) {
+    const fromConfig = effective?.config.retention !== undefined ? [{ label: `${effective.configFile ? relativePath(effective.root, effective.configFile) : 'Settings'}: retention rules`, file: undefined }] : [];
+    const choice = await vscode.window.showQuickPick([...fromConfig, { label: 'A policy file… (ECR lifecycle, GAR cleanup, Harbor retention, or retention: rules)', file: 'pick' }], { title: 'Retention policy' });
+    if (!choice) return undefined;
+    if (choice.file === 'pick') {
+      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Policy (JSON, YAML)': ['json', 'yaml', 'yml'] }, title: 'Retention policy file' });
+      if (!picked?.[0]) return undefined;
+      path = picked[0].fsPath;
+    }
+  }
+  if (path) return readPolicyFile(await readFile(path, 'utf8'), path);
+  return policyFrom({ retention: effective!.config.retention }, effective!.configFile ?? 'settings', 'steward');
+}
+
+/**
+ * Plan retention…: reads the repository (or every repository of the registry) with progress,
+ * evaluates the policy with its registry's semantics, protects what the workspace's manifests and
+ * Dockerfiles use, immutable tags and the attachments and platforms of kept images, then shows the
+ * plan in its view and on the registry tree's tags. Nothing is deleted here.
+ */
+export const planRetentionCommand: Command = {
+  id: PLAN_RETENTION_COMMAND,
+  async run(services, node?: ExplorerNode, policyPath?: string): Promise<RetentionPlan | undefined> {
+    try {
+      const target = await targetOf(services, node);
+      if (!target) return undefined;
+      const policy = await policyOf(services, policyPath);
+      if (!policy) return undefined;
+      const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Retention plan for ${target.backend.name}${target.repository ? `/${target.repository}` : ''}`, cancellable: true }, async (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
+        const folders = vscode.workspace.workspaceFolders ?? [];
+        const references = (await Promise.all(folders.map(async (folder) => {
+          const { root, config } = await services.configs.forFolder(folder.uri.fsPath);
+          return workspaceReferences([folder.uri.fsPath], (path) => config.isExcluded(relativePath(root, path)), controller.signal);
+        }))).flat();
+        const { config } = folders[0] ? await services.configs.forFolder(folders[0].uri.fsPath) : { config: undefined };
+        let repository = '';
+        const inventories = await readInventories(target.backend, target.repository, {
+          signal: controller.signal,
+          onRepository: (name) => { repository = name; },
+          onProgress: (done, total) => progress.report({ message: `${repository}: ${done}/${total} tags` }),
+        });
+        const immutableTags = (registry: string, name: string) => (config ? ruleFor(config.promotionRules, `${registry}/${name}`)?.immutableTags ?? [] : []);
+        return planRetention(inventories, policy, { references, immutableTags }, Date.now());
+      });
+      services.retention.set(plan, target.backend);
+      services.registryTree.redraw();
+      void vscode.commands.executeCommand(`${RETENTION_VIEW}.focus`);
+      const deletes = plan.repositories.reduce((sum, repository) => sum + repository.deletes, 0);
+      const bytes = plan.repositories.reduce((sum, repository) => sum + repository.reclaimableBytes, 0);
+      services.log.info(`Retention plan (${plan.format}) for ${target.backend.name}${target.repository ? `/${target.repository}` : ''}: ${deletes} digest(s) to delete, ${formatBytes(bytes)} reclaimable.`);
+      void vscode.window.showInformationMessage(`Retention plan: ${deletes} digest(s) to delete in ${plan.repositories.length} repositor${plan.repositories.length === 1 ? 'y' : 'ies'}, ${formatBytes(bytes)} reclaimable. Nothing is deleted until you apply it.`, ...(deletes > 0 ? ['Apply…'] : []))
+        .then((answer) => answer === 'Apply…' && vscode.commands.executeCommand(APPLY_RETENTION_COMMAND));
+      return plan;
+    } catch (error) {
+      reportFailure(services.log, 'Plan retention', error);
+      return undefined;
+    }
+  },
+};
