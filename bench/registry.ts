@@ -11,11 +11,32 @@ import { Transport } from '../src/core/registry/transport';
 import { mapLimited } from '../src/core/concurrency';
 import { skopeoPush, writeOciLayout } from '../test/integration/fixtures';
 import { startRegistry } from '../test/integration/registryServer';
+import type { RunningRegistry } from '../test/integration/registryServer';
 import { median, timed } from './measure';
 
 const execFileAsync = promisify(execFile);
-const REPOSITORIES = 200;
-const TAGS = 50;
+export const REPOSITORIES = 200;
+export const TAGS = 50;
+
+/**
+ * A local docker-registry with 200 repositories × 50 tags (one small image mounted into each) plus
+ * the `seed` repository it came from: the 10,000-tag registry of the listing and retention benchmarks.
+ */
+export async function tenThousandTags(root: string): Promise<{ registry: RunningRegistry; repositories: string[] }> {
+  const registry = await startRegistry('plain', join(root, 'registry'));
+  writeOciLayout(join(root, 'layout'), [{ tag: 'v1.0.0' }]);
+  await skopeoPush(registry, join(root, 'layout'), 'v1.0.0', 'seed');
+  const manifest = Buffer.from(await (await fetch(`${registry.url}/v2/seed/manifests/v1.0.0`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).arrayBuffer());
+  const blobs = (JSON.parse(manifest.toString('utf8')) as { config: { digest: string }; layers: { digest: string }[] });
+  const repositories = Array.from({ length: REPOSITORIES }, (_, index) => `team-${Math.floor(index / 20)}/service-${String(index).padStart(3, '0')}`);
+  await mapLimited(repositories, 8, async (repository) => {
+    for (const digest of [blobs.config.digest, ...blobs.layers.map((layer) => layer.digest)]) await fetch(`${registry.url}/v2/${repository}/blobs/uploads/?mount=${digest}&from=seed`, { method: 'POST' });
+    for (let tag = 0; tag < TAGS; tag += 1) {
+      await fetch(`${registry.url}/v2/${repository}/manifests/1.${tag}.0`, { method: 'PUT', body: manifest, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
+    }
+  });
+  return { registry, repositories };
+}
 
 export async function benchRegistry(row: (label: string, ms: number, note?: string) => void): Promise<void> {
   const missing = ['docker-registry', 'skopeo', 'curl'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
@@ -24,20 +45,8 @@ export async function benchRegistry(row: (label: string, ms: number, note?: stri
     return;
   }
   const root = mkdtempSync(join(tmpdir(), 'steward-bench-registry-'));
-  const registry = await startRegistry('plain', join(root, 'registry'));
+  const { registry, repositories } = await tenThousandTags(root);
   try {
-    writeOciLayout(join(root, 'layout'), [{ tag: 'v1.0.0' }]);
-    await skopeoPush(registry, join(root, 'layout'), 'v1.0.0', 'seed');
-    const manifest = Buffer.from(await (await fetch(`${registry.url}/v2/seed/manifests/v1.0.0`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).arrayBuffer());
-    const blobs = (JSON.parse(manifest.toString('utf8')) as { config: { digest: string }; layers: { digest: string }[] });
-    const repositories = Array.from({ length: REPOSITORIES }, (_, index) => `team-${Math.floor(index / 20)}/service-${String(index).padStart(3, '0')}`);
-    await mapLimited(repositories, 8, async (repository) => {
-      for (const digest of [blobs.config.digest, ...blobs.layers.map((layer) => layer.digest)]) await fetch(`${registry.url}/v2/${repository}/blobs/uploads/?mount=${digest}&from=seed`, { method: 'POST' });
-      for (let tag = 0; tag < TAGS; tag += 1) {
-        await fetch(`${registry.url}/v2/${repository}/manifests/1.${tag}.0`, { method: 'PUT', body: manifest, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
-      }
-    });
-
     let requests = 0;
     const counting = { debug: (line: string) => void (/→ \d{3}/.test(line) && (requests += 1)), info() {}, warn() {}, error() {} };
     const listAll = async () => {

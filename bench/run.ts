@@ -14,6 +14,7 @@ import { compare, median, ratio, row } from './measure';
 import { benchPromote } from './promote';
 import { benchRegistry } from './registry';
 import { benchReports } from './reports';
+import { benchRetention } from './retention';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
   await benchReports();
   await benchRegistry(row);
   await benchPromote();
+  await benchRetention();
 }
 
 main().catch((error: unknown) => {

@@ -44,6 +44,8 @@ interface Decision {
 
 const short = (digest: string) => digest.slice(0, 19);
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /**
  * Decides each artifact: the policy's verdict, overridden to keep for what is protected —
  * digests and tags the workspace references, immutable tags, children of kept indexes, and
@@ -54,7 +56,13 @@ export function planRepository(inventory: RepositoryInventory, policy: Retention
   const verdicts = policy.evaluate(inventory, now);
   const byDigest = new Map(inventory.artifacts.map((artifact) => [artifact.digest, artifact]));
   const parents = new Map<string, Artifact[]>();
-  for (const artifact of inventory.artifacts) for (const child of artifact.children) parents.set(child, [...(parents.get(child) ?? []), artifact]);
+  for (const artifact of inventory.artifacts) {
+    for (const child of artifact.children) {
+      const list = parents.get(child);
+      if (list) list.push(artifact);
+      else parents.set(child, [artifact]);
+    }
+  }
   const references = protection.references.filter((reference) => reference.registry === inventory.registry && reference.repository === inventory.repository);
   const immutable = protection.immutableTags(inventory.registry, inventory.repository);
   const isImmutable = immutable.length > 0 ? picomatch([...immutable], { dot: true }) : () => false;
@@ -66,13 +74,14 @@ export function planRepository(inventory: RepositoryInventory, policy: Retention
     return fixed ? `tag ${fixed} is immutable (${immutable.join(', ')})` : undefined;
   };
 
-  const decisions = new Map<string, Decision>();
-  const visiting = new Set<string>();
+  // Keyed by the artifact object: hashing 71-character digests for every lookup costs more than the rest.
+  const decisions = new Map<Artifact, Decision>();
+  const visiting = new Set<Artifact>();
   const decide = (artifact: Artifact): Decision => {
-    const known = decisions.get(artifact.digest);
+    const known = decisions.get(artifact);
     if (known) return known;
-    if (visiting.has(artifact.digest)) return { keep: true, because: 'it refers to itself through its attachments' };
-    visiting.add(artifact.digest);
+    if (visiting.has(artifact)) return { keep: true, because: 'it refers to itself through its attachments' };
+    visiting.add(artifact);
     const own = verdicts.get(artifact.digest)!;
     let decision: Decision;
     const guard = directProtection(artifact);
@@ -83,17 +92,17 @@ export function planRepository(inventory: RepositoryInventory, policy: Retention
     else if (subject) decision = decide(subject).keep ? { keep: true, ...(own.action === 'delete' ? { because: `attached to the kept ${short(subject.digest)}` } : {}) } : { keep: false, because: `attached to ${short(subject.digest)}, which is deleted` };
     else if (parents.has(artifact.digest) && artifact.tags.length === 0) decision = { keep: false, because: 'a platform of a deleted index, used by no kept one' };
     else decision = { keep: own.action === 'keep' };
-    visiting.delete(artifact.digest);
-    decisions.set(artifact.digest, decision);
+    visiting.delete(artifact);
+    decisions.set(artifact, decision);
     return decision;
   };
   for (const artifact of inventory.artifacts) decide(artifact);
 
   const keptBlobs = new Set<string>();
-  for (const artifact of inventory.artifacts) if (decisions.get(artifact.digest)!.keep) for (const blob of artifact.blobs) keptBlobs.add(blob.digest);
+  for (const artifact of inventory.artifacts) if (decisions.get(artifact)!.keep) for (const blob of artifact.blobs) keptBlobs.add(blob.digest);
   const freed = new Map<string, number>();
   const items = inventory.artifacts.map((artifact): PlanItem => {
-    const decision = decisions.get(artifact.digest)!;
+    const decision = decisions.get(artifact)!;
     let reclaimableBytes = 0;
     if (!decision.keep) {
       for (const blob of artifact.blobs) {
@@ -102,12 +111,15 @@ export function planRepository(inventory: RepositoryInventory, policy: Retention
         freed.set(blob.digest, blob.size);
       }
     }
-    return {
-      digest: artifact.digest, mediaType: artifact.mediaType, role: artifact.role, tags: artifact.tags,
-      ...(artifact.created !== undefined ? { created: new Date(artifact.created).toISOString() } : {}), ageSource: artifact.ageSource,
-      action: decision.keep ? 'keep' : 'delete', policy: verdicts.get(artifact.digest)!, ...(decision.because ? { because: decision.because } : {}),
-      reclaimableBytes, ...(artifact.subject ? { subject: artifact.subject } : {}), children: artifact.children,
+    // Plain assignments, not conditional spreads: this runs once per artifact (100,000 in the benchmark).
+    const item: Mutable<PlanItem> = {
+      digest: artifact.digest, mediaType: artifact.mediaType, role: artifact.role, tags: artifact.tags, ageSource: artifact.ageSource,
+      action: decision.keep ? 'keep' : 'delete', policy: verdicts.get(artifact.digest)!, reclaimableBytes, children: artifact.children,
     };
+    if (artifact.created !== undefined) item.created = new Date(artifact.created).toISOString();
+    if (decision.because) item.because = decision.because;
+    if (artifact.subject) item.subject = artifact.subject;
+    return item;
   });
   return {
     registry: inventory.registry, repository: inventory.repository, items,

@@ -88,9 +88,13 @@ export function describeEcrRule(rule: EcrRule): string {
  * Counting ranks by age (ECR: push time); images of unknown age are never ranked, never expired.
  */
 export function ecrPolicy(rules: readonly EcrRule[]): RetentionPolicy {
+  // The words are made once per rule, not once per image.
+  const names = rules.map(describeEcrRule);
+  const keeps = names.map((name) => `${name} keeps it`);
+  const undated = names.map((name) => `${name} selects it; age unknown`);
   return {
     format: 'ecr',
-    summary: rules.map(describeEcrRule),
+    summary: names,
     evaluate(inventory: RepositoryInventory, now: number): Map<string, PolicyVerdict> {
       const selected = rules.map((rule) => inventory.artifacts.filter((artifact) => selects(rule, artifact)));
       const selectedSets = selected.map((list) => new Set(list));
@@ -103,13 +107,13 @@ export function ecrPolicy(rules: readonly EcrRule[]): RetentionPolicy {
         for (const artifact of expiring) {
           if (verdicts.has(artifact.digest)) continue;
           if (selectedSets.slice(0, index).some((earlier) => earlier.has(artifact))) continue;
-          verdicts.set(artifact.digest, { action: 'delete', rule: describeEcrRule(rule) });
+          verdicts.set(artifact.digest, { action: 'delete', rule: names[index]! });
         }
       }
       for (const artifact of inventory.artifacts) {
         if (verdicts.has(artifact.digest)) continue;
         const first = selectedSets.findIndex((set) => set.has(artifact));
-        const why = first < 0 ? 'no ECR rule selects it' : artifact.created === undefined ? `${describeEcrRule(rules[first]!)} selects it; age unknown` : `${describeEcrRule(rules[first]!)} keeps it`;
+        const why = first < 0 ? 'no ECR rule selects it' : artifact.created === undefined ? undated[first]! : keeps[first]!;
         verdicts.set(artifact.digest, { action: 'keep', rule: why });
       }
       return verdicts;

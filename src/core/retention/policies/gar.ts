@@ -91,7 +91,8 @@ function conditionMatches(condition: GarCondition, artifact: Artifact, repositor
  * and always satisfy a Keep one.
  */
 export function garPolicy(policies: readonly GarPolicy[]): RetentionPolicy {
-  const describe = (policy: GarPolicy) => `GAR ${policy.action.type} policy "${policy.name}"`;
+  const names = new Map(policies.map((policy) => [policy, `GAR ${policy.action.type} policy "${policy.name}"`]));
+  const describe = (policy: GarPolicy) => names.get(policy)!;
   return {
     format: 'gar',
     summary: policies.map((policy) => `${describe(policy)}${policy.mostRecentVersions ? ` (keep the ${policy.mostRecentVersions.keepCount} most recent versions)` : ''}`),

@@ -94,11 +94,15 @@ export function stewardPolicy(retention: StewardRetention): RetentionPolicy {
         let keptBy: string | undefined;
         let unnamed: string | undefined;
         for (const tag of artifact.tags) {
-          const naming = rules.map((entry, index) => ({ ...entry, kept: keeps[index]!.has(artifact) })).filter((entry) => entry.tag(tag));
-          if (naming.length === 0) unnamed ??= tag;
-          const keeping = naming.find((entry) => entry.kept);
+          let named = false;
+          const keeping = rules.find((entry, index) => {
+            if (!entry.tag(tag)) return false;
+            named = true;
+            return keeps[index]!.has(artifact);
+          });
           if (keeping) keptBy ??= `${keeping.description} keeps tag ${tag}${artifact.created === undefined ? ' (age unknown)' : ''}`;
-          else if (naming.length > 0) expired.push(tag);
+          else if (named) expired.push(tag);
+          else unnamed ??= tag;
         }
         if (keptBy || unnamed !== undefined) verdicts.set(artifact.digest, { action: 'keep', rule: keptBy ?? `no rule names tag ${unnamed}`, ...(expired.length > 0 ? { expiredTags: expired } : {}) });
         else verdicts.set(artifact.digest, { action: 'delete', rule: `every tag expired (${rules.filter(({ tag }) => artifact.tags.some(tag)).map(({ description }) => description).join('; ')})`, expiredTags: expired });

@@ -1,0 +1,125 @@
+// Retention planning: 100,000 tags in memory under each policy language (against sorting them by
+// age, the floor of any count rule), and a whole 10,000-tag local registry read and planned
+// (against one keep-alive curl process fetching the same lists and manifests).
+import { execFile, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { HttpRegistry } from '../src/core/registry/httpRegistry';
+import { MANIFEST_ACCEPT } from '../src/core/registry/types';
+import { Transport } from '../src/core/registry/transport';
+import { readInventories } from '../src/core/retention/inventory';
+import type { Artifact, RepositoryInventory } from '../src/core/retention/model';
+import { planRepository, planRetention } from '../src/core/retention/plan';
+import { policyFrom } from '../src/core/retention/policyFile';
+import { NO_PROTECTION } from '../src/core/retention/protection';
+import { compare, median, ratio, row, timed } from './measure';
+import { REPOSITORIES, TAGS, tenThousandTags } from './registry';
+
+const execFileAsync = promisify(execFile);
+const DAY = 86_400_000;
+const NOW = Date.parse('2026-06-01T00:00:00Z');
+
+const POLICIES = {
+  'ECR (3 rules)': { rules: [
+    { rulePriority: 1, selection: { tagStatus: 'tagged', tagPrefixList: ['v'], countType: 'imageCountMoreThan', countNumber: 500 }, action: { type: 'expire' } },
+    { rulePriority: 2, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 }, action: { type: 'expire' } },
+    { rulePriority: 3, selection: { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 90 }, action: { type: 'expire' } },
+  ] },
+  'GAR (3 policies)': [
+    { name: 'old', action: { type: 'Delete' }, condition: { tagState: 'any', olderThan: '90d' } },
+    { name: 'releases', action: { type: 'Keep' }, condition: { tagState: 'tagged', tagPrefixes: ['v'] } },
+    { name: 'recent', action: { type: 'Keep' }, mostRecentVersions: { keepCount: 500 } },
+  ],
+  'Harbor (2 rules)': { rules: [
+    { action: 'retain', template: 'latestPushedK', params: { latestPushedK: 500 }, tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: 'v*' }], scope_selectors: { repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern: '**' }] } },
+    { action: 'retain', template: 'nDaysSinceLastPush', params: { nDaysSinceLastPush: 90 }, tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: '**' }], scope_selectors: { repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern: '**' }] } },
+  ] },
+  'steward (3 rules, per tag)': { retention: { rules: [{ tags: ['v*'], keepLast: 500 }, { tags: ['pr-*'], keepDays: 14 }, { tags: ['/^main-[0-9a-f]{7}$/'], keepLast: 50, keepDays: 30 }] } },
+};
+
+/** 100,000 tags on 80,000 digests of one repository: releases, PR and main builds, a few multi-arch indexes and signatures. */
+function hundredThousandTags(): RepositoryInventory {
+  const artifacts: Artifact[] = [];
+  const digest = (name: string) => `sha256:${createHash('sha256').update(name).digest('hex')}`;
+  let tags = 0;
+  for (let index = 0; tags < 100_000; index += 1) {
+    const kind = index % 4;
+    const names = kind === 0 ? [`v1.${Math.floor(index / 100)}.${index % 100}`, `v1.${Math.floor(index / 100)}`] : kind === 1 ? [`pr-${index}`] : kind === 2 ? [`main-${(index * 2654435761 >>> 0).toString(16).padStart(8, '0').slice(0, 7)}`] : [`build-${index}`];
+    const tagList = names.slice(0, 100_000 - tags);
+    tags += tagList.length;
+    const own = digest(`image-${index}`);
+    const children = index % 50 === 0 ? [digest(`child-${index}-amd64`), digest(`child-${index}-arm64`)] : [];
+    artifacts.push({ digest: own, mediaType: 'application/vnd.oci.image.manifest.v1+json', role: children.length > 0 ? 'index' : 'image', tags: tagList, created: NOW - (index % 400) * DAY, ageSource: 'config created', blobs: [{ digest: own, size: 700 }, { digest: digest(`layer-${index % 1000}`), size: 5_000_000 }], children });
+    for (const child of children) artifacts.push({ digest: child, mediaType: 'application/vnd.oci.image.manifest.v1+json', role: 'child', tags: [], created: NOW - (index % 400) * DAY, ageSource: 'config created', blobs: [{ digest: child, size: 700 }], children: [] });
+    if (index % 20 === 0) artifacts.push({ digest: digest(`sig-${index}`), mediaType: 'application/vnd.oci.image.manifest.v1+json', role: 'attachment', tags: [], ageSource: 'unknown', blobs: [{ digest: digest(`sig-${index}`), size: 400 }], children: [], subject: own });
+  }
+  return { registry: 'registry.example.com', repository: 'team/app', artifacts };
+}
+
+function benchInMemory(): void {
+  const inventory = hundredThousandTags();
+  const tagCount = inventory.artifacts.reduce((sum, artifact) => sum + artifact.tags.length, 0);
+  const policies = Object.fromEntries(Object.entries(POLICIES).map(([name, data]) => [name, policyFrom(data, name)]));
+  const times = compare({
+    'sort by age': () => [...inventory.artifacts].sort((a, b) => (b.created ?? 0) - (a.created ?? 0)),
+    ...Object.fromEntries(Object.entries(policies).map(([name, policy]) => [name, () => planRepository(inventory, policy, NO_PROTECTION, NOW)])),
+  }, 5, 1);
+  console.log(`\nRetention plan in memory: ${tagCount.toLocaleString('en')} tags on ${inventory.artifacts.length.toLocaleString('en')} artifacts of one repository (evaluation, protection, reclaimable bytes)`);
+  row('sorting the artifacts by age (the floor)', times['sort by age']!);
+  for (const name of Object.keys(POLICIES)) row(`plan, ${name}`, times[name]!, `${ratio(times[name]!, times['sort by age']!)} the sort`);
+}
+
+async function benchRegistryPlan(): Promise<void> {
+  const missing = ['docker-registry', 'skopeo', 'curl'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
+  if (missing.length > 0) {
+    console.log(`\nRetention plan of a registry: skipped (missing ${missing.join(', ')}; npm test installs them as root)`);
+    return;
+  }
+  const root = mkdtempSync(join(tmpdir(), 'steward-bench-retention-'));
+  const { registry, repositories } = await tenThousandTags(root);
+  try {
+    const policy = policyFrom(POLICIES['ECR (3 rules)'], 'ecr');
+    let requests = 0;
+    const planAll = async () => {
+      requests = 0;
+      const transport = new Transport({ logger: { debug: (line: string) => void (/→ \d{3}/.test(line) && (requests += 1)), info() {}, warn() {}, error() {} } });
+      try {
+        const inventories = await readInventories(new HttpRegistry(registry.host, transport, { get: async () => undefined }), undefined);
+        const plan = planRetention(inventories, policy, NO_PROTECTION, NOW);
+        const tags = plan.repositories.reduce((sum, repository) => sum + repository.items.reduce((count, item) => count + item.tags.length, 0), 0);
+        if (tags !== REPOSITORIES * TAGS + 1) throw new Error(`planned ${tags} tags`);
+      } finally {
+        await transport.close();
+      }
+    };
+    // The same reads with no client logic: the catalog, every tag list and every tag's manifest over one connection.
+    const urls = [`${registry.url}/v2/_catalog?n=1000`, ...[...repositories, 'seed'].map((name) => `${registry.url}/v2/${name}/tags/list`)];
+    for (const name of repositories) for (let tag = 0; tag < TAGS; tag += 1) urls.push(`${registry.url}/v2/${name}/manifests/1.${tag}.0`);
+    urls.push(`${registry.url}/v2/seed/manifests/v1.0.0`);
+    const curlConfig = join(root, 'curl.config');
+    writeFileSync(curlConfig, `silent\nheader = "Accept: ${MANIFEST_ACCEPT}"\n${urls.map((url) => `url = "${url}"\noutput = "/dev/null"`).join('\n')}\n`);
+    const curl = () => execFileAsync('curl', ['-K', curlConfig], { maxBuffer: 64 * 1024 * 1024 });
+    await planAll();
+    await curl();
+    const ours: number[] = [];
+    const curls: number[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      ours.push(await timed(planAll));
+      curls.push(await timed(curl));
+    }
+    console.log(`\nRetention plan of a whole registry: ${REPOSITORIES + 1} repositories, ${(REPOSITORIES * TAGS + 1).toLocaleString('en')} tags (docker-registry on loopback)`);
+    row(`one curl process, keep-alive, ${urls.length.toLocaleString('en')} URLs`, median(curls));
+    row('steward: read every repository and plan', median(ours), `${ratio(median(ours), median(curls))} curl; ${requests.toLocaleString('en')} requests`);
+  } finally {
+    await registry.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+export async function benchRetention(): Promise<void> {
+  benchInMemory();
+  await benchRegistryPlan();
+}
