@@ -5,7 +5,7 @@ import { describeResult } from '../../core/retention/describe';
 import { reportFailure } from '../log';
 import type { Command } from '../services';
 
-export const APPLY_RETENTION_COMMAND = 'artifactSteward.retention.apply';
+export const APPLY_RETENTION_COMMAND = 'artifactSteward.retention.applyPlan';
 
 /**
  * Applies the shown retention plan after a modal confirmation naming what goes (every tag on a

@@ -4,7 +4,7 @@ import { readStewardRetention } from '../../core/retention/policies/steward';
 import { reportFailure } from '../log';
 import type { Command } from '../services';
 
-export const EXPORT_RETENTION_COMMAND = 'artifactSteward.retention.export';
+export const EXPORT_RETENTION_COMMAND = 'artifactSteward.retention.exportPolicy';
 
 /** Export retention rules as ECR/GAR policy: the workspace's `retention:` rules as the registry's JSON, in an untitled editor; what does not translate goes to the log and a message. */
 export const exportRetentionCommand: Command = {

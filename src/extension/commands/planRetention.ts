@@ -16,7 +16,7 @@ import { RETENTION_VIEW } from '../retention/retentionPlans';
 import type { Command, Services } from '../services';
 import { APPLY_RETENTION_COMMAND } from './applyRetention';
 
-export const PLAN_RETENTION_COMMAND = 'artifactSteward.retention.plan';
+export const PLAN_RETENTION_COMMAND = 'artifactSteward.retention.planRetention';
 
 /** The registry (and repository) to plan for: a node of the tree, or typed `host[/repository]`. */
 async function targetOf(services: Services, node: ExplorerNode | undefined): Promise<{ backend: RegistryBackend; repository?: string } | undefined> {

@@ -1,12 +1,14 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { toEcrPolicy, toGarPolicies } from '../../../src/core/retention/export';
 import { planRepository } from '../../../src/core/retention/plan';
 import { NO_PROTECTION, referencesIn } from '../../../src/core/retention/protection';
 import type { Protection } from '../../../src/core/retention/protection';
-import { policyFrom } from '../../../src/core/retention/policyFile';
+import { policyFrom, readPolicyFile } from '../../../src/core/retention/policyFile';
 import { readStewardRetention } from '../../../src/core/retention/policies/steward';
-import { dedent } from '../../helpers';
+import { dedent, REPO_ROOT } from '../../helpers';
 import { actions, digestOf, inventory, NOW } from './inventoryTable';
 import type { Row } from './inventoryTable';
 
@@ -127,4 +129,16 @@ describe('Retention export: the same intent in ECR and GAR JSON', () => {
     const gar = toGarPolicies(special);
     assert.deepEqual(gar.policy, [{ name: 'steward-untagged', action: { type: 'Delete' }, condition: { tagState: 'untagged' } }]);
   });
+});
+
+describe('the policies shipped in examples/', () => {
+  const examples = join(REPO_ROOT, 'examples');
+  for (const [file, format] of [['retention/ecr-lifecycle.json', 'ecr'], ['retention/gar-cleanup.json', 'gar'], ['retention/harbor-retention.json', 'harbor'], ['.steward.yaml', 'steward']] as const) {
+    it(`${file} reads as ${format} and plans`, () => {
+      const policy = readPolicyFile(readFileSync(join(examples, file), 'utf8'), file);
+      assert.equal(policy.format, format);
+      const result = planRepository(inventory([{ name: 'new', tags: ['1.0.0'], days: 1 }, { name: 'pr', tags: ['pr-7'], days: 60 }]), policy, NO_PROTECTION, NOW);
+      assert.equal(result.items.find((item) => item.digest === digestOf('new'))!.action, 'keep');
+    });
+  }
 });
