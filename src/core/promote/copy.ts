@@ -128,16 +128,33 @@ export class ImageCopier {
     if (this.sameRegistry && await registry.mountBlob(repository, blob.digest, this.source.repository, signal)) {
       this.stats.blobsMounted += 1;
       this.progress(`mounted ${blob.digest.slice(0, 19)}`);
-    } else if (await registry.hasBlob(repository, blob.digest, signal)) {
-      this.stats.blobsPresent += 1;
-    } else {
-      await this.streamBlob(blob);
-      this.stats.blobsCopied += 1;
+      return;
     }
+    // The HEAD and a new upload session at once: copying into a fresh repository saves a round trip
+    // per blob; a blob that is there already costs an abandoned session.
+    const session = registry.startUpload(repository, blob.digest, signal);
+    session.catch(() => undefined);
+    let present: boolean;
+    try {
+      present = await registry.hasBlob(repository, blob.digest, signal);
+    } catch (error) {
+      void session.then((opened) => registry.abandonUpload(opened), () => undefined);
+      throw error;
+    }
+    if (present) {
+      this.stats.blobsPresent += 1;
+      await session.then((opened) => registry.abandonUpload(opened, signal), () => undefined);
+      return;
+    }
+    await this.streamBlob(blob, session);
+    this.stats.blobsCopied += 1;
   }
 
-  /** Streams one blob, verified on the way; a failed transfer starts over (the registry committed nothing). */
-  private async streamBlob(blob: Descriptor): Promise<void> {
+  /**
+   * Streams one blob, verified on the way, into `firstSession` (a new session for each later
+   * attempt); a failed transfer starts over (the registry committed nothing).
+   */
+  private async streamBlob(blob: Descriptor, firstSession: Promise<URL>): Promise<void> {
     const { signal } = this.options;
     const attempts = this.options.blobAttempts ?? 5;
     for (let attempt = 1; ; attempt += 1) {
@@ -150,7 +167,9 @@ export class ImageCopier {
         });
         body.on('error', (error) => verifying.destroy(error));
         this.progress(`copying ${blob.digest.slice(0, 19)} (${blob.size} bytes)`);
-        await this.target.registry.uploadBlob(this.target.repository, blob.digest, blob.size, body.pipe(verifying), signal);
+        const { registry, repository } = this.target;
+        const session = attempt === 1 ? await firstSession : await registry.startUpload(repository, blob.digest, signal);
+        await registry.finishUpload(repository, blob.digest, blob.size, session, body.pipe(verifying), signal);
         return;
       } catch (error) {
         this.stats.bytesSent -= sent;

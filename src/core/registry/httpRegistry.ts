@@ -252,26 +252,40 @@ export class HttpRegistry implements RegistryBackend {
     if (response.status === 201) return true;
     const location = response.headers.location;
     // Abandon the upload session the registry opened instead.
-    if (location) await this.transport.request({ method: 'DELETE', url: new URL(location, response.url).toString(), ...(signal ? { signal } : {}) }).catch(() => undefined);
+    if (location) await this.abandonUpload(new URL(location, response.url), signal);
     return false;
   }
 
-  /**
-   * Uploads a blob (bytes, or a stream) in one PUT (monolithic upload). The registry checks the digest
-   * and refuses the upload when the bytes do not match: nothing partial is ever committed.
-   */
-  async uploadBlob(repository: string, digest: string, size: number, body: Readable | Buffer, signal?: AbortSignal): Promise<void> {
+  /** Opens an upload session: the URL that takes the bytes (finishUpload) or is abandoned (abandonUpload). */
+  async startUpload(repository: string, digest: string, signal?: AbortSignal): Promise<URL> {
     const where = `${this.name}/${repository}@${digest}`;
-    const scope = `repository:${repository}:pull,push`;
-    const started = await this.call({ operation: 'start upload of', reference: where, scope, request: { method: 'POST', path: `/v2/${repository}/blobs/uploads/`, retryable: true, ...(signal ? { signal } : {}) } });
+    const started = await this.call({ operation: 'start upload of', reference: where, scope: `repository:${repository}:pull,push`, request: { method: 'POST', path: `/v2/${repository}/blobs/uploads/`, retryable: true, ...(signal ? { signal } : {}) } });
     const location = started.headers.location;
     if (!location) throw new RegistryError('start upload of', where, 'the registry sent no upload location');
-    const url = new URL(location, started.url);
+    return new URL(location, started.url);
+  }
+
+  /** Cancels an upload session (best effort: the registry expires forgotten sessions anyway). */
+  async abandonUpload(session: URL, signal?: AbortSignal): Promise<void> {
+    await this.transport.request({ method: 'DELETE', url: session.toString(), ...(signal ? { signal } : {}) }).catch(() => undefined);
+  }
+
+  /**
+   * Sends a blob's bytes (or a stream) to an upload session in one PUT. The registry checks the
+   * digest and refuses the upload when the bytes do not match: nothing partial is ever committed.
+   */
+  async finishUpload(repository: string, digest: string, size: number, session: URL, body: Readable | Buffer, signal?: AbortSignal): Promise<void> {
+    const url = new URL(session);
     url.searchParams.set('digest', digest);
     await this.call({
-      operation: 'upload', reference: where, scope,
+      operation: 'upload', reference: `${this.name}/${repository}@${digest}`, scope: `repository:${repository}:pull,push`,
       request: { method: 'PUT', path: url.toString(), body, headers: { 'content-type': 'application/octet-stream', ...(size >= 0 ? { 'content-length': String(size) } : {}) }, ...(signal ? { signal } : {}) },
     });
+  }
+
+  /** Uploads a blob (bytes, or a stream) in one PUT (monolithic upload) to a new session. */
+  async uploadBlob(repository: string, digest: string, size: number, body: Readable | Buffer, signal?: AbortSignal): Promise<void> {
+    await this.finishUpload(repository, digest, size, await this.startUpload(repository, digest, signal), body, signal);
   }
 
   /** Uploads a small blob in one request (monolithic upload), unless the repository has it already. */
