@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +96,22 @@ describe('steward ls, inspect and pin against a real registry', () => {
     const refused = await steward(['promote', `${host}/team/app:multi`, `${host}/prod/app:1.2.3`], work);
     assert.equal(refused.code, 1);
     assert.ok(refused.stdout.includes(`Refused:\n  ${host}/prod/app:1.2.3 is immutable (1.*) and points at ${digests['1.2.3']}, not ${digests.multi}\n`), refused.stdout);
+  });
+
+  it('promote: --dev-tag adds <branch>-<short sha> of the git checkout; outside a repository it is a usage error', async () => {
+    const work = join(root, 'promote-dev');
+    mkdirSync(work, { recursive: true });
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: work, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } }).trim();
+    const outside = await steward(['promote', `${registry.host}/team/app:1.2.3`, `${registry.host}/dev/app`, '--dev-tag', '--dry-run'], work);
+    assert.equal(outside.code, 2);
+    assert.match(outside.stderr, /--dev-tag needs a git repository with a commit/);
+    git('init', '-q', '-b', 'feature/Login-Page');
+    git('commit', '-q', '--allow-empty', '-m', 'first');
+    const sha = git('rev-parse', 'HEAD');
+    const dry = await steward(['promote', `${registry.host}/team/app:1.2.3`, `${registry.host}/dev/app`, '--dev-tag', '--dry-run', '--json'], work);
+    assert.equal(dry.code, 0, dry.stderr);
+    const plan = JSON.parse(dry.stdout) as { plan: { tags: { tag: string; action: string }[] } };
+    assert.deepEqual(plan.plan.tags.map((tag) => `${tag.tag} ${tag.action}`), ['1.2.3 create', `feature-login-page-${sha.slice(0, 7)} create`]);
   });
 
   it('promote: a scan gate with trivy: true scans the image with trivy before promoting', async (context) => {
