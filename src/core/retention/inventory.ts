@@ -1,4 +1,5 @@
 import { mapLimited } from '../concurrency';
+import { RegistryError } from '../registry/errors';
 import { HttpRegistry } from '../registry/httpRegistry';
 import { allTags } from '../registry/inspect';
 import { isIndex } from '../registry/types';
@@ -45,11 +46,18 @@ export async function readInventory(backend: RegistryBackend, repository: string
   const tagsOf = new Map<string, string[]>();
   let done = 0;
   const fetched = await mapLimited(tags, CONCURRENCY, async (tag) => {
-    const manifest = await backend.getManifest(repository, tag, signal);
-    options.onProgress?.(++done, tags.length);
-    return manifest;
+    try {
+      return await backend.getManifest(repository, tag, signal);
+    } catch (error) {
+      // Deleted between the listing and now: nothing to plan for it.
+      if (error instanceof RegistryError && error.status === 404) return undefined;
+      throw error;
+    } finally {
+      options.onProgress?.(++done, tags.length);
+    }
   });
   for (const [index, manifest] of fetched.entries()) {
+    if (!manifest) continue;
     const { digest } = manifest.descriptor;
     manifests.set(digest, manifest);
     tagsOf.set(digest, [...(tagsOf.get(digest) ?? []), tags[index]!]);

@@ -40,7 +40,7 @@ runCases('ECR lifecycle', (data) => ecrPolicy(readEcrPolicy(data, 'ecr.json')), 
     policy: { rules: [ecrRule(1, { tagStatus: 'tagged', tagPrefixList: ['prod'], countType: 'imageCountMoreThan', countNumber: 1 }), ecrRule(2, { tagStatus: 'tagged', tagPrefixList: ['beta'], countType: 'imageCountMoreThan', countNumber: 1 })] },
     rows: [{ name: 'A', tags: ['beta-1', 'prod-1'], days: 10 }, { name: 'B', tags: ['beta-2', 'prod-2'], days: 9 }, { name: 'C', tags: ['beta-3'], days: 8 }],
     expected: { A: 'delete', B: 'keep', C: 'keep' },
-    because: { A: 'ECR rule 1 (tagged with prefix prod, more than 1 images)', B: 'ECR rule 1' },
+    because: { A: 'ECR rule 1 (tagged with prefix prod, more than 1 image)', B: 'ECR rule 1' },
   },
   {
     name: 'several prefixes in one rule select only images carrying all of them',

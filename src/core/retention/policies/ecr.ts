@@ -78,7 +78,7 @@ function selects(rule: EcrRule, artifact: Artifact): boolean {
 export function describeEcrRule(rule: EcrRule): string {
   const { tagStatus, tagPrefixList, tagPatternList, countType, countNumber } = rule.selection;
   const which = tagPrefixList ? `tagged with prefix ${tagPrefixList.join(' and ')}` : tagPatternList ? `tagged ${tagPatternList.join(' and ')}` : tagStatus;
-  const limit = countType === 'imageCountMoreThan' ? `more than ${countNumber} images` : `pushed more than ${countNumber} days ago`;
+  const limit = countType === 'imageCountMoreThan' ? `more than ${countNumber} image${countNumber === 1 ? '' : 's'}` : `pushed more than ${countNumber} day${countNumber === 1 ? '' : 's'} ago`;
   return `ECR rule ${rule.rulePriority} (${which}, ${limit})`;
 }
 
