@@ -62,6 +62,8 @@ describe('UI in a real VS Code workbench (Chromium)', () => {
     // A real registry holding the multi-arch image of examples/oci-layout, configured in the settings.
     registry = await startRegistry('plain', join(workDir, 'registry'));
     await skopeoPush(registry, join(workspace, 'oci-layout'), '1.4.2', 'acme/app');
+    // A pull-request build from 2024: the retention rules of examples/.steward.yaml expire it.
+    await skopeoPush(registry, join(workspace, 'oci-layout'), '1.4.1', 'acme/app', 'pr-1');
     writeFileSync(join(workspace, 'pin.Dockerfile'), `FROM ${registry.host}/acme/app:1.4.2\n`);
     session = await openWorkbench(installPackagedExtension(workDir), workspace, workDir, { 'artifactSteward.registries': [{ host: registry.host }] });
     await session.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -220,5 +222,26 @@ describe('UI in a real VS Code workbench (Chromium)', () => {
     const raw = execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${registry!.host}/acme/app:1.4.2`]);
     const digest = `sha256:${createHash('sha256').update(raw).digest('hex')}`;
     assert.equal(readFileSync(join(workspace, 'pin.Dockerfile'), 'utf8'), `FROM ${registry!.host}/acme/app:1.4.2@${digest}\n`);
+  }));
+
+  it('plans retention from the palette: the Retention plan view and the explorer\'s tags show what goes', () => step(async () => {
+    const { page } = session!;
+    await page.locator('.part.titlebar').click();
+    await page.keyboard.press('Control+Shift+P');
+    await page.keyboard.type('Plan retention');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Plan retention' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-box input').waitFor();
+    await page.keyboard.type(`${registry!.host}/acme/app`);
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: '.steward.yaml: retention rules' }).waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    const planView = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Retention plan' }) });
+    await planView.locator('.monaco-list-row', { hasText: `${registry!.host}/acme/app` }).getByText(/^1 of \d+ to delete/).waitFor({ timeout: 60_000 });
+    await planView.locator('.monaco-list-row', { hasText: 'pr-1' }).getByText(/every tag expired/).waitFor();
+    const explorerTag = (tag: string) => page.locator('.monaco-list-row[role="treeitem"][aria-level="4"]', { hasText: tag }).first();
+    await explorerTag('pr-1').getByText(/^retention: delete/).waitFor({ timeout: 30_000 });
+    await explorerTag('1.4.2').getByText(/^retention: keep/).waitFor();
+    await screenshot(page, 'retention-plan');
   }));
 });
