@@ -34,10 +34,14 @@ export const applyRetentionCommand: Command = {
       if (answer !== 'Delete') return undefined;
     }
     const results: ApplyResult[] = [];
+    let cancelled = false;
     try {
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Applying retention', cancellable: true }, (progress, token) => {
         const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
+        token.onCancellationRequested(() => {
+          cancelled = true;
+          controller.abort(new Error('cancelled'));
+        });
         return applyRetention(plan, () => backend, {
           signal: controller.signal,
           onResult: (result) => {
@@ -50,7 +54,9 @@ export const applyRetentionCommand: Command = {
       const count = (outcome: ApplyResult['outcome']) => results.filter((result) => result.outcome === outcome).length;
       void vscode.window.showInformationMessage(`Retention applied: ${count('deleted')} deleted, ${count('already gone')} already gone, ${count('skipped')} skipped (changed since the plan). ${GARBAGE_COLLECTION_REMINDER}`);
     } catch (error) {
-      reportFailure(services.log, `Retention stopped after ${results.filter((result) => result.outcome === 'deleted').length} deletion(s)`, error);
+      const deleted = results.filter((result) => result.outcome === 'deleted').length;
+      if (cancelled) void vscode.window.showInformationMessage(`Retention cancelled after ${deleted} deletion(s); nothing else was touched.`);
+      else reportFailure(services.log, `Retention (stopped after ${deleted} deletion(s))`, error);
     } finally {
       services.retention.clear();
       services.registryTree.refresh();

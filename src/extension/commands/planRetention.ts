@@ -61,9 +61,13 @@ export const planRetentionCommand: Command = {
       if (!target) return undefined;
       const policy = await policyOf(services, policyPath);
       if (!policy) return undefined;
+      let cancelled = false;
       const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Retention plan for ${target.backend.name}${target.repository ? `/${target.repository}` : ''}`, cancellable: true }, async (progress, token) => {
         const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
+        token.onCancellationRequested(() => {
+          cancelled = true;
+          controller.abort(new Error('cancelled'));
+        });
         const folders = vscode.workspace.workspaceFolders ?? [];
         const references = (await Promise.all(folders.map(async (folder) => {
           const { root, config } = await services.configs.forFolder(folder.uri.fsPath);
@@ -78,7 +82,11 @@ export const planRetentionCommand: Command = {
         });
         const immutableTags = (registry: string, name: string) => (config ? ruleFor(config.promotionRules, `${registry}/${name}`)?.immutableTags ?? [] : []);
         return planRetention(inventories, policy, { references, immutableTags }, Date.now());
+      }).then(undefined, (error: unknown) => {
+        if (cancelled) return undefined;
+        throw error;
       });
+      if (!plan) return undefined;
       services.retention.set(plan, target.backend);
       services.registryTree.redraw();
       void vscode.commands.executeCommand(`${RETENTION_VIEW}.focus`);
