@@ -14,22 +14,22 @@ import { Transport } from '../src/core/registry/transport';
 import { skopeoPush, writeOciLayout } from '../test/integration/fixtures';
 import { startRegistry } from '../test/integration/registryServer';
 import type { RunningRegistry } from '../test/integration/registryServer';
-import { median, ratio, row, timed } from './measure';
+import { median, ratio, requestCounter, row, timed } from './measure';
 
 const execFileAsync = promisify(execFile);
 const ROUNDS = 15;
 
 /** Our promotion in this process, counting the HTTP requests it makes. */
 async function ours(source: RunningRegistry, sourceRef: string, target: RunningRegistry, targetRepository: string): Promise<{ requests: number; bytes: number }> {
-  let requests = 0;
-  const transport = new Transport({ logger: { debug: () => { requests += 1; }, info: () => undefined, warn: () => undefined, error: () => undefined } });
+  const requests = requestCounter();
+  const transport = new Transport({ logger: requests.logger });
   try {
     const [repository, tag] = sourceRef.split(':') as [string, string];
     const src = { backend: new HttpRegistry(source.host, transport, noCredentials), repository, reference: tag };
     const dst = { registry: new HttpRegistry(target.host, transport, noCredentials), repository: targetRepository, tags: [tag] };
     const plan = await planPromotion(source.host, src, dst);
     const result = await executePromotion(src, dst, plan);
-    return { requests, bytes: result.stats.bytesSent };
+    return { requests: requests.count, bytes: result.stats.bytesSent };
   } finally {
     await transport.close();
   }

@@ -4,7 +4,6 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { HttpRegistry } from '../src/core/registry/httpRegistry';
 import { Transport } from '../src/core/registry/transport';
@@ -12,7 +11,7 @@ import { mapLimited } from '../src/core/concurrency';
 import { skopeoPush, writeOciLayout } from '../test/integration/fixtures';
 import { startRegistry } from '../test/integration/registryServer';
 import type { RunningRegistry } from '../test/integration/registryServer';
-import { median, timed } from './measure';
+import { compareAsync, requestCounter, timed } from './measure';
 
 const execFileAsync = promisify(execFile);
 export const REPOSITORIES = 200;
@@ -38,6 +37,11 @@ export async function tenThousandTags(root: string): Promise<{ registry: Running
   return { registry, repositories };
 }
 
+/** The catalog and every repository's tag list of that registry: what a listing reads. */
+export function listingUrls(registry: RunningRegistry, repositories: readonly string[]): string[] {
+  return [`${registry.url}/v2/_catalog?n=1000`, ...[...repositories, 'seed'].map((name) => `${registry.url}/v2/${name}/tags/list`)];
+}
+
 export async function benchRegistry(row: (label: string, ms: number, note?: string) => void): Promise<void> {
   const missing = ['docker-registry', 'skopeo', 'curl'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
   if (missing.length > 0) {
@@ -47,10 +51,9 @@ export async function benchRegistry(row: (label: string, ms: number, note?: stri
   const root = mkdtempSync(join(tmpdir(), 'steward-bench-registry-'));
   const { registry, repositories } = await tenThousandTags(root);
   try {
-    let requests = 0;
-    const counting = { debug: (line: string) => void (/→ \d{3}/.test(line) && (requests += 1)), info() {}, warn() {}, error() {} };
+    const requests = requestCounter();
     const listAll = async () => {
-      const client = new HttpRegistry(registry.host, new Transport({ logger: counting }), { get: async () => undefined });
+      const client = new HttpRegistry(registry.host, new Transport({ logger: requests.logger }), { get: async () => undefined });
       const names: string[] = [];
       for await (const page of client.listRepositories()) names.push(...page);
       let tags = 0;
@@ -59,29 +62,22 @@ export async function benchRegistry(row: (label: string, ms: number, note?: stri
       });
       if (names.length !== REPOSITORIES + 1 || tags !== REPOSITORIES * TAGS + 1) throw new Error(`listed ${names.length} repositories and ${tags} tags`);
     };
-    const urls = [`${registry.url}/v2/_catalog?n=1000`, ...[...repositories, 'seed'].map((name) => `${registry.url}/v2/${name}/tags/list`)];
+    const urls = listingUrls(registry, repositories);
     const curl = () => execFileAsync('curl', ['-s', ...urls.flatMap((url) => ['-o', '/dev/null', url])]);
     const skopeo = () => mapLimited(repositories, 1, (name) => execFileAsync('skopeo', ['list-tags', '--tls-verify=false', `docker://${registry.host}/${name}`]));
 
-    await listAll();
-    await curl();
-    const ours: number[] = [];
-    const curls: number[] = [];
-    for (let round = 0; round < 5; round += 1) {
-      ours.push(await timed(listAll));
-      curls.push(await timed(curl));
-    }
+    const times = await compareAsync({ ours: listAll, curl }, 5);
     const skopeoTime = await timed(skopeo);
 
-    requests = 0;
-    const firstLevel = new HttpRegistry(registry.host, new Transport({ logger: counting }), { get: async () => undefined });
+    requests.reset();
+    const firstLevel = new HttpRegistry(registry.host, new Transport({ logger: requests.logger }), { get: async () => undefined });
     for await (const page of firstLevel.listRepositories()) void page;
 
     console.log(`\nRegistry listing: catalog + ${REPOSITORIES} repositories × ${TAGS} tags (docker-registry on loopback)`);
-    row('one curl process, keep-alive, 201 URLs', median(curls));
-    row('steward client (catalog + every tag list)', median(ours), `${(median(ours) / median(curls)).toFixed(2)}× curl (goal ≤ 1.2×)`);
-    row(`skopeo list-tags × ${REPOSITORIES}`, skopeoTime, `steward is ${(median(ours) / skopeoTime).toFixed(3)}× of it (goal ≤ 0.2×)`);
-    console.log(`  HTTP requests to show the first tree level (the repositories): ${requests} (goal: one)`);
+    row('one curl process, keep-alive, 201 URLs', times.curl!);
+    row('steward client (catalog + every tag list)', times.ours!, `${(times.ours! / times.curl!).toFixed(2)}× curl (goal ≤ 1.2×)`);
+    row(`skopeo list-tags × ${REPOSITORIES}`, skopeoTime, `steward is ${(times.ours! / skopeoTime).toFixed(3)}× of it (goal ≤ 0.2×)`);
+    console.log(`  HTTP requests to show the first tree level (the repositories): ${requests.count} (goal: one)`);
   } finally {
     await registry.stop();
     rmSync(root, { recursive: true, force: true });

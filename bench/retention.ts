@@ -15,8 +15,8 @@ import type { Artifact, RepositoryInventory } from '../src/core/retention/model'
 import { planRepository, planRetention } from '../src/core/retention/plan';
 import { policyFrom } from '../src/core/retention/policyFile';
 import { NO_PROTECTION } from '../src/core/retention/protection';
-import { compare, median, ratio, row, timed } from './measure';
-import { REPOSITORIES, TAGS, tenThousandTags } from './registry';
+import { compare, compareAsync, ratio, requestCounter, row } from './measure';
+import { listingUrls, REPOSITORIES, TAGS, tenThousandTags } from './registry';
 
 const execFileAsync = promisify(execFile);
 const DAY = 86_400_000;
@@ -82,10 +82,10 @@ async function benchRegistryPlan(): Promise<void> {
   const { registry, repositories } = await tenThousandTags(root);
   try {
     const policy = policyFrom(POLICIES['ECR (3 rules)'], 'ecr');
-    let requests = 0;
+    const requests = requestCounter();
     const planAll = async () => {
-      requests = 0;
-      const transport = new Transport({ logger: { debug: (line: string) => void (/→ \d{3}/.test(line) && (requests += 1)), info() {}, warn() {}, error() {} } });
+      requests.reset();
+      const transport = new Transport({ logger: requests.logger });
       try {
         const inventories = await readInventories(new HttpRegistry(registry.host, transport, { get: async () => undefined }), undefined);
         const plan = planRetention(inventories, policy, NO_PROTECTION, NOW);
@@ -96,23 +96,16 @@ async function benchRegistryPlan(): Promise<void> {
       }
     };
     // The same reads with no client logic: the catalog, every tag list and every tag's manifest over one connection.
-    const urls = [`${registry.url}/v2/_catalog?n=1000`, ...[...repositories, 'seed'].map((name) => `${registry.url}/v2/${name}/tags/list`)];
+    const urls = listingUrls(registry, repositories);
     for (const name of repositories) for (let tag = 0; tag < TAGS; tag += 1) urls.push(`${registry.url}/v2/${name}/manifests/1.${tag}.0`);
     urls.push(`${registry.url}/v2/seed/manifests/v1.0.0`);
     const curlConfig = join(root, 'curl.config');
     writeFileSync(curlConfig, `silent\nheader = "Accept: ${MANIFEST_ACCEPT}"\n${urls.map((url) => `url = "${url}"\noutput = "/dev/null"`).join('\n')}\n`);
     const curl = () => execFileAsync('curl', ['-K', curlConfig], { maxBuffer: 64 * 1024 * 1024 });
-    await planAll();
-    await curl();
-    const ours: number[] = [];
-    const curls: number[] = [];
-    for (let round = 0; round < 3; round += 1) {
-      ours.push(await timed(planAll));
-      curls.push(await timed(curl));
-    }
+    const times = await compareAsync({ ours: planAll, curl }, 3);
     console.log(`\nRetention plan of a whole registry: ${REPOSITORIES + 1} repositories, ${(REPOSITORIES * TAGS + 1).toLocaleString('en')} tags (docker-registry on loopback)`);
-    row(`one curl process, keep-alive, ${urls.length.toLocaleString('en')} URLs`, median(curls));
-    row('steward: read every repository and plan', median(ours), `${ratio(median(ours), median(curls))} curl; ${requests.toLocaleString('en')} requests`);
+    row(`one curl process, keep-alive, ${urls.length.toLocaleString('en')} URLs`, times.curl!);
+    row('steward: read every repository and plan', times.ours!, `${ratio(times.ours!, times.curl!)} curl; ${requests.count.toLocaleString('en')} requests`);
   } finally {
     await registry.stop();
     rmSync(root, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,23 +7,13 @@ import { after, before, describe, it } from 'node:test';
 import { installedTrivy } from '../../scripts/trivy';
 import { REPO_ROOT } from '../helpers';
 import { skopeoPush, writeOciLayout } from './fixtures';
+import { stewardIn } from './stewardCli';
 import { PASSWORD, startRegistry, USERNAME } from './registryServer';
 import type { RunningRegistry } from './registryServer';
 
-const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const root = mkdtempSync(join(tmpdir(), 'steward-cli-registry-'));
+const steward = stewardIn(root);
 
-/** Spawns the CLI without blocking this process (a token server could live here). */
-function steward(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, HOME: root, DOCKER_CONFIG: join(root, 'no-docker-config'), ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('steward ls, inspect and pin against a real registry', () => {
   let registry: RunningRegistry;

@@ -1,7 +1,7 @@
 // Retention against a real registry (Debian's docker-registry): plan, then apply through the CLI,
 // checked with skopeo; the re-check before deleting; stopping at the first failure.
 import { strict as assert } from 'node:assert';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,15 +17,15 @@ import { planRetention } from '../../src/core/retention/plan';
 import type { RetentionPlan } from '../../src/core/retention/plan';
 import { policyFrom } from '../../src/core/retention/policyFile';
 import { NO_PROTECTION } from '../../src/core/retention/protection';
-import { REPO_ROOT } from '../helpers';
 import { attachSbom, pushCosignSignature, skopeoPush, writeOciLayout } from './fixtures';
 import { startFaultProxy } from './faultProxy';
+import { stewardIn } from './stewardCli';
 import { startRegistry } from './registryServer';
 import type { RunningRegistry } from './registryServer';
 
 const execFileAsync = promisify(execFile);
-const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const root = mkdtempSync(join(tmpdir(), 'steward-retention-'));
+const steward = stewardIn(root);
 after(() => rmSync(root, { recursive: true, force: true }));
 
 const NOW = '2026-06-01T00:00:00Z';
@@ -52,16 +52,6 @@ const ECR_POLICY = {
   ],
 };
 
-function steward(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, HOME: root, DOCKER_CONFIG: join(root, 'no-docker-config') } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 async function skopeoExists(registry: RunningRegistry, reference: string): Promise<boolean> {
   try {

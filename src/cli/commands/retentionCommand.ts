@@ -63,13 +63,10 @@ async function plan(values: Record<string, unknown>, positionals: readonly strin
   const workspace = (values.workspace as string[] | undefined) ?? ['.'];
   const isExcluded = (path: string) => loaded.config.isExcluded(toPosix(relative(loaded.root, path)));
   const references = await workspaceReferences(workspace.map((path) => resolve(cwd, path)), isExcluded);
-  const progress = process.stderr.isTTY ? (name: string) => (done: number, total: number) => process.stderr.write(`\r\x1b[Kreading ${name}: ${done}/${total} tags`) : undefined;
   let current = '';
-  const inventories = await readInventories(backend, repository, {
-    onRepository: (name) => { current = name; },
-    ...(progress ? { onProgress: (done: number, total: number) => progress(current)(done, total) } : {}),
-  });
-  if (progress) process.stderr.write('\r\x1b[K');
+  const onProgress = process.stderr.isTTY ? (done: number, total: number) => process.stderr.write(`\r\x1b[Kreading ${current}: ${done}/${total} tags`) : undefined;
+  const inventories = await readInventories(backend, repository, { onRepository: (name) => { current = name; }, ...(onProgress ? { onProgress } : {}) });
+  if (onProgress) process.stderr.write('\r\x1b[K');
   const immutableTags = (registry: string, name: string) => ruleFor(loaded.config.promotionRules, `${registry}/${name}`)?.immutableTags ?? [];
   return { plan: planRetention(inventories, policy, { references, immutableTags }, now), backend };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
-import { mapLimited } from '../concurrency';
+import { mapLimited, sleep } from '../concurrency';
 import { HttpRegistry } from '../registry/httpRegistry';
 import { isIndex } from '../registry/types';
 import type { Descriptor, FetchedManifest, RegistryBackend } from '../registry/types';
@@ -45,16 +45,6 @@ class VerifyingStream extends Transform {
       callback(new Error(`the source sent ${this.bytes} bytes with digest ${digest}; expected ${this.expected.size} bytes with ${this.expected.digest}`));
     } else callback();
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
-  });
 }
 
 export interface CopyOptions {

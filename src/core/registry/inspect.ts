@@ -93,11 +93,22 @@ export async function inspectImage(backend: RegistryBackend, repository: string,
   return { repository, reference, digest, mediaType, size, platforms, labels, ...(created ? { created } : {}), attachments };
 }
 
-/** Every tag that points at `digest`: what a DELETE by digest removes with it (one HEAD per tag, four at a time). */
-export async function tagsOfDigest(backend: RegistryBackend, repository: string, digest: string, signal?: AbortSignal): Promise<string[]> {
+/** The tags on each digest of a repository, as they are now (one HEAD per tag, eight at a time). */
+export async function tagsByDigest(backend: RegistryBackend, repository: string, signal?: AbortSignal): Promise<Map<string, string[]>> {
   const tags = await allTags(backend, repository, signal);
-  const digests = await mapLimited(tags, 4, async (tag) => (await backend.resolve(repository, tag, signal)).digest);
-  return tags.filter((_tag, index) => digests[index] === digest).sort();
+  const digests = await mapLimited(tags, 8, async (tag) => (await backend.resolve(repository, tag, signal)).digest);
+  const byDigest = new Map<string, string[]>();
+  tags.forEach((tag, index) => {
+    const list = byDigest.get(digests[index]!);
+    if (list) list.push(tag);
+    else byDigest.set(digests[index]!, [tag]);
+  });
+  return byDigest;
+}
+
+/** Every tag that points at `digest`: what a DELETE by digest removes with it. */
+export async function tagsOfDigest(backend: RegistryBackend, repository: string, digest: string, signal?: AbortSignal): Promise<string[]> {
+  return ((await tagsByDigest(backend, repository, signal)).get(digest) ?? []).sort();
 }
 
 /**

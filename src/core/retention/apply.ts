@@ -1,6 +1,5 @@
-import { mapLimited } from '../concurrency';
 import { RegistryError } from '../registry/errors';
-import { allTags } from '../registry/inspect';
+import { tagsByDigest } from '../registry/inspect';
 import type { RegistryBackend } from '../registry/types';
 import type { PlanItem, RetentionPlan } from './plan';
 
@@ -37,14 +36,11 @@ export async function applyRetention(plan: RetentionPlan, backendFor: (registry:
     if (doomed.length === 0) continue;
     const { registry, repository } = repositoryPlan;
     const backend = backendFor(registry);
-    const tags = await allTags(backend, repository, signal);
-    const digests = await mapLimited(tags, 8, async (tag) => (await backend.resolve(repository, tag, signal)).digest);
-    const nowTagged = new Map<string, string[]>();
-    tags.forEach((tag, index) => nowTagged.set(digests[index]!, [...(nowTagged.get(digests[index]!) ?? []), tag]));
+    const nowTagged = await tagsByDigest(backend, repository, signal);
     // Indexes pushed since the plan may use a platform the plan deletes.
     const planned = new Set(repositoryPlan.items.map((item) => item.digest));
     const usedByNew = new Set<string>();
-    for (const digest of new Set(digests)) {
+    for (const digest of nowTagged.keys()) {
       if (planned.has(digest)) continue;
       for (const child of (await backend.getManifest(repository, digest, signal)).json.manifests ?? []) usedByNew.add(child.digest);
     }

@@ -10,6 +10,11 @@ function rank(item: PlanItem): number {
   return item.policy.action === 'delete' ? 1 : 2;
 }
 
+/** The order plans are shown in (CLI and editor): deletes, protected, kept; by digest within each. */
+export function byDecision(a: PlanItem, b: PlanItem): number {
+  return rank(a) - rank(b) || a.digest.localeCompare(b.digest);
+}
+
 /** One line per artifact: action, digest, tags, age and where it came from, and why. */
 export function describeItem(item: PlanItem): string {
   const tags = item.tags.length > 0 ? item.tags.join(', ') : `(${item.role === 'child' ? 'platform' : item.role === 'image' ? 'untagged' : item.role})`;
@@ -26,7 +31,7 @@ export function describePlan(plan: RetentionPlan): string {
   const lines = [`Retention plan, ${FORMAT_NAMES[plan.format]}, as of ${plan.now}:`, ...plan.policy.map((rule) => `  ${rule}`)];
   for (const repository of plan.repositories) {
     lines.push('', `${repository.registry}/${repository.repository}: ${repository.deletes} of ${repository.items.length} to delete, ${formatBytes(repository.reclaimableBytes)} reclaimable (blobs no kept image of the repository uses)`);
-    for (const item of [...repository.items].sort((a, b) => rank(a) - rank(b) || a.digest.localeCompare(b.digest))) lines.push(`  ${describeItem(item)}`);
+    for (const item of [...repository.items].sort(byDecision)) lines.push(`  ${describeItem(item)}`);
   }
   const deletes = plan.repositories.reduce((sum, repository) => sum + repository.deletes, 0);
   lines.push('', `${deletes} digest(s) to delete in ${plan.repositories.length} repositor${plan.repositories.length === 1 ? 'y' : 'ies'}.`);

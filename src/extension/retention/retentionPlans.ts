@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../../core/formatBytes';
-import { describeItem } from '../../core/retention/describe';
+import { byDecision, describeItem } from '../../core/retention/describe';
 import type { RegistryBackend } from '../../core/registry/types';
 import type { PlanItem, RepositoryPlan, RetentionPlan } from '../../core/retention/plan';
 
@@ -57,8 +57,7 @@ export class RetentionPlans implements vscode.TreeDataProvider<PlanNode>, vscode
     if (!this.current) return [];
     if (!node) return this.current.plan.repositories.map((plan) => ({ kind: 'repository', plan }));
     if (node.kind === 'item') return [];
-    const rank = (item: PlanItem) => (item.action === 'delete' ? 0 : item.policy.action === 'delete' ? 1 : 2);
-    return [...node.plan.items].sort((a, b) => rank(a) - rank(b) || a.digest.localeCompare(b.digest)).map((item) => ({ kind: 'item', plan: node.plan, item }));
+    return [...node.plan.items].sort(byDecision).map((item) => ({ kind: 'item', plan: node.plan, item }));
   }
 
   getTreeItem(node: PlanNode): vscode.TreeItem {
