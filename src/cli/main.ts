@@ -30,7 +30,20 @@ async function main(argv: readonly string[]): Promise<number> {
   return run(rest);
 }
 
-main(process.argv.slice(2)).then(
+// A command whose promise never settles (an operation left waiting on something that will never
+// come) would otherwise end with the event loop and exit 0 as if it had succeeded.
+let settled = false;
+let reported = false;
+process.on('beforeExit', () => {
+  if (settled || reported) return;
+  reported = true;
+  process.stderr.write('steward: the command stopped before it finished (an operation was left waiting and nothing more can happen): failed\n');
+  process.exitCode = 1;
+});
+
+main(process.argv.slice(2)).finally(() => {
+  settled = true;
+}).then(
   (code) => {
     process.exitCode = code;
   },

@@ -1,5 +1,5 @@
 import { firstOf } from '../core/registry/auth';
-import { dockerConfigCredentials, environmentCredentials } from '../core/registry/credentials';
+import { dockerConfigCredentials, environmentCredentials, environmentCredentialsWarning } from '../core/registry/credentials';
 import { HttpRegistry } from '../core/registry/httpRegistry';
 import { Transport } from '../core/registry/transport';
 import type { HostOptions } from '../core/registry/transport';
@@ -17,6 +17,8 @@ export function registryAccess(flags: RegistryFlags): { open(registry: string): 
     hosts.set(host, { ...hosts.get(host), caFile: file });
   }
   const transport = new Transport({ userAgent: `artifact-steward/${version}`, hostOptions: (host) => hosts.get(host) ?? {} });
+  const unused = environmentCredentialsWarning();
+  if (unused) process.stderr.write(`steward: warning: ${unused}\n`);
   const credentials = firstOf(environmentCredentials(), dockerConfigCredentials());
   const clients = new Map<string, HttpRegistry>();
   return {

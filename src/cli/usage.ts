@@ -53,7 +53,8 @@ retention options:
   --insecure-registry <host> plain HTTP or unverified TLS for this host (repeatable)
   --registry-ca <host>=<pem> CA certificate for this host's TLS (repeatable)
 Credentials come from ~/.docker/config.json (auths, credHelpers, credsStore) and from
-STEWARD_REGISTRY_USERNAME / STEWARD_REGISTRY_PASSWORD. Loopback registries may use plain HTTP.
+STEWARD_REGISTRY_USERNAME / STEWARD_REGISTRY_PASSWORD, sent only to the hosts listed in
+STEWARD_REGISTRY_HOSTS (comma-separated). Loopback registries may use plain HTTP.
 
   -h, --help                 show this help
   -v, --version              print the version

@@ -163,12 +163,16 @@ describe('steward with registry credentials', () => {
     writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64') } } }));
     const withConfig = await steward(['ls', `${registry.host}/private/app`], root, { DOCKER_CONFIG: dockerConfig });
     assert.equal(withConfig.stdout, '1.0.0\n', withConfig.stderr);
-    const withEnvironment = await steward(['ls', `${registry.host}/private/app`], root, { STEWARD_REGISTRY_USERNAME: USERNAME, STEWARD_REGISTRY_PASSWORD: PASSWORD });
+    const withEnvironment = await steward(['ls', `${registry.host}/private/app`], root, { STEWARD_REGISTRY_USERNAME: USERNAME, STEWARD_REGISTRY_PASSWORD: PASSWORD, STEWARD_REGISTRY_HOSTS: `other.example, ${registry.host}` });
     assert.equal(withEnvironment.stdout, '1.0.0\n', withEnvironment.stderr);
-    const refused = await steward(['ls', `${registry.host}/private/app`], root, { STEWARD_REGISTRY_USERNAME: USERNAME, STEWARD_REGISTRY_PASSWORD: 'wrong-password' });
+    // Without STEWARD_REGISTRY_HOSTS naming this host, the environment's credentials go nowhere.
+    const unscoped = await steward(['ls', `${registry.host}/private/app`], root, { STEWARD_REGISTRY_USERNAME: USERNAME, STEWARD_REGISTRY_PASSWORD: PASSWORD });
+    assert.equal(unscoped.code, 1);
+    assert.match(unscoped.stderr, /STEWARD_REGISTRY_HOSTS is empty/);
+    const refused = await steward(['ls', `${registry.host}/private/app`], root, { STEWARD_REGISTRY_USERNAME: USERNAME, STEWARD_REGISTRY_PASSWORD: 'wrong-password', STEWARD_REGISTRY_HOSTS: registry.host });
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /list tags of 127\.0\.0\.1:\d+\/private\/app: 401/);
-    for (const output of [withConfig, withEnvironment, refused]) assert.ok(!(output.stdout + output.stderr).includes(PASSWORD) && !(output.stdout + output.stderr).includes('wrong-password'));
+    for (const output of [withConfig, withEnvironment, unscoped, refused]) assert.ok(!(output.stdout + output.stderr).includes(PASSWORD) && !(output.stdout + output.stderr).includes('wrong-password'));
   });
 });
 

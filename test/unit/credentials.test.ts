@@ -44,8 +44,14 @@ describe('credentials from the Docker config', () => {
     assert.deepEqual(await credentials.get('registry.example.com'), { username: 'alice', password: 's3cret' });
     assert.equal(await credentials.get('unknown.example.com'), undefined);
   });
-  it('environment credentials need both variables', async () => {
-    assert.deepEqual(await environmentCredentials({ STEWARD_REGISTRY_USERNAME: 'u', STEWARD_REGISTRY_PASSWORD: 'p' }).get('x'), { username: 'u', password: 'p' });
-    assert.equal(await environmentCredentials({ STEWARD_REGISTRY_USERNAME: 'u' }).get('x'), undefined);
+  it('environment credentials need both variables, and go only to the hosts STEWARD_REGISTRY_HOSTS lists', async () => {
+    const env = { STEWARD_REGISTRY_USERNAME: 'u', STEWARD_REGISTRY_PASSWORD: 'p', STEWARD_REGISTRY_HOSTS: 'registry.example.com, Docker.io,ghcr.io:443' };
+    assert.deepEqual(await environmentCredentials(env).get('registry.example.com'), { username: 'u', password: 'p' });
+    assert.deepEqual(await environmentCredentials(env).get('registry-1.docker.io'), { username: 'u', password: 'p' });
+    assert.deepEqual(await environmentCredentials(env).get('ghcr.io'), { username: 'u', password: 'p' });
+    assert.equal(await environmentCredentials(env).get('attacker.example'), undefined);
+    assert.equal(await environmentCredentials(env).get('registry.example.com:5000'), undefined);
+    assert.equal(await environmentCredentials({ STEWARD_REGISTRY_USERNAME: 'u', STEWARD_REGISTRY_PASSWORD: 'p' }).get('x'), undefined);
+    assert.equal(await environmentCredentials({ STEWARD_REGISTRY_USERNAME: 'u', STEWARD_REGISTRY_HOSTS: 'x' }).get('x'), undefined);
   });
 });

@@ -1,10 +1,12 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mapLimited } from '../../core/concurrency';
 import { candidateName, pinCandidates, pinnedText, replaceRanges } from '../../core/registry/pin';
 import type { PinCandidate } from '../../core/registry/pin';
-import { toPosix } from '../../core/workspace/walk';
+import { decodeText, encodeText, writeFileAtomically } from '../../core/workspace/safeFiles';
+import type { DecodedText } from '../../core/workspace/safeFiles';
+import { findRepositoryRoot, toPosix } from '../../core/workspace/walk';
 import { configFor, selectedFiles } from '../check';
 import { lineDiff } from '../diff';
 import { registryAccess } from '../registryAccess';
@@ -13,7 +15,7 @@ import { print } from '../usage';
 
 interface FilePlan {
   readonly file: string;
-  readonly text: string;
+  readonly decoded: DecodedText;
   readonly candidates: PinCandidate[];
 }
 
@@ -21,16 +23,19 @@ export async function pinCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, ...REGISTRY_OPTIONS } });
   const cwd = process.cwd();
   const loaded = await configFor(cwd);
+  // Writes stay inside the repository (or the current folder outside one): no symlink leads out.
+  const workspaceRoot = (await findRepositoryRoot(cwd)) ?? cwd;
   const missingPaths: string[] = [];
   const plans: FilePlan[] = [];
   const skipped: { file: string; line: number; column: number; reference: string; reason: string }[] = [];
   for await (const selected of selectedFiles(positionals, cwd, loaded, missingPaths)) {
     if ('error' in selected) continue;
-    const text = await readFile(selected.file, 'utf8').catch(() => undefined);
-    if (text === undefined) continue;
-    const { candidates, skipped: left } = pinCandidates(toPosix(relative(loaded.root, selected.file)), text);
+    const bytes = await readFile(selected.file).catch(() => undefined);
+    if (bytes === undefined) continue;
+    const decoded = decodeText(bytes);
+    const { candidates, skipped: left } = pinCandidates(toPosix(relative(loaded.root, selected.file)), decoded.text);
     for (const skip of left) skipped.push({ file: toPosix(relative(cwd, selected.file)), line: skip.range.start.line + 1, column: skip.range.start.character + 1, reference: skip.written, reason: skip.reason });
-    if (candidates.length > 0) plans.push({ file: selected.file, text, candidates });
+    if (candidates.length > 0) plans.push({ file: selected.file, decoded, candidates });
   }
   for (const missing of missingPaths) process.stderr.write(`steward: no such file or folder: ${missing}\n`);
   if (missingPaths.length > 0) return 2;
@@ -57,21 +62,22 @@ export async function pinCommand(args: readonly string[]): Promise<number> {
   const diffs: string[] = [];
   for (const plan of plans) {
     const path = toPosix(relative(cwd, plan.file));
-    const replacements = plan.candidates.flatMap((candidate) => {
+    const inFile: { line: number; column: number; from: string; to: string; range: PinCandidate['range'] }[] = [];
+    for (const candidate of plan.candidates) {
       const result = resolved.get(candidateName(candidate))!;
-      const where = { file: path, line: candidate.range.start.line + 1, column: candidate.range.start.character + 1 };
-      if (!result.digest) {
-        failed.push({ ...where, reference: candidate.written, error: result.error! });
-        return [];
-      }
-      const newText = pinnedText(candidate, result.digest);
-      pinned.push({ ...where, from: candidate.written, to: newText });
-      return [{ range: candidate.range, newText }];
-    });
-    if (replacements.length === 0) continue;
-    const after = replaceRanges(plan.text, replacements);
-    if (values['dry-run']) diffs.push(lineDiff(path, plan.text, after));
-    else await writeFile(plan.file, after);
+      const where = { line: candidate.range.start.line + 1, column: candidate.range.start.character + 1 };
+      if (result.digest) inFile.push({ ...where, from: candidate.written, to: pinnedText(candidate, result.digest), range: candidate.range });
+      else failed.push({ file: path, ...where, reference: candidate.written, error: result.error! });
+    }
+    if (inFile.length === 0) continue;
+    const after = replaceRanges(plan.decoded.text, inFile.map(({ range, to }) => ({ range, newText: to })));
+    let writeError: string | undefined;
+    if (values['dry-run']) diffs.push(lineDiff(path, plan.decoded.text, after));
+    else writeError = await writeFileAtomically(workspaceRoot, plan.file, encodeText(plan.decoded, after)).then(() => undefined, (error: Error) => error.message);
+    for (const { line, column, from, to } of inFile) {
+      if (writeError) failed.push({ file: path, line, column, reference: from, error: `not written: ${writeError}` });
+      else pinned.push({ file: path, line, column, from, to });
+    }
   }
 
   if (values.json) {

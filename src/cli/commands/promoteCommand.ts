@@ -8,13 +8,13 @@ import type { PromotionResult, PromotionSource, PromotionTarget, Strategy } from
 import { gitDevTag, semverAliases, timestampTag } from '../../core/promote/tagHelpers';
 import { isLoopback } from '../../core/registry/auth';
 import { trivyScanner } from '../../core/scanners/trivyScanner';
-import { parseReference } from '../../core/reference/parse';
+import { isTag, parseReference } from '../../core/reference/parse';
 import { OciLayoutRegistry } from '../../core/registry/ociLayout';
 import { configFor } from '../check';
 import { registryAccess, splitLayoutArgument } from '../registryAccess';
 import { REGISTRY_OPTIONS } from '../registryFlags';
 import { oneOf, print, UsageError } from '../usage';
-import { updateManifestFiles } from './manifestUpdates';
+import { planManifestUpdates, writeManifestUpdates } from './manifestUpdates';
 
 const execFileAsync = promisify(execFile);
 
@@ -75,6 +75,8 @@ export async function promoteCommand(args: readonly string[]): Promise<number> {
       mainTag, ...(values['semver-aliases'] ? semverAliases(mainTag) : []), ...(values['timestamp-tag'] ? [timestampTag(mainTag)] : []), ...(values['also-tag'] ?? []),
       ...(values['dev-tag'] ? [await devTag(cwd)] : []),
     ])];
+    const badTag = tags.find((tag) => !isTag(tag));
+    if (badTag !== undefined) throw new UsageError(`${JSON.stringify(badTag)} is not a valid tag (letters, digits, _ . -, at most 128, not starting with . or -)`);
     const { domain: targetDomain, path: targetPath } = parsedTarget.reference;
     const target: PromotionTarget = { registry: access.open(targetDomain), repository: targetPath, tags };
     const rule = ruleFor(loaded.config.promotionRules, `${targetDomain}/${targetPath}`);
@@ -85,8 +87,9 @@ export async function promoteCommand(args: readonly string[]): Promise<number> {
     const manifestPaths = values['update-manifests'] ?? [];
     const newReference = `${targetDomain}/${targetPath}:${mainTag}@${plan.descriptor.digest}`;
     const match = [`${sourceRegistry}/${source.repository}`, `${targetDomain}/${targetPath}`];
+    // Planned (and checked writable) before anything is promoted.
+    const updates = manifestPaths.length > 0 && plan.blockers.length === 0 ? await planManifestUpdates(manifestPaths, cwd, match, newReference) : undefined;
     if (values['dry-run'] || plan.blockers.length > 0) {
-      const updates = manifestPaths.length > 0 && plan.blockers.length === 0 ? await updateManifestFiles(manifestPaths, cwd, match, newReference, { write: false }) : undefined;
       if (values.json) await print(`${JSON.stringify({ plan, dryRun: values['dry-run'] === true, ...(updates ? { manifests: updates.changes } : {}) }, null, 2)}\n`);
       else await print(`${describePlan(plan)}\n` + (plan.blockers.length > 0 ? `Refused:\n${plan.blockers.map((blocker) => `  ${blocker}`).join('\n')}\n` : '') + (updates?.diff ?? ''));
       return plan.blockers.length > 0 ? 1 : 0;
@@ -102,7 +105,7 @@ export async function promoteCommand(args: readonly string[]): Promise<number> {
       process.off('SIGINT', stop);
       if (progress) process.stderr.write('\r\x1b[K');
     }
-    const updates = manifestPaths.length > 0 ? await updateManifestFiles(manifestPaths, cwd, match, newReference, { write: true }) : undefined;
+    if (updates) await writeManifestUpdates(updates, cwd);
     if (values.json) await print(`${JSON.stringify({ plan, result: { noop: result.noop, stats: result.stats, record: result.record, attachmentsCopied: result.attachmentsCopied }, ...(updates ? { manifests: updates.changes } : {}) }, null, 2)}\n`);
     else await print(`${describePlan(plan)}\n` + describeResult(result) + (updates ? updates.changes.map((change) => `updated ${change.file}:${change.line}: ${change.from} → ${change.to}\n`).join('') : ''));
     return 0;

@@ -2,9 +2,13 @@ import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { mapLimited, sleep } from '../concurrency';
+import { RegistryError } from '../registry/errors';
 import { HttpRegistry } from '../registry/httpRegistry';
 import { isIndex } from '../registry/types';
 import type { Descriptor, FetchedManifest, RegistryBackend } from '../registry/types';
+
+/** Index in index in …: real images nest two deep (an index of platform manifests); this is far past that. */
+export const MAX_INDEX_DEPTH = 8;
 
 /** Layers in flight at once, as skopeo (6 parallel copies by default). */
 const BLOB_CONCURRENCY = 6;
@@ -76,14 +80,21 @@ export class ImageCopier {
     return this.source.backend instanceof HttpRegistry && this.source.backend.name === this.target.registry.name;
   }
 
-  /** Copies the manifest (and for an index, every child) with all its blobs; returns what was copied. */
-  async copyManifest(reference: string): Promise<FetchedManifest> {
+  /**
+   * Copies the manifest (and for an index, every child) with all its blobs; returns what was
+   * copied. `ancestors` are the indexes above it: a source whose indexes name themselves or nest
+   * deeper than any real image is refused instead of copied forever.
+   */
+  async copyManifest(reference: string, ancestors: readonly string[] = []): Promise<FetchedManifest> {
     const { signal } = this.options;
+    const where = `${this.source.backend.name}/${this.source.repository}@${reference}`;
+    if (ancestors.includes(reference)) throw new RegistryError('copy', where, `the index names itself (${[...ancestors, reference].map((digest) => digest.slice(0, 19)).join(' → ')})`);
+    if (ancestors.length >= MAX_INDEX_DEPTH) throw new RegistryError('copy', where, `indexes nest more than ${MAX_INDEX_DEPTH} deep`);
     const manifest = await this.source.backend.getManifest(this.source.repository, reference, signal);
     const digest = manifest.descriptor.digest;
     await this.once(digest, async () => {
       // Children and blobs go in parallel (as docker and skopeo push layers); the manifest only after all of them.
-      if (isIndex(manifest.descriptor.mediaType)) await mapLimited(manifest.json.manifests ?? [], 2, (child) => this.copyManifest(child.digest));
+      if (isIndex(manifest.descriptor.mediaType)) await mapLimited(manifest.json.manifests ?? [], 2, (child) => this.copyManifest(child.digest, [...ancestors, digest]));
       else await mapLimited([manifest.json.config, ...(manifest.json.layers ?? [])].filter((blob): blob is Descriptor => !!blob), BLOB_CONCURRENCY, (blob) => this.copyBlob(blob));
       this.progress(`manifest ${digest.slice(0, 19)}`);
       await this.target.registry.putManifest(this.target.repository, digest, manifest.bytes, manifest.descriptor.mediaType, signal);

@@ -1,4 +1,5 @@
 import { userInfo, hostname } from 'node:os';
+import { isTag } from '../reference/parse';
 import { addToFallbackIndex, attachArtifact, pushArtifactBlobs } from '../registry/attach';
 import { RegistryError } from '../registry/errors';
 import type { HttpRegistry } from '../registry/httpRegistry';
@@ -115,6 +116,10 @@ export function describePlan(plan: PromotionPlan): string {
 /** Reads everything the decision needs, writes nothing: target tags, immutability, gates, attachments. */
 export async function planPromotion(sourceRegistry: string, source: PromotionSource, target: PromotionTarget, options: PromotionOptions = {}): Promise<PromotionPlan> {
   const { signal } = options;
+  // Tags reach the target's URL paths: only what the tag grammar allows.
+  const badTag = target.tags.find((tag) => !isTag(tag));
+  if (badTag !== undefined) throw new Error(`${JSON.stringify(badTag)} is not a valid tag`);
+  if (target.tags.length === 0) throw new Error('a promotion needs at least one target tag');
   const strategy = chooseStrategy(sourceRegistry, source.repository, target, options.strategy);
   // The source and the target's tags are read at once: neither depends on the other.
   const [details, currents] = await Promise.all([

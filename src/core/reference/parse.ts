@@ -19,6 +19,16 @@ const anchoredDigest = new RegExp(`^${digestPattern}$`);
 const anchoredHexIdentifier = /^[a-f0-9]{64}$/;
 
 export const NAME_TOTAL_LENGTH_MAX = 255;
+
+/** A repository path inside a registry (`team/app`), by the reference grammar: safe in a URL path. */
+export function isRepositoryPath(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= NAME_TOTAL_LENGTH_MAX && anchoredPath.test(value);
+}
+
+/** A tag by the reference grammar (`[\w][\w.-]{0,127}`): safe in a URL path. */
+export function isTag(value: unknown): value is string {
+  return typeof value === 'string' && anchoredTag.test(value);
+}
 export const DEFAULT_DOMAIN = 'docker.io';
 const LEGACY_DEFAULT_DOMAIN = 'index.docker.io';
 const OFFICIAL_REPO_PREFIX = 'library/';

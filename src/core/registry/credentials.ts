@@ -69,13 +69,30 @@ export function dockerConfigCredentials(path = dockerConfigPath()): CredentialPr
   };
 }
 
-/** For the CLI in CI: STEWARD_REGISTRY_USERNAME / STEWARD_REGISTRY_PASSWORD, for any registry. */
+/** A registry host as credentials are keyed: lower case, no default port, Docker Hub's names as one. */
+function credentialHost(host: string): string {
+  const name = host.trim().toLowerCase().replace(/:443$/, '');
+  return name === 'index.docker.io' || name === 'registry-1.docker.io' ? 'docker.io' : name;
+}
+
+/**
+ * For the CLI in CI: STEWARD_REGISTRY_USERNAME / STEWARD_REGISTRY_PASSWORD, for the hosts listed in
+ * STEWARD_REGISTRY_HOSTS (comma-separated) and no other: a host that merely appears in the
+ * workspace's files (a pull request's `FROM attacker.example/x`) never receives them.
+ */
 export function environmentCredentials(env: NodeJS.ProcessEnv = process.env): CredentialProvider {
+  const hosts = new Set((env.STEWARD_REGISTRY_HOSTS ?? '').split(',').map(credentialHost).filter(Boolean));
   return {
-    async get() {
+    async get(host) {
       const username = env.STEWARD_REGISTRY_USERNAME;
       const password = env.STEWARD_REGISTRY_PASSWORD;
-      return username && password ? { username, password } : undefined;
+      return username && password && hosts.has(credentialHost(host)) ? { username, password } : undefined;
     },
   };
+}
+
+/** Why environment credentials are set but unused (no STEWARD_REGISTRY_HOSTS), for a one-line warning. */
+export function environmentCredentialsWarning(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (!env.STEWARD_REGISTRY_USERNAME || !env.STEWARD_REGISTRY_PASSWORD || (env.STEWARD_REGISTRY_HOSTS ?? '').trim()) return undefined;
+  return 'STEWARD_REGISTRY_USERNAME/PASSWORD are set but STEWARD_REGISTRY_HOSTS is empty: they are sent to no registry (list the hosts they belong to, comma-separated)';
 }

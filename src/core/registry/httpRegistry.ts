@@ -1,12 +1,14 @@
 import { redact } from '../log';
+import { isRepositoryPath, isTag } from '../reference/parse';
 import { Authenticator, isLoopback, parseChallenge } from './auth';
 import type { CredentialProvider } from './auth';
-import { referrersTag, sha256Digest, verifyDigest } from './digest';
+import { digestProblem, isDigest, quoted, referrersTag, sha256Digest, verifyDigest } from './digest';
 import { describeErrorBody, RegistryError } from './errors';
+import { InvalidManifest, parseManifestJson } from './manifestJson';
 import type { Readable } from 'node:stream';
 import type { HttpRequest, HttpResponse, StreamResponse, Transport } from './transport';
 import { MANIFEST_ACCEPT, MEDIA_TYPES } from './types';
-import type { Descriptor, FetchedManifest, ManifestJson, RegistryBackend } from './types';
+import type { Descriptor, FetchedManifest, RegistryBackend } from './types';
 
 /** The API host for a registry name: Docker Hub's images are served from registry-1.docker.io. */
 export function apiHost(registry: string): string {
@@ -18,9 +20,42 @@ export function nextLink(header: string | undefined, requestUrl: string): string
   if (!header) return undefined;
   for (const part of header.split(/,(?=\s*<)/)) {
     const match = /<([^>]*)>\s*;(.*)$/.exec(part.trim());
-    if (match && /rel\s*=\s*"?next"?/i.test(match[2]!)) return new URL(match[1]!, requestUrl).toString();
+    if (match && /rel\s*=\s*"?next"?/i.test(match[2]!)) {
+      try {
+        return new URL(match[1]!, requestUrl).toString();
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
+}
+
+/** Bounds on one listing (tags or catalog), so a registry that pages forever cannot hold us. */
+export interface ListingLimits {
+  /** Pages read at most; real registries need a handful (1,000 entries a page). */
+  readonly maxPages?: number;
+  /** Time one whole listing may take. */
+  readonly deadlineMs?: number;
+}
+
+export const DEFAULT_LISTING_LIMITS: Required<ListingLimits> = { maxPages: 10_000, deadlineMs: 15 * 60_000 };
+
+/** Where an operation points: `host/repo:tag` or `host/repo@digest`, for messages. */
+function whereOf(registry: string, repository: string, reference?: string): string {
+  if (reference === undefined) return `${registry}/${repository}`;
+  return `${registry}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
+}
+
+/**
+ * Checks the parts of a registry URL path before it is built: the repository by the reference
+ * grammar, the reference as a tag (tag grammar) or a sha256/sha512 digest. Nothing else reaches a path.
+ */
+function checkParts(operation: string, where: string, repository: string, reference?: string): void {
+  if (!isRepositoryPath(repository)) throw new RegistryError(operation, where, `${quoted(repository)} is not a valid repository name`);
+  if (reference !== undefined && (reference.includes(':') ? !isDigest(reference) : !isTag(reference))) {
+    throw new RegistryError(operation, where, `${quoted(reference)} is neither a tag nor a sha256/sha512 digest`);
+  }
 }
 
 interface Call {
@@ -28,6 +63,7 @@ interface Call {
   readonly reference: string;
   /** Token scope, e.g. `repository:team/app:pull`. */
   readonly scope: string;
+  /** A path on the registry (`/v2/…`), or an absolute URL the registry sent (Link, Location). */
   readonly request: Omit<HttpRequest, 'url'> & { readonly path: string };
   /** Statuses that are answers, not failures (404 for "no referrers API"). */
   readonly accept?: readonly number[];
@@ -41,6 +77,7 @@ export class HttpRegistry implements RegistryBackend {
   readonly name: string;
   private readonly host: string;
   private readonly auth: Authenticator;
+  private readonly listingLimits: Required<ListingLimits>;
   private scheme: Promise<'https' | 'http'> | undefined;
   /** Whether the referrers API answered; learnt on first use (this registry version has none). */
   private referrersApi: boolean | undefined;
@@ -50,10 +87,11 @@ export class HttpRegistry implements RegistryBackend {
     return this.referrersApi;
   }
 
-  constructor(registry: string, private readonly transport: Transport, credentials: CredentialProvider) {
+  constructor(registry: string, private readonly transport: Transport, credentials: CredentialProvider, listingLimits: ListingLimits = {}) {
     this.name = registry;
     this.host = apiHost(registry);
     this.auth = new Authenticator(transport, credentials);
+    this.listingLimits = { ...DEFAULT_LISTING_LIMITS, ...listingLimits };
   }
 
   private async baseUrl(): Promise<string> {
@@ -72,18 +110,35 @@ export class HttpRegistry implements RegistryBackend {
     }
   }
 
+  /** A URL the registry sent (Link, Location, a redirect): parsed, and refused when it would leave TLS. */
+  private checkedUrl(operation: string, where: string, url: string, base: string): URL {
+    let parsed: URL;
+    try {
+      parsed = new URL(url, base);
+    } catch {
+      throw new RegistryError(operation, where, `the registry sent an unusable URL ${quoted(url)}`);
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new RegistryError(operation, where, `the registry sent a ${quoted(parsed.protocol)} URL`);
+    if (parsed.protocol === 'http:' && new URL(base).protocol === 'https:') {
+      throw new RegistryError(operation, where, `refusing to follow ${quoted(redact(parsed.origin))}: it downgrades HTTPS to plain HTTP`);
+    }
+    return parsed;
+  }
+
   /**
    * Sends a request with the authorization this host and scope need: the one that worked before,
-   * else the answer to the 401's challenge. `discard` frees a refused response's body.
+   * else the answer to the 401's challenge. Credentials and tokens go to the registry's own
+   * origin only: a URL the registry names elsewhere gets none. `discard` frees a refused response's body.
    */
   private async authorized<R extends { readonly status: number; readonly headers: Readonly<Record<string, string | undefined>> }>(call: Call, transfer: (request: HttpRequest) => Promise<R>, discard: (response: R) => void): Promise<R> {
     const base = await this.baseUrl();
     const secure = base.startsWith('https:');
-    const url = call.request.path.startsWith('http') ? call.request.path : base + call.request.path;
-    const send = (authorization: string | undefined) => transfer({ ...call.request, url, headers: { ...call.request.headers, ...(authorization ? { authorization } : {}) } });
+    const url = call.request.path.startsWith('/') ? new URL(base + call.request.path) : this.checkedUrl(call.operation, call.reference, call.request.path, base);
+    const ownOrigin = url.origin === new URL(base).origin;
+    const send = (authorization: string | undefined) => transfer({ ...call.request, url: url.toString(), headers: { ...call.request.headers, ...(authorization ? { authorization } : {}) } });
     try {
-      let response = await send(await this.auth.preemptive(this.host, call.scope, secure));
-      if (response.status === 401) {
+      let response = await send(ownOrigin ? await this.auth.preemptive(this.host, call.scope, secure) : undefined);
+      if (response.status === 401 && ownOrigin) {
         discard(response);
         this.auth.forget(this.host, call.scope);
         const challenge = parseChallenge(response.headers['www-authenticate']);
@@ -120,19 +175,58 @@ export class HttpRegistry implements RegistryBackend {
     return response;
   }
 
-  /** Pages through a list endpoint by `Link` headers, never following a link or page seen before. */
-  private async *pages<T>(operation: string, reference: string, scope: string, firstPath: string, read: (body: unknown) => T[], signal?: AbortSignal): AsyncGenerator<T[]> {
+  /** The digest a response header names, checked; undefined when the header is absent. */
+  private headerDigest(operation: string, where: string, response: { headers: Readonly<Record<string, string | undefined>> }): string | undefined {
+    const value = response.headers['docker-content-digest'];
+    if (value === undefined) return undefined;
+    const problem = digestProblem(value, 'the Docker-Content-Digest header');
+    if (problem) throw new RegistryError(operation, where, problem);
+    return value;
+  }
+
+  /**
+   * Pages through a list endpoint by `Link` headers on the registry's own origin, never following
+   * a link or page seen before, within the listing's page limit and deadline. Entries that are
+   * not valid names by `valid` are left out (they could not be addressed anyway).
+   */
+  private async *pages(operation: string, reference: string, scope: string, firstPath: string, read: (body: unknown) => unknown, valid: (entry: unknown) => entry is string, signal?: AbortSignal): AsyncGenerator<string[]> {
+    const { maxPages, deadlineMs } = this.listingLimits;
+    const deadline = AbortSignal.timeout(deadlineMs);
+    const listingSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
     const seenUrls = new Set<string>();
     const seenItems = new Set<string>();
+    let pageCount = 0;
     for (let path: string | undefined = firstPath; path; ) {
       signal?.throwIfAborted();
-      const response = await this.call({ operation, reference, scope, request: { method: 'GET', path, ...(signal ? { signal } : {}) } });
+      if (deadline.aborted) throw new RegistryError(operation, reference, `the listing took longer than ${Math.round(deadlineMs / 1000)} s (${pageCount} pages): stopped`);
+      if (pageCount >= maxPages) throw new RegistryError(operation, reference, `the registry sent more than ${maxPages} pages: stopped`);
+      pageCount += 1;
+      let response: HttpResponse;
+      try {
+        response = await this.call({ operation, reference, scope, request: { method: 'GET', path, signal: listingSignal } });
+      } catch (error) {
+        if (deadline.aborted && !signal?.aborted) throw new RegistryError(operation, reference, `the listing took longer than ${Math.round(deadlineMs / 1000)} s (${pageCount} pages): stopped`);
+        throw error;
+      }
       seenUrls.add(response.url);
-      const items = read(JSON.parse(response.body.toString('utf8') || '{}'));
-      const fresh = items.filter((item) => !seenItems.has(JSON.stringify(item)));
-      fresh.forEach((item) => seenItems.add(JSON.stringify(item)));
+      let listed: unknown;
+      try {
+        listed = read(JSON.parse(response.body.toString('utf8') || '{}'));
+      } catch (error) {
+        throw new RegistryError(operation, reference, `the registry sent a page that is not JSON (${(error as Error).message})`);
+      }
+      if (listed !== undefined && listed !== null && !Array.isArray(listed)) throw new RegistryError(operation, reference, 'the registry sent a page whose list is not a list');
+      const fresh: string[] = [];
+      for (const item of (listed ?? []) as unknown[]) {
+        if (!valid(item) || seenItems.has(item)) continue;
+        seenItems.add(item);
+        fresh.push(item);
+      }
       if (fresh.length > 0) yield fresh;
       const next = nextLink(response.headers.link, response.url);
+      if (next !== undefined && new URL(next).origin !== new URL(response.url).origin) {
+        throw new RegistryError(operation, reference, `the registry's next page is on another origin (${quoted(redact(new URL(next).origin))}): refused`);
+      }
       // A repeated page, an empty page or a link back to a page already read ends the listing.
       path = next && fresh.length > 0 && !seenUrls.has(next) ? next : undefined;
     }
@@ -140,53 +234,66 @@ export class HttpRegistry implements RegistryBackend {
 
   listRepositories(options: { pageSize?: number; signal?: AbortSignal } = {}): AsyncIterable<string[]> {
     const pageSize = options.pageSize ?? 1000;
-    return this.pages('list repositories of', this.name, 'registry:catalog:*', `/v2/_catalog?n=${pageSize}`, (body) => (body as { repositories?: string[] | null }).repositories ?? [], options.signal);
+    return this.pages('list repositories of', this.name, 'registry:catalog:*', `/v2/_catalog?n=${pageSize}`, (body) => (body as { repositories?: unknown }).repositories, isRepositoryPath, options.signal);
   }
 
   listTags(repository: string, options: { pageSize?: number; signal?: AbortSignal } = {}): AsyncIterable<string[]> {
     const pageSize = options.pageSize ?? 1000;
-    return this.pages('list tags of', `${this.name}/${repository}`, `repository:${repository}:pull`, `/v2/${repository}/tags/list?n=${pageSize}`, (body) => (body as { tags?: string[] | null }).tags ?? [], options.signal);
+    const where = whereOf(this.name, repository);
+    checkParts('list tags of', where, repository);
+    return this.pages('list tags of', where, `repository:${repository}:pull`, `/v2/${repository}/tags/list?n=${pageSize}`, (body) => (body as { tags?: unknown }).tags, isTag, options.signal);
   }
 
   async resolve(repository: string, reference: string, signal?: AbortSignal): Promise<Descriptor> {
-    const where = `${this.name}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
+    const where = whereOf(this.name, repository, reference);
+    checkParts('resolve', where, repository, reference);
     const response = await this.call({
       operation: 'resolve', reference: where, scope: `repository:${repository}:pull`,
       request: { method: 'HEAD', path: `/v2/${repository}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, ...(signal ? { signal } : {}) },
     });
-    const digest = response.headers['docker-content-digest'];
+    const digest = this.headerDigest('resolve', where, response);
+    if (digest && reference.includes(':') && digest !== reference) throw new RegistryError('resolve', where, `the registry answered for another digest (${digest})`);
     const mediaType = response.headers['content-type']?.split(';')[0]?.trim() ?? '';
-    if (digest && mediaType) return { digest, mediaType, size: Number(response.headers['content-length'] ?? 0) };
+    const size = Number(response.headers['content-length'] ?? 0);
+    if (digest && mediaType) return { digest, mediaType, size: Number.isSafeInteger(size) && size >= 0 ? size : 0 };
     // Registries that omit the digest on HEAD: fetch and hash.
     return (await this.getManifest(repository, reference, signal)).descriptor;
   }
 
   async getManifest(repository: string, reference: string, signal?: AbortSignal): Promise<FetchedManifest> {
-    const where = `${this.name}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
+    const where = whereOf(this.name, repository, reference);
+    checkParts('fetch manifest', where, repository, reference);
     const response = await this.call({
       operation: 'fetch manifest', reference: where, scope: `repository:${repository}:pull`,
       request: { method: 'GET', path: `/v2/${repository}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, maxBodyBytes: 4 * 1024 * 1024, ...(signal ? { signal } : {}) },
     });
-    const digest = reference.includes(':') ? reference : response.headers['docker-content-digest'] ?? sha256Digest(response.body);
+    const digest = reference.includes(':') ? reference : this.headerDigest('fetch manifest', where, response) ?? sha256Digest(response.body);
     try {
       verifyDigest(response.body, digest, `the manifest of ${where}`);
-      const json = JSON.parse(response.body.toString('utf8')) as ManifestJson;
+      const json = parseManifestJson(response.body);
       const mediaType = json.mediaType ?? response.headers['content-type']?.split(';')[0]?.trim() ?? MEDIA_TYPES.ociManifest;
       return { descriptor: { mediaType, digest, size: response.body.length, ...(json.artifactType ? { artifactType: json.artifactType } : {}) }, bytes: response.body, json };
     } catch (error) {
-      throw new RegistryError('fetch manifest', where, (error as Error).message);
+      throw new RegistryError('fetch manifest', where, error instanceof InvalidManifest ? `the manifest's ${error.message}` : (error as Error).message);
     }
   }
 
+  /** The storage URL a blob GET redirects to (many registries do; undici does not follow): never HTTPS → HTTP. */
+  private redirectTarget(where: string, response: { status: number; url: string; headers: Readonly<Record<string, string | undefined>> }): string | undefined {
+    const location = response.status >= 300 && response.status < 400 ? response.headers.location : undefined;
+    return location === undefined ? undefined : this.checkedUrl('fetch blob', where, location, response.url).toString();
+  }
+
   async getBlob(repository: string, digest: string, signal?: AbortSignal): Promise<Buffer> {
-    const where = `${this.name}/${repository}@${digest}`;
+    const where = whereOf(this.name, repository, digest);
+    checkParts('fetch blob', where, repository, digest);
     const response = await this.call({
       operation: 'fetch blob', reference: where, scope: `repository:${repository}:pull`,
       request: { method: 'GET', path: `/v2/${repository}/blobs/${digest}`, ...(signal ? { signal } : {}) },
     });
-    // Blob GETs redirect to storage on many registries; undici does not follow, so follow once here.
-    const location = response.status >= 300 && response.status < 400 ? response.headers.location : undefined;
-    const body = location ? (await this.transport.request({ method: 'GET', url: new URL(location, response.url).toString(), ...(signal ? { signal } : {}) })).body : response.body;
+    // Storage URLs are presigned: they get no credentials.
+    const storage = this.redirectTarget(where, response);
+    const body = storage ? (await this.transport.request({ method: 'GET', url: storage, ...(signal ? { signal } : {}) })).body : response.body;
     try {
       verifyDigest(body, digest, `the blob ${where}`);
     } catch (error) {
@@ -195,8 +302,18 @@ export class HttpRegistry implements RegistryBackend {
     return body;
   }
 
+  /** Descriptors of a referrers answer (the API's index or the fallback tag index), each checked. */
+  private referrerDescriptors(where: string, body: Buffer): Descriptor[] {
+    try {
+      return [...(parseManifestJson(body).manifests ?? [])];
+    } catch (error) {
+      throw new RegistryError('list referrers of', where, `the referrers index's ${(error as Error).message}`);
+    }
+  }
+
   async referrers(repository: string, digest: string, signal?: AbortSignal): Promise<Descriptor[]> {
-    const where = `${this.name}/${repository}@${digest}`;
+    const where = whereOf(this.name, repository, digest);
+    checkParts('list referrers of', where, repository, digest);
     if (this.referrersApi !== false) {
       const response = await this.call({
         operation: 'list referrers of', reference: where, scope: `repository:${repository}:pull`, accept: [404],
@@ -204,7 +321,7 @@ export class HttpRegistry implements RegistryBackend {
       });
       const isIndexResponse = response.status === 200 && (response.headers['content-type'] ?? '').includes(MEDIA_TYPES.ociIndex);
       this.referrersApi = isIndexResponse;
-      if (isIndexResponse) return [...((JSON.parse(response.body.toString('utf8')) as ManifestJson).manifests ?? [])];
+      if (isIndexResponse) return this.referrerDescriptors(where, response.body);
     }
     // The fallback tag index (distribution spec): an index of referrers under `sha256-<hex>`.
     const tag = referrersTag(digest);
@@ -213,12 +330,14 @@ export class HttpRegistry implements RegistryBackend {
       request: { method: 'GET', path: `/v2/${repository}/manifests/${tag}`, headers: { accept: MANIFEST_ACCEPT }, ...(signal ? { signal } : {}) },
     });
     if (response.status === 404) return [];
-    return [...((JSON.parse(response.body.toString('utf8')) as ManifestJson).manifests ?? [])];
+    return this.referrerDescriptors(where, response.body);
   }
 
   async hasBlob(repository: string, digest: string, signal?: AbortSignal): Promise<boolean> {
+    const where = whereOf(this.name, repository, digest);
+    checkParts('check blob', where, repository, digest);
     const response = await this.call({
-      operation: 'check blob', reference: `${this.name}/${repository}@${digest}`, scope: `repository:${repository}:pull,push`, accept: [404],
+      operation: 'check blob', reference: where, scope: `repository:${repository}:pull,push`, accept: [404],
       request: { method: 'HEAD', path: `/v2/${repository}/blobs/${digest}`, ...(signal ? { signal } : {}) },
     });
     return response.status === 200;
@@ -226,18 +345,26 @@ export class HttpRegistry implements RegistryBackend {
 
   /** A blob as a stream with its size, following the redirect to storage that many registries send. */
   async openBlob(repository: string, digest: string, signal?: AbortSignal): Promise<{ size: number; stream: Readable }> {
-    const where = `${this.name}/${repository}@${digest}`;
+    const where = whereOf(this.name, repository, digest);
+    checkParts('fetch blob', where, repository, digest);
     let response = await this.streamCall({ operation: 'fetch blob', reference: where, scope: `repository:${repository}:pull`, request: { method: 'GET', path: `/v2/${repository}/blobs/${digest}`, ...(signal ? { signal } : {}) } });
-    const location = response.status >= 300 && response.status < 400 ? response.headers.location : undefined;
-    if (location) {
+    let storage: string | undefined;
+    try {
+      storage = this.redirectTarget(where, response);
+    } catch (error) {
       response.body.resume();
-      response = await this.transport.stream({ method: 'GET', url: new URL(location, response.url).toString(), ...(signal ? { signal } : {}) });
+      throw error;
+    }
+    if (storage) {
+      response.body.resume();
+      response = await this.transport.stream({ method: 'GET', url: storage, ...(signal ? { signal } : {}) });
       if (response.status !== 200) {
         response.body.resume();
         throw new RegistryError('fetch blob', where, `storage answered ${response.status}`, response.status);
       }
     }
-    return { size: Number(response.headers['content-length'] ?? -1), stream: response.body };
+    const size = Number(response.headers['content-length'] ?? -1);
+    return { size: Number.isSafeInteger(size) ? size : -1, stream: response.body };
   }
 
   /**
@@ -245,29 +372,33 @@ export class HttpRegistry implements RegistryBackend {
    * registry started a normal upload instead (the blob is not in `from`, or mounts are off).
    */
   async mountBlob(repository: string, digest: string, from: string, signal?: AbortSignal): Promise<boolean> {
+    const where = `${whereOf(this.name, repository, digest)} from ${from}`;
+    checkParts('mount blob', where, repository, digest);
+    checkParts('mount blob', where, from);
     const response = await this.call({
-      operation: 'mount blob', reference: `${this.name}/${repository}@${digest} from ${from}`, scope: `repository:${repository}:pull,push repository:${from}:pull`,
+      operation: 'mount blob', reference: where, scope: `repository:${repository}:pull,push repository:${from}:pull`,
       request: { method: 'POST', path: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, retryable: true, ...(signal ? { signal } : {}) },
     });
     if (response.status === 201) return true;
     const location = response.headers.location;
     // Abandon the upload session the registry opened instead.
-    if (location) await this.abandonUpload(new URL(location, response.url), signal);
+    if (location) await this.abandonUpload(new URL(location, response.url), signal).catch(() => undefined);
     return false;
   }
 
   /** Opens an upload session: the URL that takes the bytes (finishUpload) or is abandoned (abandonUpload). */
   async startUpload(repository: string, digest: string, signal?: AbortSignal): Promise<URL> {
-    const where = `${this.name}/${repository}@${digest}`;
+    const where = whereOf(this.name, repository, digest);
+    checkParts('start upload of', where, repository, digest);
     const started = await this.call({ operation: 'start upload of', reference: where, scope: `repository:${repository}:pull,push`, request: { method: 'POST', path: `/v2/${repository}/blobs/uploads/`, retryable: true, ...(signal ? { signal } : {}) } });
     const location = started.headers.location;
     if (!location) throw new RegistryError('start upload of', where, 'the registry sent no upload location');
-    return new URL(location, started.url);
+    return this.checkedUrl('start upload of', where, location, started.url);
   }
 
   /** Cancels an upload session (best effort: the registry expires forgotten sessions anyway). */
   async abandonUpload(session: URL, signal?: AbortSignal): Promise<void> {
-    await this.transport.request({ method: 'DELETE', url: session.toString(), ...(signal ? { signal } : {}) }).catch(() => undefined);
+    await this.call({ operation: 'cancel upload', reference: this.name, scope: '', accept: [400, 401, 403, 404, 405], request: { method: 'DELETE', path: session.toString(), ...(signal ? { signal } : {}) } }).catch(() => undefined);
   }
 
   /**
@@ -275,10 +406,12 @@ export class HttpRegistry implements RegistryBackend {
    * digest and refuses the upload when the bytes do not match: nothing partial is ever committed.
    */
   async finishUpload(repository: string, digest: string, size: number, session: URL, body: Readable | Buffer, signal?: AbortSignal): Promise<void> {
+    const where = whereOf(this.name, repository, digest);
+    checkParts('upload', where, repository, digest);
     const url = new URL(session);
     url.searchParams.set('digest', digest);
     await this.call({
-      operation: 'upload', reference: `${this.name}/${repository}@${digest}`, scope: `repository:${repository}:pull,push`,
+      operation: 'upload', reference: where, scope: `repository:${repository}:pull,push`,
       request: { method: 'PUT', path: url.toString(), body, headers: { 'content-type': 'application/octet-stream', ...(size >= 0 ? { 'content-length': String(size) } : {}) }, ...(signal ? { signal } : {}) },
     });
   }
@@ -295,19 +428,37 @@ export class HttpRegistry implements RegistryBackend {
     return { digest, size: bytes.length };
   }
 
-  /** Puts a manifest; `subjectAccepted` tells whether the registry indexed its `subject` (OCI-Subject header). */
+  /**
+   * Puts a manifest under a tag or its digest; `subjectAccepted` tells whether the registry indexed
+   * its `subject` (OCI-Subject header). The digest is ours (computed from the bytes), never the registry's word.
+   */
   async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string, signal?: AbortSignal): Promise<{ digest: string; subjectAccepted: boolean }> {
-    const where = `${this.name}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
+    const where = whereOf(this.name, repository, reference);
+    checkParts('push manifest', where, repository, reference);
+    let digest = sha256Digest(bytes);
+    if (reference.includes(':')) {
+      try {
+        verifyDigest(bytes, reference, 'the manifest');
+      } catch (error) {
+        throw new RegistryError('push manifest', where, (error as Error).message);
+      }
+      digest = reference;
+    }
     const response = await this.call({
       operation: 'push manifest', reference: where, scope: `repository:${repository}:pull,push`,
       request: { method: 'PUT', path: `/v2/${repository}/manifests/${reference}`, body: bytes, headers: { 'content-type': mediaType }, ...(signal ? { signal } : {}) },
     });
-    return { digest: response.headers['docker-content-digest'] ?? sha256Digest(bytes), subjectAccepted: response.headers['oci-subject'] !== undefined };
+    const answered = this.headerDigest('push manifest', where, response);
+    if (answered !== undefined && answered !== digest) throw new RegistryError('push manifest', where, `the registry stored ${answered}, not ${digest}`);
+    return { digest, subjectAccepted: response.headers['oci-subject'] !== undefined };
   }
 
   async deleteManifest(repository: string, digest: string, signal?: AbortSignal): Promise<void> {
+    const where = whereOf(this.name, repository, digest);
+    checkParts('delete', where, repository, digest);
+    if (!isDigest(digest)) throw new RegistryError('delete', where, 'deletes go by digest');
     await this.call({
-      operation: 'delete', reference: `${this.name}/${repository}@${digest}`, scope: `repository:${repository}:delete`,
+      operation: 'delete', reference: where, scope: `repository:${repository}:delete`,
       request: { method: 'DELETE', path: `/v2/${repository}/manifests/${digest}`, ...(signal ? { signal } : {}) },
     });
   }

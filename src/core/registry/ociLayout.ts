@@ -1,25 +1,33 @@
-import { createReadStream } from 'node:fs';
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { basename, join } from 'node:path';
-import { parseReference } from '../reference/parse';
-import { verifyDigest } from './digest';
+import { isTag, parseReference } from '../reference/parse';
+import { readFileInside, realPathInside, writeFileAtomically } from '../workspace/safeFiles';
+import { digestProblem, verifyDigest } from './digest';
 import { RegistryError } from './errors';
+import { InvalidManifest, parseIndexEntries, parseManifestJson } from './manifestJson';
 import { isIndex, MEDIA_TYPES } from './types';
-import type { Descriptor, FetchedManifest, ManifestJson, RegistryBackend } from './types';
+import type { Descriptor, FetchedManifest, RegistryBackend } from './types';
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
+/** Manifests and index.json are small; blobs read into memory (configs, attachments) too. */
+const MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
 
-interface IndexJson {
-  schemaVersion: number;
-  mediaType?: string;
-  manifests: Descriptor[];
+interface LayoutIndex {
+  /** Entries that passed the checks. */
+  readonly entries: readonly Descriptor[];
+  /** Entries left out, with why, by the ref.name they carry (when they carry one). */
+  readonly problems: readonly { readonly refName?: string; readonly message: string }[];
+  /** index.json as written, for rewrites that must keep what they do not change. */
+  readonly raw: Record<string, unknown>;
 }
 
 /**
  * An OCI image layout folder served like a registry: the embedded default that needs no server.
  * `ref.name` annotations are tags (`1.2.3`) or whole references (`ghcr.io/acme/app:1.2.3`); a bare
- * tag belongs to a repository named after the folder.
+ * tag belongs to a repository named after the folder. A layout can come from a tarball: paths are
+ * built only from checked digests, reads never follow a symlink out of the folder, and one bad
+ * index.json entry costs only that entry.
  */
 export class OciLayoutRegistry implements RegistryBackend {
   readonly name: string;
@@ -28,10 +36,19 @@ export class OciLayoutRegistry implements RegistryBackend {
     this.name = dir;
   }
 
-  private async index(): Promise<IndexJson> {
+  private async index(): Promise<LayoutIndex> {
     try {
-      const index = JSON.parse(await readFile(join(this.dir, 'index.json'), 'utf8')) as IndexJson;
-      return { ...index, manifests: index.manifests ?? [] };
+      const { entries, problems, json } = parseIndexEntries(await readFileInside(this.dir, join(this.dir, 'index.json'), MAX_DOCUMENT_BYTES));
+      const rawEntries = Array.isArray(json.manifests) ? (json.manifests as unknown[]) : [];
+      return {
+        entries,
+        problems: problems.map((message) => {
+          const index = Number(/^manifests\[(\d+)\]/.exec(message)?.[1]);
+          const refName = (rawEntries[index] as { annotations?: Record<string, unknown> } | undefined)?.annotations?.[REF_NAME];
+          return { message: `index.json ${message}`, ...(typeof refName === 'string' ? { refName } : {}) };
+        }),
+        raw: json,
+      };
     } catch (error) {
       throw new RegistryError('read OCI layout', this.dir, (error as Error).message);
     }
@@ -41,7 +58,7 @@ export class OciLayoutRegistry implements RegistryBackend {
   private entryName(entry: Descriptor): { repository: string; tag: string } | undefined {
     const refName = entry.annotations?.[REF_NAME];
     if (!refName) return undefined;
-    if (/^[\w][\w.-]{0,127}$/.test(refName)) return { repository: basename(this.dir), tag: refName };
+    if (isTag(refName)) return { repository: basename(this.dir), tag: refName };
     const parsed = parseReference(refName);
     if (!parsed.ok || !parsed.reference.tag) return undefined;
     const { domain, path, tag, domainImplied } = parsed.reference;
@@ -49,16 +66,21 @@ export class OciLayoutRegistry implements RegistryBackend {
   }
 
   async *listRepositories(): AsyncIterable<string[]> {
-    const names = (await this.index()).manifests.map((entry) => this.entryName(entry)?.repository).filter((name): name is string => name !== undefined);
+    const names = (await this.index()).entries.map((entry) => this.entryName(entry)?.repository).filter((name): name is string => name !== undefined);
     yield [...new Set(names.length > 0 ? names : [basename(this.dir)])].sort();
   }
 
   async *listTags(repository: string): AsyncIterable<string[]> {
-    yield (await this.index()).manifests.map((entry) => this.entryName(entry)).filter((name) => name?.repository === repository).map((name) => name!.tag);
+    yield (await this.index()).entries.map((entry) => this.entryName(entry)).filter((name) => name?.repository === repository).map((name) => name!.tag);
   }
 
   private async entry(repository: string, reference: string): Promise<Descriptor> {
-    const entries = (await this.index()).manifests;
+    const where = `${this.dir}${reference.includes(':') ? '@' : ':'}${reference}`;
+    if (reference.includes(':')) {
+      const problem = digestProblem(reference, 'the reference');
+      if (problem) throw new RegistryError('resolve', where, problem);
+    }
+    const { entries, problems } = await this.index();
     const found = reference.includes(':')
       ? entries.find((entry) => entry.digest === reference)
       : entries.find((entry) => { const name = this.entryName(entry); return name?.repository === repository && name.tag === reference; });
@@ -66,10 +88,19 @@ export class OciLayoutRegistry implements RegistryBackend {
     if (reference.includes(':')) {
       // Children of indexes are not listed in index.json but are valid by digest.
       const bytes = await this.getBlob(repository, reference);
-      const json = JSON.parse(bytes.toString('utf8')) as ManifestJson;
+      const json = this.manifestJson(bytes, where);
       return { mediaType: json.mediaType ?? MEDIA_TYPES.ociManifest, digest: reference, size: bytes.length };
     }
-    throw new RegistryError('resolve', `${this.dir}:${reference}`, `no image tagged ${reference} for ${repository} in this OCI layout`);
+    const bad = problems.find((problem) => problem.refName !== undefined && (problem.refName === reference || problem.refName.endsWith(`:${reference}`)));
+    throw new RegistryError('resolve', where, bad ? `its entry is unusable: ${bad.message}` : `no image tagged ${reference} for ${repository} in this OCI layout`);
+  }
+
+  private manifestJson(bytes: Buffer, where: string) {
+    try {
+      return parseManifestJson(bytes);
+    } catch (error) {
+      throw new RegistryError('fetch manifest', where, error instanceof InvalidManifest ? `the manifest's ${error.message}` : (error as Error).message);
+    }
   }
 
   resolve(repository: string, reference: string): Promise<Descriptor> {
@@ -79,56 +110,84 @@ export class OciLayoutRegistry implements RegistryBackend {
   async getManifest(repository: string, reference: string): Promise<FetchedManifest> {
     const descriptor = await this.entry(repository, reference);
     const bytes = await this.getBlob(repository, descriptor.digest);
-    return { descriptor: { ...descriptor, size: bytes.length }, bytes, json: JSON.parse(bytes.toString('utf8')) as ManifestJson };
+    return { descriptor: { ...descriptor, size: bytes.length }, bytes, json: this.manifestJson(bytes, `${this.dir}@${descriptor.digest}`) };
   }
 
+  /** `blobs/<algorithm>/<hex>`, built only from a checked digest. */
   private blobPath(digest: string): string {
-    const [algorithm, hex] = digest.split(':');
-    if (!algorithm || !hex || /[^a-f0-9]/.test(hex)) throw new RegistryError('fetch blob', `${this.dir}@${digest}`, 'not a digest');
+    const problem = digestProblem(digest, 'the digest');
+    if (problem) throw new RegistryError('fetch blob', `${this.dir}@${digest}`, problem);
+    const [algorithm, hex] = digest.split(':') as [string, string];
     return join(this.dir, 'blobs', algorithm, hex);
+  }
+
+  private blobFailure(digest: string, error: unknown): RegistryError {
+    if (error instanceof RegistryError) return error;
+    return new RegistryError('fetch blob', `${this.dir}@${digest}`, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not in this OCI layout' : (error as Error).message);
   }
 
   /** A blob as a file stream (promotion copies it verified, without reading it into memory). */
   async openBlob(_repository: string, digest: string): Promise<{ size: number; stream: Readable }> {
-    const path = this.blobPath(digest);
     try {
-      return { size: (await stat(path)).size, stream: createReadStream(path) };
+      const real = await realPathInside(this.dir, this.blobPath(digest));
+      const handle = await open(real, 'r');
+      const info = await handle.stat();
+      if (!info.isFile()) {
+        await handle.close();
+        throw new Error('is not a regular file');
+      }
+      return { size: info.size, stream: handle.createReadStream() };
     } catch (error) {
-      throw new RegistryError('fetch blob', `${this.dir}@${digest}`, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not in this OCI layout' : (error as Error).message);
+      throw this.blobFailure(digest, error);
     }
   }
 
   async getBlob(_repository: string, digest: string): Promise<Buffer> {
-    const path = this.blobPath(digest);
     try {
-      const bytes = await readFile(path);
+      const bytes = await readFileInside(this.dir, this.blobPath(digest), MAX_DOCUMENT_BYTES);
       verifyDigest(bytes, digest, `the blob ${digest}`);
       return bytes;
     } catch (error) {
-      throw new RegistryError('fetch blob', `${this.dir}@${digest}`, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not in this OCI layout' : (error as Error).message);
+      throw this.blobFailure(digest, error);
     }
   }
 
-  /** Manifests listed in index.json whose `subject` is `digest`. */
+  /** Manifests listed in index.json whose `subject` is `digest` (one unreadable entry is skipped, not fatal). */
   async referrers(repository: string, digest: string): Promise<Descriptor[]> {
     const referrers: Descriptor[] = [];
-    for (const entry of (await this.index()).manifests) {
+    for (const entry of (await this.index()).entries) {
       if (isIndex(entry.mediaType)) continue;
-      const json = JSON.parse((await this.getBlob(repository, entry.digest)).toString('utf8')) as ManifestJson;
+      let json;
+      try {
+        json = parseManifestJson(await this.getBlob(repository, entry.digest));
+      } catch {
+        continue;
+      }
       if (json.subject?.digest === digest) {
-        referrers.push({ mediaType: entry.mediaType, digest: entry.digest, size: entry.size, ...(json.artifactType ?? json.config?.mediaType ? { artifactType: json.artifactType ?? json.config!.mediaType } : {}) });
+        const artifactType = json.artifactType ?? json.config?.mediaType;
+        referrers.push({ mediaType: entry.mediaType, digest: entry.digest, size: entry.size, ...(artifactType ? { artifactType } : {}) });
       }
     }
     return referrers;
   }
 
-  /** Removes every index.json entry of the digest (its tags); blobs stay until a garbage collection. */
+  /**
+   * Removes every index.json entry of the digest (its tags); blobs stay until a garbage
+   * collection. Every other entry and key is kept as written; the new index.json replaces the
+   * old one in one rename.
+   */
   async deleteManifest(_repository: string, digest: string): Promise<void> {
-    const index = await this.index();
-    const kept = index.manifests.filter((entry) => entry.digest !== digest);
-    if (kept.length === index.manifests.length) throw new RegistryError('delete', `${this.dir}@${digest}`, 'not in this OCI layout');
-    const path = join(this.dir, 'index.json');
-    await writeFile(`${path}.tmp`, JSON.stringify({ ...index, manifests: kept }, null, 2));
-    await rename(`${path}.tmp`, path);
+    const where = `${this.dir}@${digest}`;
+    const problem = digestProblem(digest, 'the digest');
+    if (problem) throw new RegistryError('delete', where, problem);
+    const { raw } = await this.index();
+    const manifests = Array.isArray(raw.manifests) ? (raw.manifests as unknown[]) : [];
+    const kept = manifests.filter((entry) => (entry as { digest?: unknown } | null)?.digest !== digest);
+    if (kept.length === manifests.length) throw new RegistryError('delete', where, 'not in this OCI layout');
+    try {
+      await writeFileAtomically(this.dir, join(this.dir, 'index.json'), JSON.stringify({ ...raw, manifests: kept }, null, 2));
+    } catch (error) {
+      throw new RegistryError('delete', where, (error as Error).message);
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { Transform } from 'node:stream';
+import type { Readable, TransformCallback } from 'node:stream';
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { sleep } from '../concurrency';
@@ -18,6 +19,10 @@ export interface TransportOptions {
   readonly userAgent?: string;
   /** Per request: headers and each body chunk must arrive within this time. */
   readonly timeoutMs?: number;
+  /** A whole buffered answer (manifests, listings, tokens) must arrive within this time, however it trickles. */
+  readonly requestDeadlineMs?: number;
+  /** Streamed blobs: slower than `bytes` per `windowMs` ends the transfer (as curl's --speed-limit/--speed-time). */
+  readonly lowSpeedLimit?: { readonly bytes: number; readonly windowMs: number };
   /** Retries of idempotent requests after 429, 5xx or a network error. */
   readonly maxRetries?: number;
   /** Base of the exponential backoff; `Retry-After` wins when the server sends it. */
@@ -51,6 +56,44 @@ const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 const RETRYABLE_NETWORK = /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|UND_ERR_SOCKET|UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|EAI_AGAIN/;
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_REQUEST_DEADLINE_MS = 120_000;
+export const DEFAULT_LOW_SPEED_LIMIT = { bytes: 1024, windowMs: 60_000 };
+
+/** Passes a blob through; fails it when fewer than `bytes` arrive in a `windowMs` window (a trickling server). */
+class LowSpeedGuard extends Transform {
+  private received = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(bytes: number, windowMs: number, private readonly source: Readable) {
+    super();
+    this.timer = setInterval(() => {
+      if (this.received < bytes) {
+        const error = new Error(`timed out: fewer than ${bytes} bytes in ${Math.round(windowMs / 1000)} s`);
+        this.destroy(error);
+      }
+      this.received = 0;
+    }, windowMs);
+    this.timer.unref();
+    source.on('error', (error) => this.destroy(error));
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.received += chunk.length;
+    callback(null, chunk);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    clearInterval(this.timer);
+    // A reader that gives up frees the connection too.
+    if (!this.source.readableEnded) this.source.destroy();
+    callback(error);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    clearInterval(this.timer);
+    callback();
+  }
+}
 
 /** Seconds or an HTTP date, as `Retry-After` allows; undefined when absent or unreadable. */
 export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
@@ -146,7 +189,8 @@ export class Transport {
    */
   async stream(request: HttpRequest): Promise<StreamResponse> {
     const response = await this.send(request);
-    return { status: response.statusCode, headers: lowerCaseHeaders(response.headers), body: response.body, url: request.url };
+    const { bytes, windowMs } = this.options.lowSpeedLimit ?? DEFAULT_LOW_SPEED_LIMIT;
+    return { status: response.statusCode, headers: lowerCaseHeaders(response.headers), body: response.body.pipe(new LowSpeedGuard(bytes, windowMs, response.body)), url: request.url };
   }
 
   private send(request: HttpRequest): Promise<Dispatcher.ResponseData> {
@@ -163,17 +207,26 @@ export class Transport {
 
   private async once(request: HttpRequest): Promise<HttpResponse> {
     const started = Date.now();
-    const response = await this.send(request);
+    const deadlineMs = this.options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
+    const deadline = AbortSignal.timeout(deadlineMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
     const limit = request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of response.body) {
-      size += (chunk as Buffer).length;
-      if (size > limit) {
-        response.body.destroy();
-        throw new Error(`response body over ${limit} bytes`);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.send({ ...request, signal });
+      for await (const chunk of response.body) {
+        size += (chunk as Buffer).length;
+        if (size > limit) {
+          response.body.destroy();
+          throw new Error(`response body over ${limit} bytes`);
+        }
+        chunks.push(chunk as Buffer);
       }
-      chunks.push(chunk as Buffer);
+    } catch (error) {
+      if (deadline.aborted && !request.signal?.aborted) throw new Error(`timed out: no complete answer within ${Math.round(deadlineMs / 1000)} s (${size} bytes received)`);
+      throw error;
     }
     const headers = lowerCaseHeaders(response.headers);
     this.logger.debug(`${request.method} ${redact(request.url)} → ${response.statusCode} (${Date.now() - started} ms)`);
