@@ -30,7 +30,7 @@ export const PASSWORD = 'pa55-Secret-never-logged';
 /** The identity (refresh) token the token server accepts. */
 export const REFRESH_TOKEN = 'refresh-Token-never-logged';
 
-function selfSignedCertificate(dir: string, name: string): { cert: string; key: string } {
+export function selfSignedCertificate(dir: string, name: string): { cert: string; key: string } {
   const cert = join(dir, `${name}.crt`);
   const key = join(dir, `${name}.key`);
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', `/CN=${name}`, '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
