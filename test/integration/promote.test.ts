@@ -166,6 +166,20 @@ describe('promotion on real registries', () => {
     assert.deepEqual(record.overrides.map((override) => [override.gate, override.reason]), [['scan', 'CVE fixes ship in 1.0.1; accepted by security (TICKET-42)']]);
   });
 
+  it('six promotions of one image at once keep six records in the fallback index (no lost updates)', async () => {
+    // Tags in place: six writers of one `sha256-<hex>` index, and nothing else they could race on.
+    const targets = Array.from({ length: 6 }, (_, index) => ({ registry: client(staging.host), repository: 'staging/api', tags: [`concurrent-${index}`] }));
+    const source = { backend: client(staging.host), repository: 'staging/api', reference: 'unlabelled' };
+    const plans = await Promise.all(targets.map((target) => planPromotion(staging.host, source, target)));
+    const results = await Promise.all(targets.map((target, index) => executePromotion(source, target, plans[index]!)));
+    const records = results.map((result) => result.record!.digest);
+    assert.equal(new Set(records).size, 6);
+    // skopeo reads the index this registry holds for the image (it has no referrers API).
+    const { stdout } = await execFileAsync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${staging.host}/staging/api:${plans[0]!.descriptor.digest.replace(':', '-')}`]);
+    const indexed = new Set((JSON.parse(stdout) as { manifests: { digest: string }[] }).manifests.map((entry) => entry.digest));
+    assert.deepEqual(records.filter((digest) => !indexed.has(digest)), [], 'every record is in the index');
+  });
+
   it('survives 100 runs of injected faults: tags never point at partial images, existing tags never change, a clean re-run completes', async () => {
     // Few retries, short waits: faults must make whole runs fail, not only be absorbed.
     const faultTransport = new Transport({ backoffMs: 1, maxWaitMs: 5, maxRetries: 1, timeoutMs: 5000 });

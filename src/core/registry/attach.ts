@@ -1,3 +1,4 @@
+import { sleep } from '../concurrency';
 import { referrersTag, sha256Digest } from './digest';
 import type { HttpRegistry } from './httpRegistry';
 import { RegistryError } from './errors';
@@ -58,16 +59,38 @@ export async function attachArtifact(
   return descriptor;
 }
 
-/** Adds a referrer to the fallback tag index `sha256-<hex>` of its subject (registries without the referrers API). */
+/** Writes of a fallback index before giving up on concurrent writers. */
+const FALLBACK_INDEX_WRITES = 10;
+/** The shortest pause before checking that our write held (a loopback round trip is far shorter). */
+const MIN_SETTLE_MS = 10;
+
+async function fallbackIndexEntries(registry: HttpRegistry, repository: string, tag: string, signal?: AbortSignal): Promise<Descriptor[]> {
+  try {
+    return [...((await registry.getManifest(repository, tag, signal)).json.manifests ?? [])];
+  } catch (error) {
+    if (error instanceof RegistryError && error.status === 404) return [];
+    throw error;
+  }
+}
+
+/**
+ * Adds a referrer to the fallback tag index `sha256-<hex>` of its subject (registries without the
+ * referrers API). The registry has no compare-and-swap, so another writer's PUT, made from a read
+ * before ours, can replace our index: after writing, it pauses (randomized, at least as long as its
+ * own read and write took, so such a late PUT lands first), reads again and merges again until the
+ * entry is there.
+ */
 export async function addToFallbackIndex(registry: HttpRegistry, repository: string, subjectDigest: string, descriptor: Descriptor, signal?: AbortSignal): Promise<void> {
   const tag = referrersTag(subjectDigest);
-  let manifests: Descriptor[] = [];
-  try {
-    manifests = [...((await registry.getManifest(repository, tag, signal)).json.manifests ?? [])];
-  } catch (error) {
-    if (!(error instanceof RegistryError && error.status === 404)) throw error;
+  for (let writes = 0; ; writes += 1) {
+    const started = Date.now();
+    const manifests = await fallbackIndexEntries(registry, repository, tag, signal);
+    if (manifests.some((existing) => existing.digest === descriptor.digest)) return;
+    if (writes === FALLBACK_INDEX_WRITES) break;
+    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: [...manifests, descriptor] }));
+    await registry.putManifest(repository, tag, index, MEDIA_TYPES.ociIndex, signal);
+    const roundTrip = Math.max(MIN_SETTLE_MS, Date.now() - started);
+    await sleep(roundTrip * (1 + Math.random() * (writes + 1)), signal);
   }
-  if (manifests.some((existing) => existing.digest === descriptor.digest)) return;
-  const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: [...manifests, descriptor] }));
-  await registry.putManifest(repository, tag, index, MEDIA_TYPES.ociIndex, signal);
+  throw new Error(`${registry.name}/${repository}:${tag}: other writers kept replacing the referrers index; ${descriptor.digest} is not in it after ${FALLBACK_INDEX_WRITES} writes`);
 }
