@@ -10,6 +10,7 @@ import { fileInvalid } from '../core/lint/rules/fileInvalid';
 import { imageTagDrift } from '../core/lint/rules/imageTagDrift';
 import type { DigestResolver } from '../core/registry/tagDrift';
 import type { RegistryFlags } from './registryFlags';
+import { inert } from './terminalText';
 import { findConfigRoot, lintableFiles, toPosix } from '../core/workspace/walk';
 
 export interface FileResult {
@@ -48,7 +49,7 @@ async function lintFile(file: string, root: string, config: LintConfig, driftRes
   const findings = lintText(path, text, config);
   if (!driftResolver) return findings;
   const { tagDriftFindings } = await import('../core/registry/tagDrift');
-  const drift = await tagDriftFindings(path, text, config, driftResolver, (reference, error) => process.stderr.write(`steward: image-tag-drift could not check ${reference}: ${error.message}\n`));
+  const drift = await tagDriftFindings(path, text, config, driftResolver, (reference, error) => process.stderr.write(`steward: image-tag-drift could not check ${reference}: ${inert(error.message)}\n`));
   return [...findings, ...drift].sort(compareFindings);
 }
 

@@ -1,4 +1,5 @@
 import { version } from '../../package.json';
+import { inert } from './terminalText';
 import { print, USAGE, UsageError } from './usage';
 
 // Loaded on use: `check` never pays for the registry client's start-up, nor `ls` for the linter's.
@@ -49,7 +50,7 @@ main(process.argv.slice(2)).finally(() => {
   },
   (error: unknown) => {
     const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`steward: ${(error as Error).message}\n${usage ? `\n${USAGE}` : ''}`);
+    process.stderr.write(`steward: ${inert((error as Error).message)}\n${usage ? `\n${USAGE}` : ''}`);
     process.exitCode = usage ? 2 : 1;
   },
 );

@@ -28,6 +28,8 @@ after(() => rmSync(root, { recursive: true, force: true }));
 const steward = stewardIn(root);
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+/** A label that sets the terminal's title, returns the carriage and clears the screen. */
+const HOSTILE_TITLE = 'app\u001b]0;owned\u0007\r\u001b[2J\u202eend';
 
 async function skopeoDigest(host: string, reference: string): Promise<string> {
   const { stdout } = await execFileAsync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${host}/${reference}`], { encoding: 'buffer' });
@@ -45,8 +47,9 @@ describe('a registry that lies', () => {
   before(async () => {
     transport = new Transport({ backoffMs: 5, maxWaitMs: 50 });
     registry = await startRegistry('plain', join(root, 'registry'));
-    writeOciLayout(layoutDir, [{ tag: '1.0', content: 'source' }, { tag: 'victim', content: 'production' }]);
+    writeOciLayout(layoutDir, [{ tag: '1.0', content: 'source' }, { tag: 'victim', content: 'production' }, { tag: 'escapes', content: 'escapes', labels: { 'org.opencontainers.image.title': HOSTILE_TITLE } }]);
     await skopeoPush(registry, layoutDir, '1.0', 'src/app');
+    await skopeoPush(registry, layoutDir, 'escapes', 'src/app');
     // prod/app holds the source's blobs (as 0.9) and an immutable 1.0 of its own.
     await skopeoPush(registry, layoutDir, '1.0', 'prod/app', '0.9');
     await skopeoPush(registry, layoutDir, 'victim', 'prod/app', '1.0');
@@ -208,6 +211,15 @@ describe('a registry that lies', () => {
     }
     const tags = await execFileAsync('skopeo', ['list-tags', '--tls-verify=false', `docker://${registry.host}/deep/app`]).then(({ stdout }) => stdout, () => 'absent');
     assert.equal(tags, 'absent');
+  });
+
+  it('text output shows control characters from the registry escaped; JSON keeps them exact', async () => {
+    const text = await steward(['inspect', `${registry.host}/src/app:escapes`], root);
+    assert.equal(text.code, 0, text.stderr);
+    assert.ok(!/[\u001b\u0007\r\u202e]/.test(text.stdout), text.stdout);
+    assert.match(text.stdout, /org\.opencontainers\.image\.title=app\\u001b\]0;owned\\u0007\\u000d\\u001b\[2J\\u202eend/);
+    const json = await steward(['inspect', `${registry.host}/src/app:escapes`, '--json'], root);
+    assert.equal((JSON.parse(json.stdout) as { labels: Record<string, string> }).labels['org.opencontainers.image.title'], HOSTILE_TITLE);
   });
 
   it('pin keeps every byte it does not change, and never writes through a symlink out of the repository', async () => {

@@ -7,6 +7,7 @@ import { parseReference } from '../../core/reference/parse';
 import { registryAccess, splitLayoutArgument } from '../registryAccess';
 import { REGISTRY_OPTIONS } from '../registryFlags';
 import { print, UsageError } from '../usage';
+import { inert } from '../terminalText';
 
 export async function inspectCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { json: { type: 'boolean' }, ...REGISTRY_OPTIONS } });
@@ -46,6 +47,6 @@ async function report(json: boolean, registry: string, reference: string, detail
     `Attachments:${details.attachments.length === 0 ? ' (none)' : ''}`,
     ...details.attachments.map((attachment) => `  ${attachment.kind.padEnd(12)} ${attachment.digest}  ${attachment.artifactType ?? attachment.mediaType}${attachment.tag ? ` (tag ${attachment.tag})` : ''}`),
   ];
-  await print(`${lines.join('\n')}\n`);
+  await print(`${inert(lines.join('\n'))}\n`);
   return 0;
 }

@@ -11,6 +11,7 @@ import { configFor, selectedFiles } from '../check';
 import { lineDiff } from '../diff';
 import { registryAccess } from '../registryAccess';
 import { REGISTRY_OPTIONS } from '../registryFlags';
+import { inert } from '../terminalText';
 import { print } from '../usage';
 
 interface FilePlan {
@@ -84,7 +85,7 @@ export async function pinCommand(args: readonly string[]): Promise<number> {
     await print(`${JSON.stringify({ dryRun: values['dry-run'] === true, pinned, failed, skipped }, null, 2)}\n`);
   } else {
     if (values['dry-run']) await print(diffs.join(''));
-    for (const item of failed) process.stderr.write(`steward: ${item.file}:${item.line}:${item.column}: ${item.error}\n`);
+    for (const item of failed) process.stderr.write(`steward: ${item.file}:${item.line}:${item.column}: ${inert(item.error)}\n`);
     process.stderr.write(`${values['dry-run'] ? 'Would pin' : 'Pinned'} ${pinned.length} reference${pinned.length === 1 ? '' : 's'}; ${failed.length} failed; ${skipped.length} left as they are.\n`);
   }
   return failed.length > 0 ? 1 : 0;

@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import type { Severity } from '../../core/lint/finding';
 import { toPosix } from '../../core/workspace/walk';
 import type { FileResult } from '../check';
+import { inert } from '../terminalText';
 
 const COLORS: Readonly<Record<Severity | 'path' | 'dim', [string, string]>> = {
   error: ['\u001b[31m', '\u001b[39m'],
@@ -24,7 +25,7 @@ export function formatText(results: readonly FileResult[], cwd: string, color: b
     if (result.findings.length === 0) continue;
     const rows = result.findings.map((finding) => {
       counts[finding.severity] += 1;
-      return [`${finding.range.start.line + 1}:${finding.range.start.character + 1}`, finding.severity, finding.message, finding.rule] as const;
+      return [`${finding.range.start.line + 1}:${finding.range.start.character + 1}`, finding.severity, inert(finding.message), finding.rule] as const;
     });
     const positionWidth = Math.max(...rows.map((row) => row[0].length));
     const lines = rows.map(([position, severity, message, rule]) =>
