@@ -222,12 +222,16 @@ describe('a registry that lies', () => {
     assert.equal((JSON.parse(json.stdout) as { labels: Record<string, string> }).labels['org.opencontainers.image.title'], HOSTILE_TITLE);
   });
 
+  /** A repository with `folder/` in it and a folder beside it, outside the repository. */
+  const repositoryAndOutside = (name: string, folder: string) => {
+    const workspace = join(root, name);
+    const outside = join(root, `${name}-outside`);
+    for (const dir of [join(workspace, '.git'), join(workspace, folder), outside]) mkdirSync(dir, { recursive: true });
+    return { workspace, outside };
+  };
+
   it('pin keeps every byte it does not change, and never writes through a symlink out of the repository', async () => {
-    const workspace = join(root, 'pin-bytes');
-    const outside = join(root, 'outside');
-    mkdirSync(join(workspace, '.git'), { recursive: true });
-    mkdirSync(join(workspace, 'k8s'), { recursive: true });
-    mkdirSync(outside, { recursive: true });
+    const { workspace, outside } = repositoryAndOutside('pin-bytes', 'k8s');
     const latin1 = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from(`\nimage: ${registry.host}/src/app:1.0\n`)]);
     writeFileSync(join(workspace, 'k8s', 'values.yaml'), latin1);
     const outsideText = `apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers:\n  - name: x\n    image: ${registry.host}/src/app:1.0\n`;
@@ -242,11 +246,7 @@ describe('a registry that lies', () => {
   });
 
   it('promote --update-manifests checks every file before promoting', async () => {
-    const workspace = join(root, 'gitops');
-    const outside = join(root, 'gitops-outside');
-    mkdirSync(join(workspace, '.git'), { recursive: true });
-    mkdirSync(join(workspace, 'deploy'), { recursive: true });
-    mkdirSync(outside, { recursive: true });
+    const { workspace, outside } = repositoryAndOutside('gitops', 'deploy');
     const text = `apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers:\n  - name: x\n    image: ${registry.host}/gitops/app:1.0\n`;
     writeFileSync(join(outside, 'pod.yaml'), text);
     symlinkSync(join(outside, 'pod.yaml'), join(workspace, 'deploy', 'pod.yaml'));

@@ -41,21 +41,18 @@ export interface ListingLimits {
 
 export const DEFAULT_LISTING_LIMITS: Required<ListingLimits> = { maxPages: 10_000, deadlineMs: 15 * 60_000 };
 
-/** Where an operation points: `host/repo:tag` or `host/repo@digest`, for messages. */
-function whereOf(registry: string, repository: string, reference?: string): string {
-  if (reference === undefined) return `${registry}/${repository}`;
-  return `${registry}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
-}
-
 /**
- * Checks the parts of a registry URL path before it is built: the repository by the reference
- * grammar, the reference as a tag (tag grammar) or a sha256/sha512 digest. Nothing else reaches a path.
+ * Checks the parts of a registry URL path before it is built — the repository by the reference
+ * grammar, the reference as a tag (tag grammar) or a sha256/sha512 digest; nothing else reaches a
+ * path — and returns where the operation points (`host/repo:tag`, `host/repo@digest`) for messages.
  */
-function checkParts(operation: string, where: string, repository: string, reference?: string): void {
+function checkedWhere(operation: string, registry: string, repository: string, reference?: string): string {
+  const where = reference === undefined ? `${registry}/${repository}` : `${registry}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
   if (!isRepositoryPath(repository)) throw new RegistryError(operation, where, `${quoted(repository)} is not a valid repository name`);
   if (reference !== undefined && (reference.includes(':') ? !isDigest(reference) : !isTag(reference))) {
     throw new RegistryError(operation, where, `${quoted(reference)} is neither a tag nor a sha256/sha512 digest`);
   }
+  return where;
 }
 
 interface Call {
@@ -196,16 +193,17 @@ export class HttpRegistry implements RegistryBackend {
     const seenUrls = new Set<string>();
     const seenItems = new Set<string>();
     let pageCount = 0;
+    const tooLong = () => new RegistryError(operation, reference, `the listing took longer than ${Math.round(deadlineMs / 1000)} s (${pageCount} pages): stopped`);
     for (let path: string | undefined = firstPath; path; ) {
       signal?.throwIfAborted();
-      if (deadline.aborted) throw new RegistryError(operation, reference, `the listing took longer than ${Math.round(deadlineMs / 1000)} s (${pageCount} pages): stopped`);
+      if (deadline.aborted) throw tooLong();
       if (pageCount >= maxPages) throw new RegistryError(operation, reference, `the registry sent more than ${maxPages} pages: stopped`);
       pageCount += 1;
       let response: HttpResponse;
       try {
         response = await this.call({ operation, reference, scope, request: { method: 'GET', path, signal: listingSignal } });
       } catch (error) {
-        if (deadline.aborted && !signal?.aborted) throw new RegistryError(operation, reference, `the listing took longer than ${Math.round(deadlineMs / 1000)} s (${pageCount} pages): stopped`);
+        if (deadline.aborted && !signal?.aborted) throw tooLong();
         throw error;
       }
       seenUrls.add(response.url);
@@ -239,14 +237,12 @@ export class HttpRegistry implements RegistryBackend {
 
   listTags(repository: string, options: { pageSize?: number; signal?: AbortSignal } = {}): AsyncIterable<string[]> {
     const pageSize = options.pageSize ?? 1000;
-    const where = whereOf(this.name, repository);
-    checkParts('list tags of', where, repository);
+    const where = checkedWhere('list tags of', this.name, repository);
     return this.pages('list tags of', where, `repository:${repository}:pull`, `/v2/${repository}/tags/list?n=${pageSize}`, (body) => (body as { tags?: unknown }).tags, isTag, options.signal);
   }
 
   async resolve(repository: string, reference: string, signal?: AbortSignal): Promise<Descriptor> {
-    const where = whereOf(this.name, repository, reference);
-    checkParts('resolve', where, repository, reference);
+    const where = checkedWhere('resolve', this.name, repository, reference);
     const response = await this.call({
       operation: 'resolve', reference: where, scope: `repository:${repository}:pull`,
       request: { method: 'HEAD', path: `/v2/${repository}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, ...(signal ? { signal } : {}) },
@@ -261,8 +257,7 @@ export class HttpRegistry implements RegistryBackend {
   }
 
   async getManifest(repository: string, reference: string, signal?: AbortSignal): Promise<FetchedManifest> {
-    const where = whereOf(this.name, repository, reference);
-    checkParts('fetch manifest', where, repository, reference);
+    const where = checkedWhere('fetch manifest', this.name, repository, reference);
     const response = await this.call({
       operation: 'fetch manifest', reference: where, scope: `repository:${repository}:pull`,
       request: { method: 'GET', path: `/v2/${repository}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, maxBodyBytes: 4 * 1024 * 1024, ...(signal ? { signal } : {}) },
@@ -285,8 +280,7 @@ export class HttpRegistry implements RegistryBackend {
   }
 
   async getBlob(repository: string, digest: string, signal?: AbortSignal): Promise<Buffer> {
-    const where = whereOf(this.name, repository, digest);
-    checkParts('fetch blob', where, repository, digest);
+    const where = checkedWhere('fetch blob', this.name, repository, digest);
     const response = await this.call({
       operation: 'fetch blob', reference: where, scope: `repository:${repository}:pull`,
       request: { method: 'GET', path: `/v2/${repository}/blobs/${digest}`, ...(signal ? { signal } : {}) },
@@ -312,8 +306,7 @@ export class HttpRegistry implements RegistryBackend {
   }
 
   async referrers(repository: string, digest: string, signal?: AbortSignal): Promise<Descriptor[]> {
-    const where = whereOf(this.name, repository, digest);
-    checkParts('list referrers of', where, repository, digest);
+    const where = checkedWhere('list referrers of', this.name, repository, digest);
     if (this.referrersApi !== false) {
       const response = await this.call({
         operation: 'list referrers of', reference: where, scope: `repository:${repository}:pull`, accept: [404],
@@ -334,8 +327,7 @@ export class HttpRegistry implements RegistryBackend {
   }
 
   async hasBlob(repository: string, digest: string, signal?: AbortSignal): Promise<boolean> {
-    const where = whereOf(this.name, repository, digest);
-    checkParts('check blob', where, repository, digest);
+    const where = checkedWhere('check blob', this.name, repository, digest);
     const response = await this.call({
       operation: 'check blob', reference: where, scope: `repository:${repository}:pull,push`, accept: [404],
       request: { method: 'HEAD', path: `/v2/${repository}/blobs/${digest}`, ...(signal ? { signal } : {}) },
@@ -345,8 +337,7 @@ export class HttpRegistry implements RegistryBackend {
 
   /** A blob as a stream with its size, following the redirect to storage that many registries send. */
   async openBlob(repository: string, digest: string, signal?: AbortSignal): Promise<{ size: number; stream: Readable }> {
-    const where = whereOf(this.name, repository, digest);
-    checkParts('fetch blob', where, repository, digest);
+    const where = checkedWhere('fetch blob', this.name, repository, digest);
     let response = await this.streamCall({ operation: 'fetch blob', reference: where, scope: `repository:${repository}:pull`, request: { method: 'GET', path: `/v2/${repository}/blobs/${digest}`, ...(signal ? { signal } : {}) } });
     let storage: string | undefined;
     try {
@@ -372,9 +363,8 @@ export class HttpRegistry implements RegistryBackend {
    * registry started a normal upload instead (the blob is not in `from`, or mounts are off).
    */
   async mountBlob(repository: string, digest: string, from: string, signal?: AbortSignal): Promise<boolean> {
-    const where = `${whereOf(this.name, repository, digest)} from ${from}`;
-    checkParts('mount blob', where, repository, digest);
-    checkParts('mount blob', where, from);
+    const where = `${checkedWhere('mount blob', this.name, repository, digest)} from ${from}`;
+    checkedWhere('mount blob', this.name, from);
     const response = await this.call({
       operation: 'mount blob', reference: where, scope: `repository:${repository}:pull,push repository:${from}:pull`,
       request: { method: 'POST', path: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, retryable: true, ...(signal ? { signal } : {}) },
@@ -388,8 +378,7 @@ export class HttpRegistry implements RegistryBackend {
 
   /** Opens an upload session: the URL that takes the bytes (finishUpload) or is abandoned (abandonUpload). */
   async startUpload(repository: string, digest: string, signal?: AbortSignal): Promise<URL> {
-    const where = whereOf(this.name, repository, digest);
-    checkParts('start upload of', where, repository, digest);
+    const where = checkedWhere('start upload of', this.name, repository, digest);
     const started = await this.call({ operation: 'start upload of', reference: where, scope: `repository:${repository}:pull,push`, request: { method: 'POST', path: `/v2/${repository}/blobs/uploads/`, retryable: true, ...(signal ? { signal } : {}) } });
     const location = started.headers.location;
     if (!location) throw new RegistryError('start upload of', where, 'the registry sent no upload location');
@@ -406,8 +395,7 @@ export class HttpRegistry implements RegistryBackend {
    * digest and refuses the upload when the bytes do not match: nothing partial is ever committed.
    */
   async finishUpload(repository: string, digest: string, size: number, session: URL, body: Readable | Buffer, signal?: AbortSignal): Promise<void> {
-    const where = whereOf(this.name, repository, digest);
-    checkParts('upload', where, repository, digest);
+    const where = checkedWhere('upload', this.name, repository, digest);
     const url = new URL(session);
     url.searchParams.set('digest', digest);
     await this.call({
@@ -433,8 +421,7 @@ export class HttpRegistry implements RegistryBackend {
    * its `subject` (OCI-Subject header). The digest is ours (computed from the bytes), never the registry's word.
    */
   async putManifest(repository: string, reference: string, bytes: Buffer, mediaType: string, signal?: AbortSignal): Promise<{ digest: string; subjectAccepted: boolean }> {
-    const where = whereOf(this.name, repository, reference);
-    checkParts('push manifest', where, repository, reference);
+    const where = checkedWhere('push manifest', this.name, repository, reference);
     let digest = sha256Digest(bytes);
     if (reference.includes(':')) {
       try {
@@ -454,8 +441,7 @@ export class HttpRegistry implements RegistryBackend {
   }
 
   async deleteManifest(repository: string, digest: string, signal?: AbortSignal): Promise<void> {
-    const where = whereOf(this.name, repository, digest);
-    checkParts('delete', where, repository, digest);
+    const where = checkedWhere('delete', this.name, repository, digest);
     if (!isDigest(digest)) throw new RegistryError('delete', where, 'deletes go by digest');
     await this.call({
       operation: 'delete', reference: where, scope: `repository:${repository}:delete`,

@@ -98,18 +98,18 @@ export function parseManifestJson(bytes: Buffer): ManifestJson {
  * The entries of an index whose entries are checked one by one (a layout's index.json): a bad
  * entry is left out and reported, the others stay usable.
  */
-export function parseIndexEntries(bytes: Buffer): { entries: Descriptor[]; problems: string[]; json: Json } {
+export function parseIndexEntries(bytes: Buffer): { entries: Descriptor[]; problems: { index: number; message: string }[]; json: Json } {
   const json = parseObject(bytes);
   const list = json.manifests ?? [];
   if (!Array.isArray(list)) fail('manifests', 'is not a list');
   if (list.length > MAX_DESCRIPTORS) fail('manifests', `has ${list.length} entries, more than the ${MAX_DESCRIPTORS} allowed`);
   const entries: Descriptor[] = [];
-  const problems: string[] = [];
+  const problems: { index: number; message: string }[] = [];
   list.forEach((entry, index) => {
     try {
       entries.push(checkDescriptor(entry, `manifests[${index}]`));
     } catch (error) {
-      problems.push((error as Error).message);
+      problems.push({ index, message: (error as Error).message });
     }
   });
   return { entries, problems, json };

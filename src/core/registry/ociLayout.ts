@@ -42,9 +42,8 @@ export class OciLayoutRegistry implements RegistryBackend {
       const rawEntries = Array.isArray(json.manifests) ? (json.manifests as unknown[]) : [];
       return {
         entries,
-        problems: problems.map((message) => {
-          const index = Number(/^manifests\[(\d+)\]/.exec(message)?.[1]);
-          const refName = (rawEntries[index] as { annotations?: Record<string, unknown> } | undefined)?.annotations?.[REF_NAME];
+        problems: problems.map(({ index, message }) => {
+          const refName = (rawEntries[index] as { annotations?: Record<string, unknown> } | null | undefined)?.annotations?.[REF_NAME];
           return { message: `index.json ${message}`, ...(typeof refName === 'string' ? { refName } : {}) };
         }),
         raw: json,
