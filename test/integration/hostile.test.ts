@@ -18,7 +18,7 @@ import { REPO_ROOT } from '../helpers';
 import { blob, skopeoPush, writeOciLayout } from './fixtures';
 import { startHostileRegistry } from './hostileRegistry';
 import type { HostileRegistry } from './hostileRegistry';
-import { startRegistry } from './registryServer';
+import { selfSignedCertificate, startRegistry } from './registryServer';
 import type { RunningRegistry } from './registryServer';
 import { stewardIn } from './stewardCli';
 
@@ -259,6 +259,138 @@ describe('a registry that lies', () => {
   });
 });
 
+describe('registry answers that are malformed, foreign or slow', () => {
+  let registry: RunningRegistry;
+  let hostile: HostileRegistry;
+  let collector: HostileRegistry;
+  let tlsHostile: HostileRegistry;
+  let transport: Transport;
+  let caFile: string;
+
+  before(async () => {
+    transport = new Transport({ backoffMs: 5, maxWaitMs: 50, maxRetries: 0 });
+    registry = await startRegistry('plain', join(root, 'answers-registry'));
+    hostile = await startHostileRegistry({ upstream: registry.host });
+    collector = await startHostileRegistry();
+    const certificates = join(root, 'answers-certs');
+    mkdirSync(certificates, { recursive: true });
+    const tls = selfSignedCertificate(certificates, 'hostile');
+    caFile = tls.cert;
+    tlsHostile = await startHostileRegistry({ tls });
+  });
+  after(async () => {
+    await transport?.close();
+    await Promise.all([hostile?.stop(), collector?.stop(), tlsHostile?.stop(), registry?.stop()]);
+  });
+
+  const answerTags = (body: string) => hostile.setScenario((request, response) => {
+    if (!/tags\/list/.test(request.url ?? '')) return false;
+    response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    return true;
+  });
+
+  const listAll = async (client: HttpRegistry) => {
+    const tags: string[] = [];
+    for await (const page of client.listTags('src/app')) tags.push(...page);
+    return tags;
+  };
+
+  it('a tag list keeps only valid tags, and a page that is not a list or not JSON is an error', async () => {
+    const client = new HttpRegistry(hostile.host, transport, noCredentials);
+    try {
+      answerTags(JSON.stringify({ tags: ['1.0', '../../v2/x/manifests/y', null, 5, 'a'.repeat(129), '1.0', 'v2'] }));
+      assert.deepEqual(await listAll(client), ['1.0', 'v2']);
+      answerTags(JSON.stringify({ tags: { length: 1e9 } }));
+      await assert.rejects(listAll(client), /list tags of .*src\/app: the registry sent a page whose list is not a list/);
+      answerTags('{"tags": [');
+      await assert.rejects(listAll(client), /list tags of .*src\/app: the registry sent a page that is not JSON/);
+    } finally {
+      hostile.setScenario(undefined);
+    }
+  });
+
+  it('a manifest whose descriptors are hostile is refused, naming the field', async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ schemaVersion: 2, layers: [null] }, /layers\[0\] is not a descriptor object/],
+      [{ schemaVersion: 2, layers: [{ mediaType: 'x', digest: 'sha256:../../etc', size: 1 }] }, /layers\[0\]\.digest is not a sha256 or sha512 digest/],
+      [{ schemaVersion: 2, config: { mediaType: 'x', digest: `sha256:${'c'.repeat(64)}`, size: -1 } }, /config\.size is not a size in bytes/],
+      [{ schemaVersion: 2, manifests: Array.from({ length: 10_001 }, () => ({ mediaType: 'x', digest: `sha256:${'d'.repeat(64)}`, size: 1 })) }, /manifests has 10001 entries, more than the 10000 allowed/],
+      [{ schemaVersion: 2, annotations: { a: { nested: true } } }, /annotations\["a"\] is not a string/],
+      [[1, 2], /the document is not a JSON object/],
+    ];
+    const client = new HttpRegistry(hostile.host, transport, noCredentials);
+    try {
+      for (const [json, expected] of cases) {
+        const bytes = Buffer.from(JSON.stringify(json));
+        hostile.setScenario((request, response) => {
+          if (!/\/manifests\//.test(request.url ?? '')) return false;
+          response.writeHead(200, { 'content-type': OCI_MANIFEST, 'content-length': String(bytes.length) }).end(bytes);
+          return true;
+        });
+        await assert.rejects(client.getManifest('src/app', 'hostile'), (error: Error) => /^fetch manifest .*src\/app:hostile: the manifest's /.test(error.message) && expected.test(error.message), JSON.stringify(json).slice(0, 80));
+      }
+    } finally {
+      hostile.setScenario(undefined);
+    }
+  });
+
+  it('a registry that says it stored another digest, or resolves a digest to another, is not believed', async () => {
+    const manifest = blob(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] }));
+    const other = `sha256:${'e'.repeat(64)}`;
+    hostile.setScenario((request, response) => {
+      if (!/\/manifests\//.test(request.url ?? '')) return false;
+      response.writeHead(request.method === 'PUT' ? 201 : 200, { 'content-type': OCI_INDEX, 'docker-content-digest': other, 'content-length': '0' }).end();
+      return true;
+    });
+    const client = new HttpRegistry(hostile.host, transport, noCredentials);
+    try {
+      await assert.rejects(client.putManifest('src/app', 'v1', manifest.bytes, OCI_INDEX), new RegExp(`push manifest .*src/app:v1: the registry stored ${other}, not ${manifest.digest}`));
+      await assert.rejects(client.resolve('src/app', manifest.digest), new RegExp(`resolve .*src/app@${manifest.digest}: the registry answered for another digest`));
+    } finally {
+      hostile.setScenario(undefined);
+    }
+  });
+
+  it('a blob that trickles below the low-speed limit ends with a timeout error', { timeout: 120_000 }, async () => {
+    hostile.setScenario((request, response) => {
+      if (!/\/blobs\//.test(request.url ?? '')) return false;
+      response.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const timer = setInterval(() => response.write('x'), 100);
+      response.on('close', () => clearInterval(timer));
+      return true;
+    });
+    const slow = new Transport({ lowSpeedLimit: { bytes: 1024, windowMs: 1000 }, maxRetries: 0 });
+    try {
+      const { stream } = await new HttpRegistry(hostile.host, slow, noCredentials).openBlob('src/app', `sha256:${'f'.repeat(64)}`);
+      await assert.rejects(async () => {
+        for await (const chunk of stream) assert.ok(chunk);
+      }, /timed out: fewer than 1024 bytes in 1 s/);
+    } finally {
+      hostile.setScenario(undefined);
+      await slow.close();
+    }
+  });
+
+  it('a storage redirect from HTTPS to plain HTTP is refused and never followed', async () => {
+    collector.seen.length = 0;
+    tlsHostile.setScenario((request, response) => {
+      if (request.url === '/v2/') response.writeHead(200).end('{}');
+      else response.writeHead(307, { location: `${collector.url}/storage/blob` }).end();
+      return true;
+    });
+    const tls = new Transport({ maxRetries: 0, hostOptions: () => ({ caFile }) });
+    try {
+      const client = new HttpRegistry(tlsHostile.host, tls, noCredentials);
+      const digest = `sha256:${'1'.repeat(64)}`;
+      await assert.rejects(client.getBlob('src/app', digest), /fetch blob .*src\/app@sha256:1+: refusing to follow "http:\/\/127\.0\.0\.1:\d+": it downgrades HTTPS to plain HTTP/);
+      await assert.rejects(client.openBlob('src/app', digest), /downgrades HTTPS to plain HTTP/);
+      assert.deepEqual(collector.seen, []);
+    } finally {
+      await tls.close();
+    }
+  });
+});
+
 describe('the CLI never exits 0 with its command left pending', () => {
   it('a command whose output can never be written fails with a message', async () => {
     // stdout that never reports the write done: the command's promise can never settle.
@@ -315,5 +447,14 @@ describe('an OCI layout from a tarball', () => {
     await assert.rejects(async () => {
       for await (const page of layout.listTags('symlinks')) assert.ok(page);
     }, /read OCI layout .*leads outside/);
+  });
+
+  it('an index.json that is a named pipe is refused without blocking', { timeout: 60_000 }, async () => {
+    const { dir } = fresh('fifo');
+    rmSync(join(dir, 'index.json'));
+    await execFileAsync('mkfifo', [join(dir, 'index.json')]);
+    await assert.rejects(async () => {
+      for await (const page of new OciLayoutRegistry(dir).listTags('fifo')) assert.ok(page);
+    }, /read OCI layout .*index\.json is not a regular file/);
   });
 });
