@@ -42,7 +42,7 @@ function benchReaders(): void {
 /** First render of 20,000 findings and one filter keystroke, timed inside the page up to the next frame. */
 async function benchPanel(): Promise<void> {
   const findings: ScanFinding[] = Array.from({ length: PACKAGES }, (_, index) => ({
-    kind: 'vulnerability', id: `CVE-2026-${String(index).padStart(5, '0')}`, severity: (['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const)[index % 4]!,
+    kind: 'vulnerability', status: 'fail', id: `CVE-2026-${String(index).padStart(5, '0')}`, severity: (['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const)[index % 4]!,
     packageName: `package-${index % 500}`, installedVersion: '1.0.0', fixedVersion: '1.0.1', target: 'app/package-lock.json', title: `A finding in package-${index % 500}`, urls: [],
   }));
   const view = scanView({ format: 'trivy', tool: 'Trivy', findings }, { paths: ['/bench.json'], labels: ['bench.json'] }, { blockOn: 'CRITICAL' });

@@ -19,7 +19,7 @@ function show(view: ReportView): void {
   clear(root);
   const state = new UiState(api, view.source, view.kind);
   const openLink = (url: string) => api.postMessage({ type: 'openLink', url });
-  if (view.kind === 'scan') renderScan(root, view, state, { openLink, exportAs: (format) => api.postMessage({ type: 'export', format }) });
+  if (view.kind === 'scan') renderScan(root, view, state, { openLink, exportAs: (format) => api.postMessage({ type: 'export', format }), configureGate: () => api.postMessage({ type: 'configureGate' }) });
   else if (view.kind === 'sbom') renderSbom(root, view, state, openLink);
   else renderDiff(root, view, state);
   root.setAttribute('data-rendered', view.kind);

@@ -21,15 +21,25 @@ export function severitySummary(findings: readonly ScanFinding[]): HTMLElement {
   return h('div', { class: 'summary' }, chips, bar);
 }
 
-export function renderScan(root: HTMLElement, view: ScanView, state: UiState, post: { openLink(url: string): void; exportAs(format: ExportFormat): void }): FindingsTable {
+/** "12 not counted: 3 allowed, 9 unfixed" — the findings the gate set aside, by why. */
+function notCounted(view: ScanView): HTMLElement | '' {
+  const byStatus = new Map<string, number>();
+  for (const decision of view.verdict.decisions) if (decision.status !== 'counted') byStatus.set(decision.status, (byStatus.get(decision.status) ?? 0) + 1);
+  const total = [...byStatus.values()].reduce((sum, count) => sum + count, 0);
+  return total > 0 ? h('p', { class: 'gate-excluded' }, `${total} finding(s) not counted: ${[...byStatus].map(([status, count]) => `${count} ${status.replace('-', ' ')}`).join(', ')}`) : '';
+}
+
+export function renderScan(root: HTMLElement, view: ScanView, state: UiState, post: { openLink(url: string): void; exportAs(format: ExportFormat): void; configureGate(): void }): FindingsTable {
   const { report, verdict } = view;
   const gate = h('div', { class: `gate ${verdict.pass ? 'gate-pass' : 'gate-fail'}`, role: 'status', 'data-verdict': verdict.pass ? 'pass' : 'fail' },
     h('strong', {}, view.gate ? (verdict.pass ? 'Gate passed' : 'Gate failed') : 'No gate configured'),
     view.gate ? h('span', { class: 'gate-rule' }, ` (${view.gate})`) : '',
     verdict.reasons.length > 0 ? h('ul', { class: 'gate-reasons' }, ...verdict.reasons.map((reason) => h('li', {}, reason))) : '',
-    verdict.excluded.length > 0 ? h('p', { class: 'gate-excluded' }, `${verdict.excluded.length} finding(s) not counted: `, verdict.excluded.slice(0, 5).map(({ finding, why }) => `${finding.id} (${why})`).join('; '), verdict.excluded.length > 5 ? '; …' : '') : '',
+    notCounted(view),
+    verdict.unmatchedStatements.length > 0 ? h('ul', { class: 'gate-vex' }, ...verdict.unmatchedStatements.map((note) => h('li', {}, `VEX matched nothing: ${note}`))) : '',
+    view.gate ? '' : button('Configure a gate…', () => post.configureGate()),
   );
-  const table = new FindingsTable(report.findings, { label: 'Findings', state, openLink: post.openLink });
+  const table = new FindingsTable(report.findings, { label: 'Findings', state, openLink: post.openLink, decisions: verdict.decisions });
   root.append(
     h('header', { class: 'report-header' },
       h('h1', {}, view.source.labels[0] ?? 'Scan report'),

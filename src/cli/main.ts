@@ -10,6 +10,8 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<num
   pin: async (args) => (await import('./commands/pinCommand')).pinCommand(args),
   promote: async (args) => (await import('./commands/promoteCommand')).promoteCommand(args),
   retention: async (args) => (await import('./commands/retentionCommand')).retentionCommand(args),
+  gate: async (args) => (await import('./commands/gateCommand')).gateCommand(args),
+  sbom: async (args) => (await import('./commands/sbomCommand')).sbomCommand(args),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

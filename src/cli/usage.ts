@@ -12,6 +12,12 @@ export const USAGE = `Usage:
                            what a retention policy keeps and deletes (and why), then apply it
   steward retention export --to ecr|gar
                            .steward.yaml retention rules as ECR or GAR policy JSON
+  steward gate <report>    judge a scan report (Trivy, Grype, SARIF, CycloneDX) by a gate
+  steward sbom diff <a> <b>
+                           packages added, removed and changed between two SBOMs (files or
+                           image references with an SBOM attached), and vulnerabilities gained/lost
+  steward sbom licenses <sbom>
+                           licenses of an SBOM; with --deny, exit 1 on a denied one
 
 check options:
   --format text|json|sarif   output format (default: text)
@@ -38,6 +44,21 @@ promote options:
   --update-manifests <path>  point the manifests there at repo:tag@digest (repeatable)
   --dry-run                  show the plan (and the manifest diff), change nothing
   --json                     JSON output
+gate options:
+  --gate <name>              a gate under .steward.yaml gates (default: the one named
+                             default, or the only one); the flags below override its fields
+  --block-on CRITICAL|HIGH|MEDIUM|LOW
+  --max-high <n>             fail when more than n HIGH findings count
+  --ignore-unfixed           vulnerabilities without a fixed version do not count
+  --unknown-severity block|ignore
+                             findings without a severity block a --block-on gate (default: block)
+  --allow <file>             exceptions: a YAML/JSON list of {id, reason, expires: YYYY-MM-DD}
+  --vex <file>               OpenVEX or CycloneDX VEX: not_affected/fixed statements (repeatable)
+  --deny-license <id>        a license no license finding may carry (repeatable)
+  --format text|json|sarif   output (text also prints GitHub annotations when GITHUB_ACTIONS=true)
+sbom options:
+  --deny <id>                licenses: a denied SPDX id (repeatable; GPL-3.0 means GPL-3.0-only)
+  --json                     JSON output
 retention options:
   --policy <file>            ECR lifecycle JSON, GAR cleanup policies, Harbor retention JSON,
                              or retention: rules (default: .steward.yaml's retention:)
@@ -60,8 +81,9 @@ STEWARD_REGISTRY_HOSTS (comma-separated). Loopback registries may use plain HTTP
   -v, --version              print the version
 
 Exit codes: 0 success; 1 a finding at or above --fail-on (check), an operation that failed
-(ls, inspect, pin, retention apply), or a promotion refused (gates, immutable tags); 2 usage
-or config error, or retention apply without --yes.
+(ls, inspect, pin, retention apply), a promotion refused (gates, immutable tags), a gate that
+failed, or a denied license (sbom licenses); 2 usage or config error, an unusable report or
+SBOM (gate, sbom), or retention apply without --yes.
 `;
 
 export class UsageError extends Error {}

@@ -60,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
     const linter = new DocumentLinter(configs, log, cachedDigestResolver(openRegistry));
     const retention = new RetentionPlans();
     const registryTree = new RegistryTreeProvider(openRegistry, log, retention);
-    const reports = new ReportPanels(context, log);
+    const reports = new ReportPanels(context, log, configs);
     const services: Services = { log, configs, linter, registryTree, registrySecrets, openRegistry, reports, storageUri: context.globalStorageUri, retention };
     context.subscriptions.push(configs, registryTree, reports, retention,
       vscode.window.createTreeView(REGISTRY_VIEW, { treeDataProvider: registryTree, showCollapseAll: true }),

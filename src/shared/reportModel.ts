@@ -6,8 +6,14 @@ export type ScanSeverity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
 
 export const SEVERITIES: readonly ScanSeverity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
 
+export type FindingKind = 'vulnerability' | 'misconfiguration' | 'secret' | 'license';
+
+/** What the report itself says of a check: it failed (a finding), passed, or its tool suppressed it. */
+export type FindingStatus = 'fail' | 'pass' | 'suppressed';
+
 export interface ScanFinding {
-  readonly kind: 'vulnerability' | 'misconfiguration' | 'secret';
+  readonly kind: FindingKind;
+  readonly status: FindingStatus;
   readonly id: string;
   readonly severity: ScanSeverity;
   readonly packageName?: string;
@@ -21,6 +27,8 @@ export interface ScanFinding {
   readonly urls: readonly string[];
   /** The highest CVSS base score the report gives, when it gives one. */
   readonly cvss?: number;
+  /** Why the report's tool passed or suppressed it (SARIF suppression, CycloneDX analysis, Trivy status). */
+  readonly statusReason?: string;
 }
 
 export interface ScanReport {
@@ -28,7 +36,15 @@ export interface ScanReport {
   readonly tool: string;
   /** The image or folder that was scanned. */
   readonly artifact?: string;
+  /** The image digests the report says it is about (Trivy `RepoDigests`, a CycloneDX `pkg:oci` subject). */
+  readonly images?: readonly ScannedImage[];
   readonly findings: readonly ScanFinding[];
+}
+
+export interface ScannedImage {
+  /** `host/repository`, when the report names it. */
+  readonly repository?: string;
+  readonly digest: string;
 }
 
 export interface SbomPackage {
@@ -42,12 +58,30 @@ export interface SbomPackage {
   readonly supplier?: string;
 }
 
+/**
+ * What a gate made of one finding: it counts against the gate, or the gate set it aside because it
+ * has no fix (ignoreUnfixed), an exception allows it, a VEX statement says the image is not affected,
+ * or the report itself passed or suppressed it.
+ */
+export type GateStatus = 'counted' | 'unfixed' | 'allowed' | 'not-affected' | 'passed' | 'suppressed';
+
+export interface FindingDecision {
+  readonly status: GateStatus;
+  /** The exception (`allowed: <id>: <reason>`), the VEX statement, or the report's reason. */
+  readonly why?: string;
+}
+
 export interface GateVerdict {
   readonly pass: boolean;
   readonly reasons: readonly string[];
+  /** Per severity, the findings that count against the gate (never passed or set-aside ones). */
   readonly counts: Readonly<Record<ScanSeverity, number>>;
-  /** Findings the allow-list or ignoreUnfixed took out, with why. */
-  readonly excluded: readonly { readonly finding: ScanFinding; readonly why: string }[];
+  /** One decision per finding of the report, in the report's order. */
+  readonly decisions: readonly FindingDecision[];
+  /** Counted findings whose report gives no severity. */
+  readonly withoutSeverity: number;
+  /** VEX statements that matched no finding, each with why. */
+  readonly unmatchedStatements: readonly string[];
 }
 
 export interface SbomDiff {

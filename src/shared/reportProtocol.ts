@@ -66,7 +66,9 @@ export type HostMessage =
 export type WebviewMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'openLink'; readonly url: string }
-  | { readonly type: 'export'; readonly format: ExportFormat };
+  | { readonly type: 'export'; readonly format: ExportFormat }
+  /** "No gate configured": open where gates are written (`.steward.yaml` gates, else the setting). */
+  | { readonly type: 'configureGate' };
 
 const EXPORT_FORMATS: readonly string[] = ['csv', 'json', 'sarif'];
 
@@ -77,6 +79,8 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
   switch (message.type) {
     case 'ready':
       return { type: 'ready' };
+    case 'configureGate':
+      return { type: 'configureGate' };
     case 'openLink':
       return typeof message.url === 'string' && isWebLink(message.url) ? { type: 'openLink', url: message.url } : undefined;
     case 'export':

@@ -112,7 +112,7 @@ describe('report panels in Chromium', () => {
 
   it('keeps only the rows in view in the DOM at 20,000 findings, and filters them', async () => {
     const findings: ScanFinding[] = Array.from({ length: 20_000 }, (_, index) => ({
-      kind: 'vulnerability', id: `CVE-2026-${String(index).padStart(5, '0')}`, severity: (['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const)[index % 4]!,
+      kind: 'vulnerability', status: 'fail', id: `CVE-2026-${String(index).padStart(5, '0')}`, severity: (['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const)[index % 4]!,
       packageName: `package-${index % 500}`, installedVersion: '1.0.0', ...(index % 3 ? { fixedVersion: '1.0.1' } : {}), target: 'app/package-lock.json', urls: [],
     }));
     const panel = await openPanelPage(browser);
@@ -195,8 +195,8 @@ describe('report panels in Chromium', () => {
     const evil: Sbom = {
       format: 'cyclonedx', specVersion: '1.6', tool: '<script>document.title="pwned"</script>', subject: hostile,
       packages: [{ id: 'a', name: hostile, version: '<b>1</b>', purl: 'pkg:npm/x@1', licenses: ['<svg onload=alert(1)>'], supplier: 'javascript:alert(1)' }],
-      dependencies: new Map([['a', ['a']]]),
-      vulnerabilities: [{ kind: 'vulnerability', id: '<i>CVE</i>', severity: 'HIGH', packageName: hostile, purl: 'pkg:npm/x@1', description: hostile, urls: ['javascript:document.title="pwned"', 'https://example.com/"><img src=x>'] }],
+      dependencies: new Map([['a', ['a']]]), scanned: true,
+      vulnerabilities: [{ kind: 'vulnerability', status: 'fail', id: '<i>CVE</i>', severity: 'HIGH', packageName: hostile, purl: 'pkg:npm/x@1', description: hostile, urls: ['javascript:document.title="pwned"', 'https://example.com/"><img src=x>'] }],
     };
     const panel = await openPanelPage(browser);
     let dialogs = 0;

@@ -8,7 +8,8 @@ import type { Node } from 'yaml';
 import schema from '../../../schemas/steward.schema.json';
 import { DEFAULT_REQUIRED_LABELS } from '../dockerfile/labelValues';
 import type { LabelValueType, RequiredLabel } from '../dockerfile/labelValues';
-import type { PromotionTargetRule } from '../promote/gates';
+import type { PromotionGates, PromotionScanGate, PromotionTargetRule } from '../promote/gates';
+import { isoDateProblem } from '../reports/gate';
 import type { Position, SeveritySetting } from './finding';
 import { RULES_BY_ID } from './ruleRegistry';
 
@@ -23,10 +24,15 @@ export interface ConfigFile {
   labels?: { defaults?: boolean; required?: (string | { key: string; type?: LabelValueType; pattern?: string })[] };
   production?: string[];
   exclude?: string[];
-  promotion?: { targets?: PromotionTargetRule[] };
+  /** Named scan gates, referred to by `promotion.targets[].gates.scan`, the scan panel and `steward gate --gate`. */
+  gates?: Record<string, PromotionScanGate>;
+  promotion?: { targets?: WrittenTargetRule[] };
   /** Checked by the retention reader (its own messages name the rule and key). */
   retention?: unknown;
 }
+
+/** A promotion target as written: its scan gate inline or by the name of one under `gates`. */
+export type WrittenTargetRule = Omit<PromotionTargetRule, 'gates'> & { gates?: Omit<PromotionGates, 'scan'> & { scan?: string | PromotionScanGate } };
 
 /** Everything the engine needs, with defaults applied. */
 export interface LintConfig {
@@ -38,8 +44,10 @@ export interface LintConfig {
   /** Paths are relative to this folder (the config file's). */
   readonly isProduction: (relativePath: string) => boolean;
   readonly isExcluded: (relativePath: string) => boolean;
-  /** `promotion.targets`: gates and immutable tags per target repository glob. */
+  /** `promotion.targets`: gates (named ones resolved) and immutable tags per target repository glob. */
   readonly promotionRules: readonly PromotionTargetRule[];
+  /** `gates`, by name. */
+  readonly gates: ReadonlyMap<string, PromotionScanGate>;
   /** `retention`, as written (see core/retention/policies/steward.ts). */
   readonly retention?: unknown;
 }
@@ -80,9 +88,32 @@ export function resolveConfig(file: ConfigFile = {}): LintConfig {
     excludeGlobs,
     isProduction: matcher(productionGlobs),
     isExcluded: matcher(excludeGlobs),
-    promotionRules: file.promotion?.targets ?? [],
+    promotionRules: (file.promotion?.targets ?? []).map((target) => resolveTargetGates(target, file.gates ?? {})),
+    gates: new Map(Object.entries(file.gates ?? {})),
     ...(file.retention !== undefined ? { retention: file.retention } : {}),
   };
+}
+
+/**
+ * The gate used where none is named (the scan panel, `steward gate` without `--gate`): the one called
+ * `default`, else the only one; undefined when the file has none of either (callers fall back to settings).
+ */
+export function defaultGate(config: LintConfig): PromotionScanGate | undefined {
+  return config.gates.get('default') ?? (config.gates.size === 1 ? [...config.gates.values()][0] : undefined);
+}
+
+function resolveTargetGates(target: WrittenTargetRule, gates: Readonly<Record<string, PromotionScanGate>>): PromotionTargetRule {
+  const scan = target.gates?.scan;
+  if (typeof scan !== 'string') return target as PromotionTargetRule;
+  // parseConfigFile refuses unknown names; a config built in code without the gate gets an empty gate.
+  return { ...target, gates: { ...target.gates, scan: gates[scan] ?? {} } };
+}
+
+/** Where each allow-list of the file is (named gates and inline target gates), for the checks the schema cannot make. */
+function allowLists(file: ConfigFile): { path: (string | number)[]; gate: PromotionScanGate }[] {
+  const named = Object.entries(file.gates ?? {}).map(([name, gate]) => ({ path: ['gates', name], gate }));
+  const inline = (file.promotion?.targets ?? []).flatMap((target, index) => (typeof target.gates?.scan === 'object' ? [{ path: ['promotion', 'targets', index, 'gates', 'scan'], gate: target.gates.scan }] : []));
+  return [...named, ...inline];
 }
 
 // Compiled on first use: most runs have no config file, and compiling costs start-up time.
@@ -139,6 +170,21 @@ export function parseConfigFile(text: string, fileName: string): { data: ConfigF
     } catch (error) {
       const node = document.getIn(['labels', 'required', index, 'pattern'], true) as Node | undefined;
       return failWith(`labels.required.${index}.pattern`, `is not a valid regular expression (${(error as Error).message})`, node?.range?.[0]);
+    }
+  }
+  for (const [index, target] of (file.promotion?.targets ?? []).entries()) {
+    const scan = target.gates?.scan;
+    if (typeof scan === 'string' && !Object.hasOwn(file.gates ?? {}, scan)) {
+      const node = document.getIn(['promotion', 'targets', index, 'gates', 'scan'], true) as Node | undefined;
+      return failWith(`promotion.targets.${index}.gates.scan`, `names the gate "${scan}", which is not under gates (${Object.keys(file.gates ?? {}).join(', ') || 'none defined'})`, node?.range?.[0]);
+    }
+  }
+  for (const { path, gate } of allowLists(file)) {
+    for (const [index, entry] of (gate.allow ?? []).entries()) {
+      const problem = entry.expires === undefined ? undefined : isoDateProblem(entry.expires);
+      if (!problem) continue;
+      const node = document.getIn([...path, 'allow', index, 'expires'], true) as Node | undefined;
+      return failWith([...path, 'allow', index, 'expires'].join('.'), problem, node?.range?.[0]);
     }
   }
   return { data: file };

@@ -2,7 +2,8 @@ import picomatch from 'picomatch';
 import type { Attachment } from '../registry/inspect';
 import { evaluateGate } from '../reports/gate';
 import type { ScanGate } from '../reports/gate';
-import { readReport } from '../reports/readReport';
+import { readReport, scanReportOf } from '../reports/readReport';
+import type { VexStatement } from '../reports/vex';
 
 /** What a promotion target demands, from `.steward.yaml` `promotion.targets[]`. */
 export interface PromotionTargetRule {
@@ -14,12 +15,20 @@ export interface PromotionTargetRule {
 }
 
 export interface PromotionGates {
-  /** A scan report (given, attached to the image, or from trivy when `trivy` is set) must pass this gate. */
-  readonly scan?: ScanGate & { readonly trivy?: boolean };
+  /** A scan report (given, the newest attached to the image, or from trivy when `trivy` is set) must pass this gate. */
+  readonly scan?: PromotionScanGate;
   readonly sbom?: boolean;
   readonly signature?: boolean;
   /** Labels the image config must carry. */
   readonly labels?: readonly string[];
+}
+
+export interface PromotionScanGate extends ScanGate {
+  readonly trivy?: boolean;
+  /** An attached report older than this many hours (or of unknown age) does not count; off when absent. */
+  readonly maxAgeHours?: number;
+  /** OpenVEX / CycloneDX VEX files (workspace paths), read by the caller into `GateEvidence.vex`. */
+  readonly vex?: readonly string[];
 }
 
 export interface GateResult {
@@ -46,6 +55,9 @@ export interface GateEvidence {
   readonly scanReport?: { readonly text: string; readonly label: string };
   /** Runs a scanner on the image (the gate's `trivy: true`, when no report is given or attached). */
   readonly runScanner?: () => Promise<{ readonly text: string; readonly label: string }>;
+  /** The digests the image is: the manifest or index and its platforms. A report about another image is refused. */
+  readonly digests?: readonly string[];
+  readonly vex?: readonly VexStatement[];
   readonly today?: Date;
 }
 
@@ -69,22 +81,49 @@ export async function evaluateGates(gates: PromotionGates | undefined, evidence:
   return results;
 }
 
-async function scanGate(gate: ScanGate & { readonly trivy?: boolean }, evidence: GateEvidence): Promise<GateResult> {
-  let report = evidence.scanReport;
+function hoursOld(created: string | undefined, now: Date): number | undefined {
+  const time = created ? Date.parse(created) : NaN;
+  return Number.isFinite(time) ? Math.max(0, (now.getTime() - time) / 3_600_000) : undefined;
+}
+
+const describeAge = (hours: number | undefined): string => (hours === undefined ? 'of unknown age' : hours < 48 ? `${Math.round(hours)} h old` : `${Math.round(hours / 24)} days old`);
+
+/** The newest attached scan report (by its `created` annotation; undated ones last), with its age. */
+async function newestAttachedReport(evidence: GateEvidence, now: Date): Promise<{ text: string; label: string; hours?: number } | undefined> {
+  const reports = evidence.attachments.filter((candidate) => candidate.kind === 'scan-report')
+    .map((attachment) => ({ attachment, hours: hoursOld(attachment.created, now) }))
+    .sort((a, b) => (a.hours ?? Infinity) - (b.hours ?? Infinity));
+  const newest = reports[0];
+  if (!newest) return undefined;
+  const text = (await evidence.read(newest.attachment)).toString('utf8');
+  const others = reports.length > 1 ? `, newest of ${reports.length}` : '';
+  return { text, label: `the scan report attached as ${newest.attachment.digest.slice(0, 19)}… (${describeAge(newest.hours)}${others})`, ...(newest.hours !== undefined ? { hours: newest.hours } : {}) };
+}
+
+async function scanGate(gate: PromotionScanGate, evidence: GateEvidence): Promise<GateResult> {
+  const now = evidence.today ?? new Date();
+  let report: { text: string; label: string; hours?: number } | undefined = evidence.scanReport;
+  let attached = false;
   if (!report) {
-    for (const attachment of evidence.attachments.filter((candidate) => candidate.kind === 'scan-report')) {
-      report = { text: (await evidence.read(attachment)).toString('utf8'), label: `the scan report attached as ${attachment.digest.slice(0, 19)}…` };
-      break;
-    }
+    report = await newestAttachedReport(evidence, now);
+    attached = report !== undefined;
   }
   if (!report && gate.trivy) {
     if (!evidence.runScanner) return { gate: 'scan', pass: false, detail: 'the gate asks for a trivy scan, and trivy is not available here' };
     report = await evidence.runScanner();
   }
   if (!report) return { gate: 'scan', pass: false, detail: 'no scan report: attach one to the image (Scan image) or give one (--scan-report)' };
+  if (attached && gate.maxAgeHours !== undefined && !(report.hours !== undefined && report.hours <= gate.maxAgeHours)) {
+    return { gate: 'scan', pass: false, detail: `${report.label} is older than maxAgeHours ${gate.maxAgeHours} (or undated): scan the image again` };
+  }
   const result = readReport(report.text);
-  if (result.kind !== 'scan') return { gate: 'scan', pass: false, detail: `${report.label} is not a scan report${result.kind === 'error' ? `: ${result.message}` : ''}` };
-  const verdict = evaluateGate(result.report.findings, gate, evidence.today);
+  const scan = scanReportOf(result);
+  if (!scan) return { gate: 'scan', pass: false, detail: `${report.label} is not a scan report${result.kind === 'error' ? `: ${result.message}` : ' (an SBOM without vulnerability data)'}` };
+  const digests = new Set(evidence.digests ?? []);
+  if (digests.size > 0 && scan.images && scan.images.length > 0 && !scan.images.some((image) => digests.has(image.digest))) {
+    return { gate: 'scan', pass: false, detail: `${report.label} is about ${scan.images.map((image) => image.digest).join(', ')}, not this image: refused` };
+  }
+  const verdict = evaluateGate(scan, gate, { ...(evidence.vex ? { vex: evidence.vex } : {}), today: now });
   const counted = Object.entries(verdict.counts).filter(([, count]) => count > 0).map(([severity, count]) => `${count} ${severity}`).join(', ') || 'no findings';
   return { gate: 'scan', pass: verdict.pass, detail: verdict.pass ? `${report.label}: ${counted}` : `${report.label}: ${verdict.reasons.join('; ')}` };
 }

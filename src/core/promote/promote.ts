@@ -9,6 +9,7 @@ import type { Descriptor, RegistryBackend } from '../registry/types';
 import { ImageCopier } from './copy';
 import type { CopyOptions, CopyProgress, CopyStats } from './copy';
 import { evaluateGates, isImmutable } from './gates';
+import type { VexStatement } from '../reports/vex';
 import type { GateResult, PromotionTargetRule } from './gates';
 
 export type Strategy = 'tag' | 'repository' | 'registry';
@@ -70,6 +71,8 @@ export interface PromotionOptions {
   /** Overrides failed gates (never immutability); kept in the promotion record. */
   readonly overrideReason?: string;
   readonly scanReport?: { readonly text: string; readonly label: string };
+  /** VEX statements the scan gate honours (read from the gate's `vex` files by the caller). */
+  readonly vex?: readonly VexStatement[];
   /** Scans the source image when the scan gate says `trivy: true` and no report is given or attached. */
   readonly runScanner?: (source: PromotionSource, digest: string) => Promise<{ readonly text: string; readonly label: string }>;
   readonly who?: string;
@@ -145,6 +148,8 @@ export async function planPromotion(sourceRegistry: string, source: PromotionSou
     ...(options.scanReport ? { scanReport: options.scanReport } : {}),
     ...(options.runScanner ? { runScanner: () => options.runScanner!(source, descriptor.digest) } : {}),
     ...(options.now ? { today: options.now } : {}),
+    ...(options.vex ? { vex: options.vex } : {}),
+    digests: [descriptor.digest, ...details.platforms.map((platform) => platform.digest)],
   });
   const failed = gates.filter((gate) => !gate.pass);
   const overridden = options.overrideReason ? failed.map((gate) => ({ gate: gate.gate, detail: gate.detail, reason: options.overrideReason! })) : [];

@@ -13,6 +13,8 @@ export interface Attachment {
   /** How it was found: the referrers API/fallback index, or a legacy cosign tag. */
   readonly via: 'referrers' | 'cosign-tag';
   readonly tag?: string;
+  /** `org.opencontainers.image.created` of the referrer, when it says. */
+  readonly created?: string;
 }
 
 export interface ImageDetails {
@@ -55,6 +57,7 @@ export async function attachmentsOf(backend: RegistryBackend, repository: string
     digest: descriptor.digest,
     mediaType: descriptor.mediaType,
     ...(descriptor.artifactType ? { artifactType: descriptor.artifactType } : {}),
+    ...(typeof descriptor.annotations?.['org.opencontainers.image.created'] === 'string' ? { created: descriptor.annotations['org.opencontainers.image.created'] } : {}),
     via: 'referrers',
   }));
   const cosign = await Promise.all(cosignTagsFor(digest, knownTags).map(async ({ tag, kind }): Promise<Attachment> => {

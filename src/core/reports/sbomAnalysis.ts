@@ -1,25 +1,65 @@
-import parseSpdxExpression from 'spdx-expression-parse';
-import type { SbomDiff, SbomPackage } from '../../shared/reportModel';
+import type { SbomDiff, SbomPackage, ScanFinding } from '../../shared/reportModel';
+import { denySet, isDeniedLicense } from './licenses';
 import type { Sbom } from './model';
+import { comparePackageVersions, packageIdentity, packageName, packageVersion } from './packageIdentity';
 
-/** Packages are matched by type and name (a purl without version); a different version is a change. */
-function packageKey(pkg: SbomPackage): string {
-  const purl = pkg.purl?.replace(/@[^?#]*/, '').replace(/[?#].*$/, '');
-  return purl ?? `${pkg.type ?? ''}/${pkg.name}`;
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const name = key(item);
+    const group = groups.get(name);
+    if (group) group.push(item);
+    else groups.set(name, [item]);
+  }
+  return groups;
 }
 
-/** Added, removed and changed packages between two SBOMs (two tags of one repository, say). */
+const byVersion = (a: SbomPackage, b: SbomPackage): number => comparePackageVersions(packageVersion(a) ?? '', packageVersion(b) ?? '');
+
+/**
+ * Added, removed and changed packages between two SBOMs (two tags of one repository, or two formats
+ * of one scan). Packages are the same when their identity (purl type/namespace/name and epoch-aware
+ * version) is; what is left of a name on both sides pairs up in version order as changes, the rest is
+ * added or removed — so removing one of two installed versions is reported, not hidden.
+ */
 export function diffSboms(before: Sbom, after: Sbom): SbomDiff {
-  const index = (sbom: Sbom) => new Map(sbom.packages.map((pkg) => [packageKey(pkg), pkg]));
-  const [old, next] = [index(before), index(after)];
-  return {
-    added: [...next].filter(([key]) => !old.has(key)).map(([, pkg]) => pkg),
-    removed: [...old].filter(([key]) => !next.has(key)).map(([, pkg]) => pkg),
-    changed: [...next].flatMap(([key, pkg]) => {
-      const previous = old.get(key);
-      return previous && previous.version !== pkg.version ? [{ before: previous, after: pkg }] : [];
-    }),
+  const remaining = (packages: readonly SbomPackage[], other: readonly SbomPackage[]) => {
+    const otherCounts = new Map<string, number>();
+    for (const pkg of other) otherCounts.set(packageIdentity(pkg), (otherCounts.get(packageIdentity(pkg)) ?? 0) + 1);
+    return packages.filter((pkg) => {
+      const identity = packageIdentity(pkg);
+      const left = otherCounts.get(identity) ?? 0;
+      if (left === 0) return true;
+      otherCounts.set(identity, left - 1);
+      return false;
+    });
   };
+  const oldByName = groupBy(remaining(before.packages, after.packages), packageName);
+  const newByName = groupBy(remaining(after.packages, before.packages), packageName);
+  const added: SbomPackage[] = [];
+  const removed: SbomPackage[] = [];
+  const changed: { before: SbomPackage; after: SbomPackage }[] = [];
+  for (const [name, news] of newByName) {
+    const olds = (oldByName.get(name) ?? []).sort(byVersion);
+    news.sort(byVersion);
+    const pairs = Math.min(olds.length, news.length);
+    for (let index = 0; index < pairs; index++) changed.push({ before: olds[index]!, after: news[index]! });
+    added.push(...news.slice(pairs));
+    removed.push(...olds.slice(pairs));
+    oldByName.delete(name);
+  }
+  for (const olds of oldByName.values()) removed.push(...olds);
+  return { added, removed, changed };
+}
+
+/** Vulnerabilities (id × package) that appear only after, or only before: what an upgrade gains and loses. */
+export function vulnerabilityDelta(before: readonly ScanFinding[], after: readonly ScanFinding[]): { gained: ScanFinding[]; lost: ScanFinding[] } {
+  const key = (finding: ScanFinding) => `${finding.id}\u0000${finding.purl ? packageName({ purl: finding.purl, name: '' }) : finding.packageName ?? ''}`;
+  const failing = (findings: readonly ScanFinding[]) => findings.filter((finding) => finding.kind === 'vulnerability' && finding.status === 'fail');
+  const [old, next] = [failing(before), failing(after)];
+  const oldKeys = new Set(old.map(key));
+  const newKeys = new Set(next.map(key));
+  return { gained: next.filter((finding) => !oldKeys.has(key(finding))), lost: old.filter((finding) => !newKeys.has(key(finding))) };
 }
 
 export interface LicenseSummary {
@@ -30,45 +70,23 @@ export interface LicenseSummary {
   readonly denied: readonly { readonly pkg: SbomPackage; readonly license: string }[];
 }
 
-function licenseIds(expression: string): string[] {
-  try {
-    const ids: string[] = [];
-    const walk = (node: ReturnType<typeof parseSpdxExpression>): void => {
-      if ('license' in node) ids.push(node.license);
-      else {
-        walk(node.left);
-        walk(node.right);
-      }
-    };
-    walk(parseSpdxExpression(expression));
-    return ids;
-  } catch {
-    return [expression];
-  }
-}
-
 /**
- * Licenses across an SBOM, with an optional deny-list of SPDX ids. An `OR` expression is denied
- * only when every choice is denied; `AND` when any part is.
+ * Licenses across an SBOM, with an optional deny-list of SPDX ids. Expressions are read leniently
+ * (unknown tokens kept as `LicenseRef-…`), names mapped to ids (`GPL-3.0` → `GPL-3.0-only`); an `OR`
+ * is denied only when every choice is, an `AND` when any part is.
  */
 export function summariseLicenses(sbom: Sbom, deny: readonly string[] = []): LicenseSummary {
   const counts = new Map<string, number>();
   const denied: { pkg: SbomPackage; license: string }[] = [];
-  const denySet = new Set(deny.map((id) => id.toLowerCase()));
-  const isDenied = (expression: string): boolean => {
-    try {
-      const check = (node: ReturnType<typeof parseSpdxExpression>): boolean => ('license' in node
-        ? denySet.has(node.license.toLowerCase())
-        : node.conjunction === 'or' ? check(node.left) && check(node.right) : check(node.left) || check(node.right));
-      return check(parseSpdxExpression(expression));
-    } catch {
-      return licenseIds(expression).some((id) => denySet.has(id.toLowerCase()));
-    }
-  };
+  const deniedIds = denySet(deny);
+  // Thousands of packages share a handful of license texts: each is parsed once.
+  const verdicts = new Map<string, boolean>();
   for (const pkg of sbom.packages) {
     for (const license of pkg.licenses) {
       counts.set(license, (counts.get(license) ?? 0) + 1);
-      if (denySet.size > 0 && isDenied(license)) denied.push({ pkg, license });
+      let isDenied = verdicts.get(license);
+      if (isDenied === undefined) verdicts.set(license, isDenied = isDeniedLicense(license, deniedIds));
+      if (isDenied) denied.push({ pkg, license });
     }
   }
   return { counts, unlicensed: sbom.packages.filter((pkg) => pkg.licenses.length === 0), denied };

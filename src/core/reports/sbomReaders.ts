@@ -1,20 +1,15 @@
 import { SEVERITIES } from '../../shared/reportModel';
-import type { ScanFinding, SbomPackage } from '../../shared/reportModel';
-import { normaliseSeverity, purlType } from './model';
+import type { FindingStatus, ScanFinding, ScanSeverity, SbomPackage } from '../../shared/reportModel';
+import { finiteNumber, object, objects, optional, strings, text } from './json';
+import type { Json } from './json';
+import { cvssSeverity, normaliseSeverity, purlType } from './model';
 import type { Sbom } from './model';
-import { optional } from './scanReaders';
-
-type Json = Record<string, unknown>;
-/** One shared empty list: most components have no nested components, and this runs for each. */
-const NONE: readonly Json[] = Object.freeze([]);
-const list = (value: unknown): readonly Json[] => (Array.isArray(value) ? (value as Json[]) : NONE);
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
 
 function cyclonedxLicenses(component: Json): string[] {
   const licenses: string[] = [];
-  for (const entry of list(component.licenses)) {
-    const license = entry.license as Json | undefined;
-    const value = text(license?.id) ?? text(license?.name) ?? text(entry.expression);
+  for (const entry of objects(component.licenses)) {
+    const license = object(entry.license);
+    const value = text(license.id) ?? text(license.name) ?? text(entry.expression);
     if (value !== undefined) licenses.push(value);
   }
   return licenses;
@@ -30,85 +25,163 @@ function sbomPackage(id: string, name: string, licenses: string[], version: stri
   return pkg;
 }
 
-/** CycloneDX JSON 1.4–1.7: nested components, dependencies, embedded vulnerabilities. */
-export function readCycloneDx(document: Json): Sbom {
-  const packages: SbomPackage[] = [];
-  const visit = (components: readonly Json[]) => {
-    for (const component of components) {
-      const purl = text(component.purl);
-      const supplier = (component.supplier ?? {}) as Json;
-      packages.push(sbomPackage(
-        text(component['bom-ref']) ?? purl ?? `${String(component.name)}@${String(component.version ?? '')}`,
-        text(component.group) ? `${String(component.group)}/${String(component.name ?? '?')}` : String(component.name ?? '?'),
-        cyclonedxLicenses(component),
-        text(component.version), purl, purlType(purl) ?? text(component.type), text(supplier.name) ?? text(component.publisher),
-      ));
-      visit(list(component.components));
+/**
+ * A node that only groups others (trivy's `package-lock.json` application, the `node-pkg` of an SPDX
+ * image SBOM): no version, no purl, and it holds packages. Tools disagree on whether and how they write
+ * these, so neither side counts them as packages.
+ */
+const isGrouping = (pkg: SbomPackage, holdsOthers: boolean): boolean => holdsOthers && pkg.version === undefined && pkg.purl === undefined;
+
+/** Keeps dependency edges between packages we kept (no subject, grouping node or file at either end). */
+function edgesBetween(edges: ReadonlyMap<string, string[]>, kept: ReadonlySet<string>): Map<string, string[]> {
+  const dependencies = new Map<string, string[]>();
+  for (const [from, targets] of edges) {
+    if (!kept.has(from)) continue;
+    const within = targets.every((target) => kept.has(target)) ? targets : targets.filter((target) => kept.has(target));
+    dependencies.set(from, within);
+  }
+  return dependencies;
+}
+
+function addEdge(edges: Map<string, string[]>, from: string, to: string): void {
+  const targets = edges.get(from);
+  if (targets) targets.push(to);
+  else edges.set(from, [to]);
+}
+
+const CYCLONEDX_SEVERITY: Readonly<Record<string, ScanSeverity>> = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW', info: 'LOW', none: 'LOW' };
+
+/** The worst rating: its `severity` word, or its `score` by the CVSS bands when it has no word. */
+function worstRating(ratings: readonly Json[]): { severity: ScanSeverity; score?: number } {
+  let worst = SEVERITIES.indexOf('UNKNOWN');
+  let score: number | undefined;
+  for (const rating of ratings) {
+    const ratingScore = finiteNumber(rating.score);
+    const word = text(rating.severity)?.toLowerCase();
+    const severity = (word ? CYCLONEDX_SEVERITY[word] : undefined) ?? (ratingScore !== undefined ? cvssSeverity(ratingScore) : normaliseSeverity(rating.severity));
+    worst = Math.min(worst, SEVERITIES.indexOf(severity));
+    if (ratingScore !== undefined && (score === undefined || ratingScore > score)) score = ratingScore;
+  }
+  return { severity: SEVERITIES[worst]!, ...(score !== undefined ? { score } : {}) };
+}
+
+/** CycloneDX VEX analysis states that take a vulnerability off the image. */
+const NOT_EXPLOITABLE = new Set(['not_affected', 'false_positive', 'resolved', 'resolved_with_pedigree']);
+
+/** "Upgrade libssl3 to version 3.0.11-1~deb12u1" (trivy's recommendation) → `3.0.11-1~deb12u1`. */
+const RECOMMENDED_VERSION = /\bto version[s]?\s+(\S+?)[.,;]?(?:\s|$)/i;
+
+function cyclonedxVulnerabilities(document: Json, byRef: ReadonlyMap<string, SbomPackage>): ScanFinding[] {
+  const findings: ScanFinding[] = [];
+  for (const vulnerability of objects(document.vulnerabilities)) {
+    const { severity, score } = worstRating(objects(vulnerability.ratings));
+    const analysis = object(vulnerability.analysis);
+    const state = text(analysis.state);
+    const status: FindingStatus = state && NOT_EXPLOITABLE.has(state) ? 'suppressed' : 'fail';
+    const recommendation = text(vulnerability.recommendation);
+    const common = optional({
+      description: text(vulnerability.description) ?? text(vulnerability.detail),
+      fixedVersion: recommendation?.match(RECOMMENDED_VERSION)?.[1], cvss: score,
+      statusReason: status === 'suppressed' ? `CycloneDX analysis: ${state}${text(analysis.justification) ? ` (${text(analysis.justification)})` : ''}` : undefined,
+    });
+    const urls = objects(vulnerability.advisories).map((advisory) => text(advisory.url)).filter((url): url is string => url !== undefined);
+    const id = text(vulnerability.id) ?? 'unknown';
+    const affected = objects(vulnerability.affects).map((entry) => byRef.get(text(entry.ref) ?? ''));
+    for (const pkg of affected.length > 0 ? affected : [undefined]) {
+      findings.push({ kind: 'vulnerability', status, id, severity, ...optional({ packageName: pkg?.name, installedVersion: pkg?.version, purl: pkg?.purl }), ...common, urls });
     }
-  };
-  visit(list(document.components));
-  const metadata = (document.metadata ?? {}) as Json;
+  }
+  return findings;
+}
+
+/** CycloneDX JSON 1.4–1.7: nested components (walked without recursion), dependencies, embedded vulnerabilities. */
+export function readCycloneDx(document: Json): Sbom {
+  const metadata = object(document.metadata);
+  const subjectComponent = object(metadata.component);
+  const rawEdges = new Map<string, string[]>();
+  for (const entry of objects(document.dependencies)) {
+    const ref = text(entry.ref);
+    if (ref !== undefined) rawEdges.set(ref, strings(entry.dependsOn));
+  }
+  const candidates: { pkg: SbomPackage; holdsOthers: boolean }[] = [];
+  const pending: (readonly Json[])[] = [objects(document.components)];
+  while (pending.length > 0) {
+    for (const component of pending.pop()!) {
+      const purl = text(component.purl);
+      const group = text(component.group);
+      const name = text(component.name) ?? '?';
+      const nested = objects(component.components);
+      const pkg = sbomPackage(
+        text(component['bom-ref']) ?? purl ?? `${name}@${text(component.version) ?? ''}`,
+        group ? `${group}/${name}` : name,
+        cyclonedxLicenses(component),
+        text(component.version), purl, purlType(purl) ?? text(component.type), text(object(component.supplier).name) ?? text(component.publisher),
+      );
+      candidates.push({ pkg, holdsOthers: nested.length > 0 || (rawEdges.get(pkg.id)?.length ?? 0) > 0 });
+      if (nested.length > 0) pending.push(nested);
+    }
+  }
+  const packages = candidates.filter(({ pkg, holdsOthers }) => !isGrouping(pkg, holdsOthers)).map(({ pkg }) => pkg);
+  const kept = new Set(packages.map((pkg) => pkg.id));
   const tools = metadata.tools;
   // tools is an array (1.4) or {components: [...]} (1.5+).
-  const toolList = Array.isArray(tools) ? (tools as Json[]) : list(((tools ?? {}) as Json).components);
-  const subject = (metadata.component ?? {}) as Json;
-  const dependencies = new Map<string, string[]>();
-  for (const entry of list(document.dependencies)) {
-    const dependsOn = list(entry.dependsOn) as unknown[];
-    // The parsed array is kept when it already holds strings (the normal case): no copy per entry.
-    dependencies.set(String(entry.ref), dependsOn.every((ref) => typeof ref === 'string') ? dependsOn as string[] : dependsOn.map(String));
-  }
-  const vulnerabilityList = list(document.vulnerabilities);
-  const byRef = new Map(vulnerabilityList.length > 0 ? packages.map((pkg) => [pkg.id, pkg]) : []);
-  const vulnerabilities = vulnerabilityList.flatMap((vulnerability): ScanFinding[] => {
-    const ratings = list(vulnerability.ratings);
-    const scores = ratings.map((rating) => Number(rating.score)).filter(Number.isFinite);
-    // The worst rating wins.
-    const severity = ratings.map((rating) => normaliseSeverity(rating.severity)).sort((a, b) => SEVERITIES.indexOf(a) - SEVERITIES.indexOf(b))[0] ?? 'UNKNOWN';
-    const affected = list(vulnerability.affects).map((entry) => byRef.get(String(entry.ref)));
-    const advisories = list(vulnerability.advisories).map((advisory) => text(advisory.url)).filter((url): url is string => url !== undefined);
-    return (affected.length > 0 ? affected : [undefined]).map((pkg) => ({
-      kind: 'vulnerability', id: String(vulnerability.id ?? 'unknown'), severity,
-      ...optional({ packageName: pkg?.name, installedVersion: pkg?.version, purl: pkg?.purl, description: text(vulnerability.description), cvss: scores.length > 0 ? Math.max(...scores) : undefined }),
-      urls: advisories,
-    }));
-  });
+  const toolList = Array.isArray(tools) ? objects(tools) : objects(object(tools).components);
+  const scanned = Array.isArray(document.vulnerabilities);
   return {
     format: 'cyclonedx',
-    specVersion: String(document.specVersion ?? '?'),
+    specVersion: text(document.specVersion) ?? '?',
     packages,
-    dependencies,
-    vulnerabilities,
-    ...optional({ tool: toolList.map((tool) => [text(tool.name), text(tool.version)].filter(Boolean).join(' ')).filter(Boolean).join(', ') || undefined, created: text(metadata.timestamp), subject: [text(subject.name), text(subject.version)].filter(Boolean).join(':') || undefined }),
+    dependencies: edgesBetween(rawEdges, kept),
+    vulnerabilities: scanned ? cyclonedxVulnerabilities(document, new Map(candidates.map(({ pkg }) => [pkg.id, pkg]))) : [],
+    scanned,
+    ...optional({
+      tool: toolList.map((tool) => [text(tool.name), text(tool.version)].filter(Boolean).join(' ')).filter(Boolean).join(', ') || undefined,
+      created: text(metadata.timestamp),
+      subject: [text(subjectComponent.name), text(subjectComponent.version)].filter(Boolean).join(':') || undefined,
+      subjectPurl: text(subjectComponent.purl),
+    }),
   };
 }
 
-/** SPDX 2.2/2.3 JSON: packages with purls and licenses, DEPENDS_ON / CONTAINS relationships. */
+const NO_LICENSE = new Set(['NOASSERTION', 'NONE']);
+
+/** SPDX 2.2/2.3 JSON: packages with purls and licenses; DEPENDS_ON, DEPENDENCY_OF and package CONTAINS package. */
 export function readSpdx(document: Json): Sbom {
-  const packages = list(document.packages).map((pkg): SbomPackage => {
-    const purl = text(list(pkg.externalRefs).find((ref) => ref.referenceType === 'purl')?.referenceLocator);
-    const licenses = [text(pkg.licenseConcluded), text(pkg.licenseDeclared)].filter((value): value is string => value !== undefined && value !== 'NOASSERTION' && value !== 'NONE');
+  const documentId = text(document.SPDXID) ?? 'SPDXRef-DOCUMENT';
+  const all = objects(document.packages).map((pkg): SbomPackage => {
+    const purl = text(objects(pkg.externalRefs).find((ref) => ref.referenceType === 'purl')?.referenceLocator);
+    const licenses = [text(pkg.licenseConcluded), text(pkg.licenseDeclared)].filter((value): value is string => value !== undefined && !NO_LICENSE.has(value));
     const supplier = text(pkg.supplier);
-    return sbomPackage(String(pkg.SPDXID), String(pkg.name ?? '?'), licenses[1] === licenses[0] ? licenses.slice(0, 1) : licenses,
+    return sbomPackage(text(pkg.SPDXID) ?? '?', text(pkg.name) ?? '?', licenses[1] === licenses[0] ? licenses.slice(0, 1) : licenses,
       text(pkg.versionInfo), purl, purlType(purl) ?? text(pkg.primaryPackagePurpose)?.toLowerCase(), supplier === 'NOASSERTION' ? undefined : supplier?.replace(/^(Organization|Person):\s*/, ''));
   });
-  const dependencies = new Map<string, string[]>();
-  for (const relationship of list(document.relationships)) {
-    const type = String(relationship.relationshipType);
-    if (type !== 'DEPENDS_ON' && type !== 'CONTAINS') continue;
-    const from = String(relationship.spdxElementId);
-    const targets = dependencies.get(from);
-    if (targets) targets.push(String(relationship.relatedSpdxElement));
-    else dependencies.set(from, [String(relationship.relatedSpdxElement)]);
+  const packageIds = new Set(all.map((pkg) => pkg.id));
+  const roots = new Set(strings(document.documentDescribes));
+  const edges = new Map<string, string[]>();
+  for (const relationship of objects(document.relationships)) {
+    const from = text(relationship.spdxElementId);
+    const to = text(relationship.relatedSpdxElement);
+    if (from === undefined || to === undefined) continue;
+    const type = text(relationship.relationshipType);
+    if (type === 'DESCRIBES' && from === documentId) roots.add(to);
+    else if (type === 'DESCRIBED_BY' && to === documentId) roots.add(from);
+    else if (type === 'DEPENDS_ON' || (type === 'CONTAINS' && packageIds.has(to))) addEdge(edges, from, to);
+    else if (type === 'DEPENDENCY_OF') addEdge(edges, to, from);
   }
-  const creation = (document.creationInfo ?? {}) as Json;
-  const described = list(document.relationships).find((relationship) => relationship.relationshipType === 'DESCRIBES');
+  const subject = all.find((pkg) => roots.has(pkg.id));
+  const packages = all.filter((pkg) => !roots.has(pkg.id) && !isGrouping(pkg, (edges.get(pkg.id)?.length ?? 0) > 0));
+  const creation = object(document.creationInfo);
   return {
     format: 'spdx',
-    specVersion: String(document.spdxVersion ?? '?').replace(/^SPDX-/, ''),
+    specVersion: (text(document.spdxVersion) ?? '?').replace(/^SPDX-/, ''),
     packages,
-    dependencies,
+    dependencies: edgesBetween(edges, new Set(packages.map((pkg) => pkg.id))),
     vulnerabilities: [],
-    ...optional({ tool: list(creation.creators).map(String).filter((creator) => creator.startsWith('Tool:')).map((creator) => creator.slice(5).trim()).join(', ') || undefined, created: text(creation.created), subject: text(document.name) ?? (described ? String(described.relatedSpdxElement) : undefined) }),
+    scanned: false,
+    ...optional({
+      tool: strings(creation.creators).filter((creator) => creator.startsWith('Tool:')).map((creator) => creator.slice(5).trim()).join(', ') || undefined,
+      created: text(creation.created),
+      subject: text(document.name) ?? (subject ? [subject.name, subject.version].filter(Boolean).join(':') : undefined),
+    }),
   };
 }

@@ -19,7 +19,7 @@ export function describeGate(gate: ScanGate): string | undefined {
 
 export function scanView(report: ScanReport, source: ReportSource, gate: ScanGate, today = new Date()): ScanView {
   const gateText = describeGate(gate);
-  return { kind: 'scan', source, report, verdict: evaluateGate(report.findings, gate, today), ...(gateText ? { gate: gateText } : {}) };
+  return { kind: 'scan', source, report, verdict: evaluateGate(report, gate, { today }), ...(gateText ? { gate: gateText } : {}) };
 }
 
 /**

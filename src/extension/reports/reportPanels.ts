@@ -9,6 +9,8 @@ import { diffView, sbomView, scanView } from '../../core/reports/views';
 import type { ScanReport } from '../../shared/reportModel';
 import { parseWebviewMessage } from '../../shared/reportProtocol';
 import type { HostMessage, PanelState, ReportSource, ReportView, WebviewMessage } from '../../shared/reportProtocol';
+import { defaultGate } from '../../core/lint/config';
+import type { LintConfigs } from '../lintConfigs';
 import type { Logger } from '../log';
 import { SETTINGS_SECTION } from '../settings';
 import { panelHtml } from './panelHtml';
@@ -25,6 +27,8 @@ function readReportSettings(): ReportSettings {
   const reports = vscode.workspace.getConfiguration(`${SETTINGS_SECTION}.reports`);
   return { gate: reports.get<ScanGate>('gate', {}), deniedLicenses: reports.get<string[]>('deniedLicenses', []) };
 }
+
+const GATE_SETTING = `${SETTINGS_SECTION}.reports.gate`;
 
 function isPanelState(value: unknown): value is PanelState {
   const state = value as PanelState | undefined;
@@ -49,7 +53,7 @@ export class ReportPanels implements vscode.Disposable {
   private readonly scansBySubject = new Map<string, { report: ScanReport; label: string }>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly log: Logger) {
+  constructor(private readonly context: vscode.ExtensionContext, private readonly log: Logger, private readonly configs: LintConfigs) {
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(REPORT_PANEL_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
@@ -126,7 +130,10 @@ export class ReportPanels implements vscode.Disposable {
         const view = await loaded;
         if (view.kind !== 'scan') return;
         await this.export(view.report, view.source, message.format);
+        return;
       }
+      case 'configureGate':
+        await this.openGateConfig();
     }
   }
 
@@ -151,6 +158,21 @@ export class ReportPanels implements vscode.Disposable {
     return result;
   }
 
+  /** The `.steward.yaml` gate (`default`, or the only one) of the first workspace folder, else the setting. */
+  private async gate(fallback: ScanGate): Promise<ScanGate> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) return fallback;
+    const { config } = await this.configs.forFolder(folder.uri.fsPath);
+    return defaultGate(config) ?? fallback;
+  }
+
+  private async openGateConfig(): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const { configFile } = folder ? await this.configs.forFolder(folder.uri.fsPath) : { configFile: undefined };
+    if (configFile) await vscode.window.showTextDocument(vscode.Uri.file(configFile));
+    else await vscode.commands.executeCommand('workbench.action.openSettings', GATE_SETTING);
+  }
+
   private async load(source: ReportSource): Promise<ReportView> {
     const settings = readReportSettings();
     try {
@@ -165,7 +187,7 @@ export class ReportPanels implements vscode.Disposable {
       const result = results[0]!;
       if (result.kind === 'scan') {
         if (source.subject) this.rememberScan(digestOf(source.subject), result.report, source.labels[0] ?? 'a scan report');
-        return scanView(result.report, source, settings.gate);
+        return scanView(result.report, source, await this.gate(settings.gate));
       }
       if (result.kind !== 'sbom') throw new Error('unreadable report');
       const sameImageScan = source.subject ? this.scansBySubject.get(digestOf(source.subject)) : undefined;

@@ -35,8 +35,8 @@ describe('report views', () => {
   const report: ScanReport = {
     format: 'trivy', tool: 'Trivy',
     findings: [
-      { kind: 'vulnerability', id: 'CVE-1', severity: 'CRITICAL', packageName: 'openssl', purl: 'pkg:deb/debian/openssl@3', urls: [] },
-      { kind: 'misconfiguration', id: 'DS002', severity: 'HIGH', urls: [] },
+      { kind: 'vulnerability', status: 'fail', id: 'CVE-1', severity: 'CRITICAL', packageName: 'openssl', purl: 'pkg:deb/debian/openssl@3', urls: [] },
+      { kind: 'misconfiguration', status: 'fail', id: 'DS002', severity: 'HIGH', urls: [] },
     ],
   };
   it('describes the gate in words and judges the report by it', () => {
@@ -49,7 +49,7 @@ describe('report views', () => {
   it('links the vulnerabilities of a scan of the same image to an SBOM that has none, as plain data', () => {
     const sbom: Sbom = {
       format: 'spdx', specVersion: '2.3', packages: [{ id: 'p', name: 'openssl', purl: 'pkg:deb/debian/openssl@3', licenses: ['Apache-2.0', 'GPL-2.0-only'] }],
-      dependencies: new Map([['root', ['p']]]), vulnerabilities: [],
+      dependencies: new Map([['root', ['p']]]), vulnerabilities: [], scanned: false,
     };
     const view = sbomView(sbom, { paths: ['/s.json'], labels: ['s.json'] }, ['GPL-2.0-only'], { report, label: 'the scan of this digest' });
     assert.deepEqual(view.vulnerabilities.map((finding) => finding.id), ['CVE-1'], 'misconfigurations are not package vulnerabilities');

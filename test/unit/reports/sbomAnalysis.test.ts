@@ -5,7 +5,7 @@ import type { SbomPackage } from '../../../src/shared/reportModel';
 import { diffSboms, summariseLicenses } from '../../../src/core/reports/sbomAnalysis';
 
 const pkg = (name: string, version: string, licenses: string[] = []): SbomPackage => ({ id: name, name, version, type: 'npm', purl: `pkg:npm/${name}@${version}`, licenses });
-const sbom = (packages: SbomPackage[]): Sbom => ({ format: 'cyclonedx', specVersion: '1.6', packages, dependencies: new Map(), vulnerabilities: [] });
+const sbom = (packages: SbomPackage[]): Sbom => ({ format: 'cyclonedx', specVersion: '1.6', packages, dependencies: new Map(), vulnerabilities: [], scanned: false });
 
 describe('SBOM diff', () => {
   it('finds added, removed and changed packages by purl without version', () => {
