@@ -69,6 +69,11 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('artifactSteward.registries')) opener = registryOpener(registrySecrets, log);
         if (event.affectsConfiguration('artifactSteward.registries') || event.affectsConfiguration('artifactSteward.registryTagSort')) registryTree.refresh();
+      }),
+      // Trusted now: the workspace's registry settings count (lint configs re-read and re-lint themselves).
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        opener = registryOpener(registrySecrets, log);
+        registryTree.refresh();
       }));
     for (const command of COMMANDS) {
       context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: never[]) => command.run(services, ...args)));

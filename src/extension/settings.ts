@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConfigFile } from '../core/lint/config';
 import type { SeveritySetting } from '../core/lint/finding';
+import { trustedValue } from './settingsTrust';
 
 export const SETTINGS_SECTION = 'artifactSteward';
 
@@ -12,9 +13,18 @@ export interface LintSettings {
   readonly asConfigFile: ConfigFile;
 }
 
+/**
+ * A setting package.json lists in `capabilities.untrustedWorkspaces.restrictedConfigurations`:
+ * in an untrusted workspace, the workspace's own value is ignored (see settingsTrust.ts).
+ */
+export function readRestrictedSetting<T>(section: string, key: string, fallback: T, scope?: vscode.ConfigurationScope): T {
+  return trustedValue(vscode.workspace.getConfiguration(section, scope).inspect<T>(key), vscode.workspace.isTrusted) ?? fallback;
+}
+
 export function readLintSettings(scope?: vscode.ConfigurationScope): LintSettings {
   const lint = vscode.workspace.getConfiguration(`${SETTINGS_SECTION}.lint`, scope);
-  const rules = lint.get<Record<string, SeveritySetting>>('rules', {});
+  // Restricted: the rules setting can turn on image-tag-drift, which asks registries.
+  const rules = readRestrictedSetting<Record<string, SeveritySetting>>(`${SETTINGS_SECTION}.lint`, 'rules', {}, scope);
   const requiredLabels = lint.get<NonNullable<ConfigFile['labels']>['required']>('requiredLabels', []);
   const useDefaultLabels = lint.get<boolean>('useDefaultLabels', true);
   const production = lint.inspect<string[]>('productionPaths');
@@ -29,5 +39,22 @@ export function readLintSettings(scope?: vscode.ConfigurationScope): LintSetting
       ...(hasProduction ? { production: lint.get<string[]>('productionPaths', []) } : {}),
       ...(exclude.length > 0 ? { exclude } : {}),
     },
+  };
+}
+
+export interface TrivySettings {
+  /** Empty: `trivy` on PATH. */
+  readonly path: string | undefined;
+  readonly args: readonly string[];
+  readonly attachResults: 'ask' | 'always' | 'never';
+}
+
+/** `artifactSteward.trivy.*`, all restricted: a workspace must not choose what runs, or where results go. */
+export function readTrivySettings(): TrivySettings {
+  const section = `${SETTINGS_SECTION}.trivy`;
+  return {
+    path: readRestrictedSetting(section, 'path', '') || undefined,
+    args: readRestrictedSetting<string[]>(section, 'args', []),
+    attachResults: readRestrictedSetting<TrivySettings['attachResults']>(section, 'attachResults', 'ask'),
   };
 }

@@ -12,8 +12,9 @@ const EXAMPLES = join(REPO_ROOT, 'examples');
 
 interface JsonFinding { file: string; line: number; column: number; endLine: number; endColumn: number; rule: string; severity: string; message: string }
 
-function steward(args: string[], cwd: string) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 256 * 1024 * 1024 });
+/** `timeout` (ms) bounds a run that might hang: the child is killed and `code` is null. */
+function steward(args: string[], cwd: string, timeout?: number) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 256 * 1024 * 1024, ...(timeout ? { timeout } : {}) });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -100,6 +101,21 @@ describe('steward exit codes', () => {
     assert.equal(code, 2);
     assert.equal(stderr, 'steward: .steward.yaml:2:3: rules.image-latst: unknown rule id "image-latst"; using the default configuration.\n');
     assert.ok(compact(JSON.parse(stdout).findings).includes('Dockerfile:1:6 warning image-latest'));
+  });
+  it('a catastrophic label pattern in .steward.yaml finishes with the right finding instead of hanging', () => {
+    const root = tree({
+      '.steward.yaml': 'labels:\n  defaults: false\n  required:\n    - {key: com.example.team, pattern: "(a+)+"}\n',
+      'Dockerfile': `FROM nginx:1.25.3@sha256:${'0'.repeat(64)}\nLABEL com.example.team="${'a'.repeat(5000)}!"\n`,
+    });
+    const { code, stdout } = steward(['check', '--format', 'json'], root, 20_000);
+    assert.equal(code, 0);
+    assert.deepEqual(compact(JSON.parse(stdout).findings), ['Dockerfile:2:7 warning label-invalid-value']);
+  });
+  it('exits 2 on a pattern that needs backtracking (lookahead), naming the file, position and key', () => {
+    const root = tree({ '.steward.yaml': 'exclude: ["vendor/**"]\nlabels:\n  required:\n    - {key: com.example.team, pattern: "t(?!mp)"}\n', 'Dockerfile': 'FROM nginx:latest\n' });
+    const { code, stderr } = steward(['check'], root, 20_000);
+    assert.equal(code, 2);
+    assert.match(stderr, /^steward: \.steward\.yaml:4:40: labels\.required\.0\.pattern: is not a valid regular expression for RE2, the linear-time engine patterns run on \(invalid or unsupported Perl syntax: `\(\?!` at character 2\); lookahead, lookbehind and backreferences are not supported; using the default configuration\.\n/);
   });
   it('prints --version and --help', () => {
     assert.match(steward(['--version'], REPO_ROOT).stdout, /^\d+\.\d+\.\d+\n$/);

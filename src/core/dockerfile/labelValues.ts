@@ -1,4 +1,5 @@
 import parseSpdxExpression from 'spdx-expression-parse';
+import { compileUserRegex } from '../patterns/userPatterns';
 import { parseReference } from '../reference/parse';
 
 export const OCI_PREFIX = 'org.opencontainers.image.';
@@ -80,7 +81,7 @@ function spdxProblem(value: string): string | undefined {
 
 /** Returns why `value` does not have `type`'s format, or undefined when it does. */
 export function labelValueProblem(value: string, type: LabelValueType, pattern?: string): string | undefined {
-  if (pattern !== undefined && !new RegExp(`^(?:${pattern})$`).test(value)) return `does not match the pattern ${pattern}`;
+  if (pattern !== undefined && !compileUserRegex(pattern).testWhole(value)) return `does not match the pattern ${pattern}`;
   switch (type) {
     case 'text':
       return undefined;

@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import picomatch from 'picomatch';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
 import schema from '../../../schemas/steward.schema.json';
 import { DEFAULT_REQUIRED_LABELS } from '../dockerfile/labelValues';
 import type { LabelValueType, RequiredLabel } from '../dockerfile/labelValues';
+import { compileUserGlob, compileUserGlobs, compileUserRegex, UnsafePatternError } from '../patterns/userPatterns';
 import type { PromotionGates, PromotionScanGate, PromotionTargetRule } from '../promote/gates';
 import { isoDateProblem } from '../reports/gate';
 import type { Position, SeveritySetting } from './finding';
@@ -79,7 +79,7 @@ export function resolveConfig(file: ConfigFile = {}): LintConfig {
   const requiredLabels = [...defaults.filter((label) => !custom.some((entry) => entry.key === label.key)), ...custom];
   const productionGlobs = file.production ?? DEFAULT_PRODUCTION_GLOBS;
   const excludeGlobs = file.exclude ?? [];
-  const matcher = (globs: readonly string[]) => (globs.length === 0 ? () => false : picomatch([...globs], { dot: true }));
+  const matcher = (globs: readonly string[]) => (globs.length === 0 ? () => false : compileUserGlobs(globs));
   return {
     severities,
     majorMinorSeverity,
@@ -141,6 +141,45 @@ function mostSpecific(errors: readonly ErrorObject[]): ErrorObject {
   return [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length || Number(a.keyword === 'oneOf') - Number(b.keyword === 'oneOf'))[0]!;
 }
 
+/** A regex or glob in the config that is refused (see core/patterns/userPatterns.ts). */
+export interface PatternProblem {
+  /** Where it is, e.g. `['exclude', 0]`. */
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+interface ConfigPattern {
+  readonly path: readonly (string | number)[];
+  readonly source: string;
+  readonly compile: (source: string) => unknown;
+}
+
+function configPatterns(file: ConfigFile): ConfigPattern[] {
+  const globs = (path: readonly (string | number)[], list: readonly string[] = []) => list.map((source, index): ConfigPattern => ({ path: [...path, index], source, compile: compileUserGlob }));
+  return [
+    ...(file.labels?.required ?? []).flatMap((entry, index): ConfigPattern[] => (typeof entry === 'string' || entry.pattern === undefined ? [] : [{ path: ['labels', 'required', index, 'pattern'], source: entry.pattern, compile: compileUserRegex }])),
+    ...globs(['production'], file.production),
+    ...globs(['exclude'], file.exclude),
+    ...(file.promotion?.targets ?? []).flatMap((target, index) => [
+      { path: ['promotion', 'targets', index, 'match'], source: target.match, compile: compileUserGlob },
+      ...globs(['promotion', 'targets', index, 'immutableTags'], target.immutableTags),
+    ]),
+  ];
+}
+
+/** The first regex or glob in `file` that does not compile or is not safe to run, if any. */
+export function patternProblem(file: ConfigFile): PatternProblem | undefined {
+  for (const { path, source, compile } of configPatterns(file)) {
+    try {
+      compile(source);
+    } catch (error) {
+      if (!(error instanceof UnsafePatternError)) throw error;
+      return { path, message: error.message };
+    }
+  }
+  return undefined;
+}
+
 /** Validates a config file's text; on failure, the one error naming the file, the key and the problem. */
 export function parseConfigFile(text: string, fileName: string): { data: ConfigFile; error?: undefined } | { data?: undefined; error: ConfigError } {
   const lineCounter = new LineCounter();
@@ -163,14 +202,10 @@ export function parseConfigFile(text: string, fileName: string): { data: ConfigF
     return failWith(key || '(root)', describeSchemaError(error), offset);
   }
   const file = data as ConfigFile;
-  for (const [index, entry] of (file.labels?.required ?? []).entries()) {
-    if (typeof entry === 'string' || entry.pattern === undefined) continue;
-    try {
-      new RegExp(entry.pattern);
-    } catch (error) {
-      const node = document.getIn(['labels', 'required', index, 'pattern'], true) as Node | undefined;
-      return failWith(`labels.required.${index}.pattern`, `is not a valid regular expression (${(error as Error).message})`, node?.range?.[0]);
-    }
+  const problem = patternProblem(file);
+  if (problem) {
+    const node = document.getIn(problem.path, true) as Node | undefined;
+    return failWith(problem.path.join('.'), problem.message, node?.range?.[0]);
   }
   for (const [index, target] of (file.promotion?.targets ?? []).entries()) {
     const scan = target.gates?.scan;

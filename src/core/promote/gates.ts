@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { compileUserGlob } from '../patterns/userPatterns';
 import type { Attachment } from '../registry/inspect';
 import { evaluateGate } from '../reports/gate';
 import type { ScanGate } from '../reports/gate';
@@ -39,11 +39,11 @@ export interface GateResult {
 
 /** The first rule whose glob matches `host/repository`; none means no gates and no immutable tags. */
 export function ruleFor(rules: readonly PromotionTargetRule[], hostAndRepository: string): PromotionTargetRule | undefined {
-  return rules.find((rule) => picomatch(rule.match, { dot: true })(hostAndRepository));
+  return rules.find((rule) => compileUserGlob(rule.match)(hostAndRepository));
 }
 
 export function isImmutable(rule: PromotionTargetRule | undefined, tag: string): boolean {
-  return (rule?.immutableTags ?? []).some((pattern) => picomatch(pattern, { dot: true })(tag));
+  return (rule?.immutableTags ?? []).some((pattern) => compileUserGlob(pattern)(tag));
 }
 
 export interface GateEvidence {

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { compileUserGlobs } from '../patterns/userPatterns';
 import type { EcrRule } from './policies/ecr';
 import type { GarPolicy } from './policies/gar';
 import type { StewardRetention, StewardRetentionRule } from './policies/steward';
@@ -29,7 +29,7 @@ function asPrefix(pattern: string): string | undefined {
 }
 
 function inScope(rule: StewardRetentionRule, repository: string | undefined): boolean {
-  return !rule.repositories || repository === undefined || picomatch([...rule.repositories], { dot: true })(repository);
+  return !rule.repositories || repository === undefined || compileUserGlobs(rule.repositories)(repository);
 }
 
 function scopeNote(retention: StewardRetention, repository: string | undefined, registry: string): string[] {

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { compileUserGlobs } from '../patterns/userPatterns';
 import type { Artifact, PolicyFormat, PolicyVerdict, RepositoryInventory, RetentionPolicy } from './model';
 import type { Protection } from './protection';
 
@@ -65,7 +65,7 @@ export function planRepository(inventory: RepositoryInventory, policy: Retention
   }
   const references = protection.references.filter((reference) => reference.registry === inventory.registry && reference.repository === inventory.repository);
   const immutable = protection.immutableTags(inventory.registry, inventory.repository);
-  const isImmutable = immutable.length > 0 ? picomatch([...immutable], { dot: true }) : () => false;
+  const isImmutable = immutable.length > 0 ? compileUserGlobs(immutable) : () => false;
 
   const directProtection = (artifact: Artifact): string | undefined => {
     const used = references.find((reference) => reference.digest === artifact.digest || (!reference.digest && reference.tag !== undefined && artifact.tags.includes(reference.tag)));

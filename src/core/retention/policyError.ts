@@ -1,3 +1,5 @@
+import { UnsafePatternError } from '../patterns/userPatterns';
+
 /** A policy file that cannot be evaluated: names the file, the field and the problem. */
 export class PolicyError extends Error {
   constructor(readonly file: string, readonly field: string, problem: string) {
@@ -34,6 +36,16 @@ export class FieldReader {
   count(value: unknown, field: string, minimum = 1): number {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) this.fail(field, `must be a whole number ≥ ${minimum}`);
     return value;
+  }
+
+  /** Compiles a regex or glob (core/patterns/userPatterns.ts), failing on the field when it is refused. */
+  pattern<T>(source: string, field: string, compile: (source: string) => T): T {
+    try {
+      return compile(source);
+    } catch (error) {
+      if (error instanceof UnsafePatternError) this.fail(field, error.message);
+      throw error;
+    }
   }
 
   oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[], fallback?: T): T {

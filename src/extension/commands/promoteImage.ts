@@ -14,6 +14,7 @@ import { relativePath } from '../documents';
 import { reportFailure } from '../log';
 import { configuredRegistries } from '../registry/registrySources';
 import { registryOf } from '../registry/registryTree';
+import { readTrivySettings } from '../settings';
 import type { Command, Services } from '../services';
 
 export const PROMOTE_IMAGE_COMMAND = 'artifactSteward.promote.promoteImage';
@@ -93,9 +94,9 @@ export const promoteImage: Command = {
     const rule = folder ? ruleFor((await services.configs.forFolder(folder.uri.fsPath)).config.promotionRules, `${domain}/${path}`) : undefined;
     const label = `Promote ${from.source.repository}:${from.source.reference}`;
     try {
-      const trivySettings = vscode.workspace.getConfiguration('artifactSteward.trivy');
+      const trivySettings = readTrivySettings();
       const insecureHosts = new Set(configuredRegistries().filter((entry) => entry.insecure).map((entry) => entry.host));
-      const runScanner = trivyScanner(trivySettings.get<string>('path') || undefined, trivySettings.get<string[]>('args', []), (host) => isLoopback(host) || insecureHosts.has(host), (line) => services.log.info(`trivy: ${line}`));
+      const runScanner = trivyScanner(trivySettings.path, trivySettings.args, (host) => isLoopback(host) || insecureHosts.has(host), (line) => services.log.info(`trivy: ${line}`));
       let options: PromotionOptions = { runScanner, ...(rule ? { rule } : {}) };
       let plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${label}: checking gates and tags` }, () => planPromotion(from.registry, from.source, promotionTarget, options));
       const refusedTags = plan.tags.filter((candidate) => candidate.action === 'refused');

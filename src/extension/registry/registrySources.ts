@@ -11,7 +11,7 @@ import type { DigestResolver } from '../../core/registry/tagDrift';
 import { Transport } from '../../core/registry/transport';
 import type { HostOptions } from '../../core/registry/transport';
 import type { Logger } from '../log';
-import { SETTINGS_SECTION } from '../settings';
+import { readRestrictedSetting, SETTINGS_SECTION } from '../settings';
 
 export interface ConfiguredRegistry {
   readonly host: string;
@@ -23,8 +23,9 @@ export interface ConfiguredRegistry {
 
 const SECRET_PREFIX = 'artifactSteward.registry.';
 
+/** Restricted: an untrusted workspace's settings cannot add registries, a CA or `insecure`. */
 export function configuredRegistries(): ConfiguredRegistry[] {
-  return vscode.workspace.getConfiguration(SETTINGS_SECTION).get<ConfiguredRegistry[]>('registries', []).filter((entry) => typeof entry?.host === 'string' && entry.host.length > 0);
+  return readRestrictedSetting<ConfiguredRegistry[]>(SETTINGS_SECTION, 'registries', []).filter((entry) => typeof entry?.host === 'string' && entry.host.length > 0);
 }
 
 /** Credentials the user entered, kept in VS Code's SecretStorage (never in settings or logs). */

@@ -12,7 +12,7 @@ import { reportFailure } from '../log';
 import { configuredRegistries } from '../registry/registrySources';
 import { registryOf } from '../registry/registryTree';
 import type { Services } from '../services';
-import { SETTINGS_SECTION } from '../settings';
+import { readTrivySettings, SETTINGS_SECTION } from '../settings';
 
 /** The image to scan: where trivy reads it, and (for registries) where results can be attached. */
 interface ScanSubject {
@@ -63,8 +63,8 @@ const FORMAT_WORDS: Readonly<Record<TrivyFormat, string>> = { json: 'Vulnerabili
 export async function scanWithTrivy(services: Services, format: TrivyFormat, node?: ExplorerNode): Promise<string | undefined> {
   const subject = node ? subjectOfNode(node) : await askForImage();
   if (!subject) return undefined;
-  const settings = vscode.workspace.getConfiguration(`${SETTINGS_SECTION}.trivy`);
-  const binary = findTrivy(settings.get<string>('path') || undefined);
+  const settings = readTrivySettings();
+  const binary = findTrivy(settings.path);
   if (!binary) {
     const choice = await vscode.window.showErrorMessage(TRIVY_INSTALL_HINT, 'Open settings', 'Installation guide');
     if (choice === 'Open settings') await vscode.commands.executeCommand('workbench.action.openSettings', `${SETTINGS_SECTION}.trivy.path`);
@@ -82,8 +82,9 @@ export async function scanWithTrivy(services: Services, format: TrivyFormat, nod
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: action, cancellable: true }, async (progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
-      services.log.info(`${action}: ${binary} ${trivyArgs(subject.target, format, output, settings.get<string[]>('args', [])).join(' ')}`);
-      await runTrivy(binary, trivyArgs(subject.target, format, output, settings.get<string[]>('args', [])), {
+      const args = trivyArgs(subject.target, format, output, settings.args);
+      services.log.info(`${action}: ${binary} ${args.join(' ')}`);
+      await runTrivy(binary, args, {
         signal: controller.signal, ...(env ? { env } : {}),
         onLog: (line) => {
           services.log.info(`trivy: ${line}`);
@@ -113,7 +114,7 @@ async function resolveDigest(services: Services, subject: ScanSubject): Promise<
 
 /** `artifactSteward.trivy.attachResults`: ask (default), always, or never. */
 async function offerAttach(services: Services, subject: ScanSubject, digest: string, format: TrivyFormat, output: string): Promise<void> {
-  const mode = vscode.workspace.getConfiguration(`${SETTINGS_SECTION}.trivy`).get<string>('attachResults', 'ask');
+  const mode = readTrivySettings().attachResults;
   if (mode === 'never') return;
   if (mode === 'ask') {
     const choice = await vscode.window.showInformationMessage(`Attach the ${FORMAT_WORDS[format]} to ${subject.display} in the registry, as a referrer of ${digest.slice(0, 19)}…?`, 'Attach', 'Not now');

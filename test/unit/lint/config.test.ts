@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { parseConfig } from '../../../src/core/lint/config';
 import { ALL_RULES } from '../../../src/core/lint/ruleRegistry';
 import { dedent, hits, lint, REPO_ROOT } from '../../helpers';
@@ -37,6 +38,13 @@ describe('config file', () => {
     ['labels:\n  required:\n    - {key: a, pattern: "[unclosed"}\n', 'labels.required.0.pattern', /not a valid regular expression/, 3],
     ['productoin: []\n', 'productoin', /unknown key/, 1],
     ['rules: [\n', '', /YAML syntax error/, 2],
+    // Patterns run on RE2 (linear time): what it cannot run, and what is too long or negated, is refused.
+    ['labels:\n  required:\n    - {key: a, pattern: "v(?=1)"}\n', 'labels.required.0.pattern', /\(invalid or unsupported Perl syntax: `\(\?=` at character 2\); lookahead, lookbehind and backreferences are not supported/, 3],
+    ['labels:\n  required:\n    - {key: a, pattern: "(x)\\\\1"}\n', 'labels.required.0.pattern', /backreferences are not supported/, 3],
+    ['production: ["!**/prod/**"]\n', 'production.0', /is a negated glob/, 1],
+    [`exclude:\n  - "vendor/**"\n  - "${'x'.repeat(257)}"\n`, 'exclude.1', /is longer than 256 characters/, 3],
+    ['promotion:\n  targets:\n    - match: "!(staging)/**"\n', 'promotion.targets.0.match', /glob syntax that is not supported/, 3],
+    ['promotion:\n  targets:\n    - match: "r.example.com/prod/**"\n      immutableTags: ["v*", "!rc-*"]\n', 'promotion.targets.0.immutableTags.1', /is a negated glob/, 4],
   ];
   for (const [text, key, message, line] of broken) {
     it(`names the file, the key and the problem for ${JSON.stringify(text.split('\n')[0])}, and falls back to the defaults`, () => {
@@ -64,5 +72,26 @@ describe('config file', () => {
 
   it('config YAML text drives linting end to end', () => {
     assert.deepEqual(hits(lint('Dockerfile', 'FROM nginx:1.25.3\n', 'labels: {defaults: false}\nrules: {image-unpinned: warning}\n')), ['image-unpinned@1:6']);
+  });
+});
+
+describe('config patterns cannot hang the linter', () => {
+  it('a catastrophic label pattern checks a long value at once (a backtracking engine takes seconds, doubling per character)', () => {
+    const config = 'labels:\n  defaults: false\n  required:\n    - {key: com.example.team, pattern: "(a+)+"}\n';
+    const started = performance.now();
+    const findings = lint('Dockerfile', `FROM nginx:1.25.3@sha256:${'0'.repeat(64)}\nLABEL com.example.team="${'a'.repeat(25)}!"\n`, config);
+    const elapsed = performance.now() - started;
+    assert.deepEqual(hits(findings), ['label-invalid-value@2:7']);
+    assert.ok(elapsed < 500, `took ${elapsed.toFixed(0)} ms`);
+  });
+
+  it('production and exclude globs match a deep path at once', () => {
+    const { config, error } = parseConfig('production: ["**/a/**/a/**/b"]\nexclude: ["**/a/**/a/**/c"]\n', '.steward.yaml');
+    assert.equal(error, undefined);
+    const deep = `${'a/'.repeat(2000)}x.yaml`;
+    const started = performance.now();
+    assert.deepEqual([config.isProduction(deep), config.isExcluded(deep), config.isExcluded('a/a/c')], [false, false, true]);
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 1000, `took ${elapsed.toFixed(0)} ms`);
   });
 });

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { performance } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
 import { ecrPolicy, readEcrPolicy } from '../../../src/core/retention/policies/ecr';
 import { garPolicy, readGarPolicies } from '../../../src/core/retention/policies/gar';
@@ -206,6 +207,20 @@ describe('Steward retention checks and format sniffing', () => {
     assert.throws(() => readStewardRetention({ rules: [{ tags: ['v*'] }] }, '.steward.yaml'), /retention\.rules\[0\]: needs keepLast, keepDays or always: true/);
     assert.throws(() => readStewardRetention({ rules: [{ tags: ['/(/'], keepLast: 1 }] }, '.steward.yaml'), /retention\.rules\[0\]\.tags\[0\]: is not a valid regular expression/);
     assert.throws(() => readStewardRetention({ rules: [{ tags: 'v*', keeplast: 1 }] }, '.steward.yaml'), /retention\.rules\[0\]\.keeplast: is not a known key/);
+  });
+  it('refuses patterns RE2 cannot run in linear time, negated and over-long globs, naming the field', () => {
+    assert.throws(() => readStewardRetention({ rules: [{ tags: ['v*', '/(?<=v)1/'], keepLast: 1 }] }, '.steward.yaml'), /^PolicyError: \.steward\.yaml: retention\.rules\[0\]\.tags\[1\]: is not a valid regular expression for RE2.*lookbehind/);
+    assert.throws(() => readStewardRetention({ rules: [{ tags: ['v*'], repositories: ['!prod/**'], keepLast: 1 }] }, '.steward.yaml'), /retention\.rules\[0\]\.repositories\[0\]: is a negated glob/);
+    assert.throws(() => readHarborPolicy({ rules: [harborRule('always', undefined, 'x'.repeat(257))] }, 'harbor.json'), /^PolicyError: harbor\.json: rules\[0\]\.tag_selectors\[0\]\.pattern: is longer than 256 characters/);
+    assert.throws(() => readHarborPolicy({ rules: [harborRule('always', undefined, '**', { repository: '!(nginx)' })] }, 'harbor.json'), /rules\[0\]\.scope_selectors\.repository\[0\]\.pattern: uses glob syntax that is not supported/);
+  });
+  it('a catastrophic tag regex decides a long tag at once', () => {
+    const policy = stewardPolicy(readStewardRetention({ rules: [{ tags: ['/^(a|aa)+$/'], keepLast: 0 }] }, '.steward.yaml'));
+    const started = performance.now();
+    const verdicts = [...policy.evaluate(inventory([{ name: 'long', tags: [`${'a'.repeat(40)}b`], days: 1 }, { name: 'short', tags: ['aaa'], days: 1 }]), NOW).values()];
+    const elapsed = performance.now() - started;
+    assert.deepEqual(verdicts.map((verdict) => verdict.action), ['keep', 'delete']);
+    assert.ok(elapsed < 500, `took ${elapsed.toFixed(0)} ms`);
   });
   it('sniffs each language from its shape and reports a syntax error with its position', () => {
     assert.equal(sniffPolicyFormat({ rules: [ecrRule(1, { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 1 })] }), 'ecr');

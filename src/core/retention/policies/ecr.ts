@@ -1,3 +1,5 @@
+import { compileUserRegex } from '../../patterns/userPatterns';
+import type { UserRegex } from '../../patterns/userPatterns';
 import { FieldReader } from '../policyError';
 import { DAY_MS, newestFirst } from '../model';
 import type { Artifact, PolicyVerdict, RepositoryInventory, RetentionPolicy } from '../model';
@@ -16,13 +18,13 @@ export interface EcrRule {
   readonly action: { readonly type: 'expire' };
 }
 
-const compiled = new Map<string, RegExp>();
+const compiled = new Map<string, UserRegex>();
 
-/** ECR's wildcard: `*` matches any run of characters, the whole tag must match. */
-export function ecrWildcard(pattern: string): RegExp {
+/** ECR's wildcard: `*` matches any run of characters, the whole tag must match (on RE2: four `.*` backtrack badly). */
+export function ecrWildcard(pattern: string): UserRegex {
   let regex = compiled.get(pattern);
   if (!regex) {
-    regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    regex = compileUserRegex(pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*'));
     compiled.set(pattern, regex);
   }
   return regex;
@@ -44,7 +46,11 @@ export function readEcrPolicy(data: unknown, file: string): EcrRule[] {
     if (tagStatus === 'tagged' && !tagPrefixList && !tagPatternList) fields.fail(`${at}.selection`, 'tagStatus "tagged" needs tagPrefixList or tagPatternList');
     if (tagPrefixList && tagPatternList) fields.fail(`${at}.selection`, 'give tagPrefixList or tagPatternList, not both');
     if (tagStatus !== 'tagged' && (tagPrefixList || tagPatternList)) fields.fail(`${at}.selection`, `tag lists are only allowed with tagStatus "tagged"`);
-    for (const [patternIndex, pattern] of (tagPatternList ?? []).entries()) if (pattern.split('*').length - 1 > 4) fields.fail(`${at}.selection.tagPatternList[${patternIndex}]`, 'allows at most 4 wildcards');
+    for (const [patternIndex, pattern] of (tagPatternList ?? []).entries()) {
+      const field = `${at}.selection.tagPatternList[${patternIndex}]`;
+      if (pattern.split('*').length - 1 > 4) fields.fail(field, 'allows at most 4 wildcards');
+      fields.pattern(pattern, field, ecrWildcard);
+    }
     if (countType === 'sinceImagePushed' && selection.countUnit !== 'days') fields.fail(`${at}.selection.countUnit`, 'must be "days" with sinceImagePushed');
     if (countType === 'imageCountMoreThan' && selection.countUnit !== undefined) fields.fail(`${at}.selection.countUnit`, 'is only allowed with sinceImagePushed');
     const action = fields.object(rule.action, `${at}.action`);
@@ -72,7 +78,7 @@ function selects(rule: EcrRule, artifact: Artifact): boolean {
   if (artifact.tags.length === 0) return false;
   // Several entries: the image must carry a matching tag for each of them.
   if (tagPrefixList) return tagPrefixList.every((prefix) => artifact.tags.some((tag) => tag.startsWith(prefix)));
-  return tagPatternList!.every((pattern) => artifact.tags.some((tag) => ecrWildcard(pattern).test(tag)));
+  return tagPatternList!.every((pattern) => artifact.tags.some((tag) => ecrWildcard(pattern).testWhole(tag)));
 }
 
 export function describeEcrRule(rule: EcrRule): string {

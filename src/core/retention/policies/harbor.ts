@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { compileUserGlob } from '../../patterns/userPatterns';
 import { FieldReader } from '../policyError';
 import { DAY_MS, newestFirst } from '../model';
 import type { Artifact, PolicyVerdict, RepositoryInventory, RetentionPolicy } from '../model';
@@ -19,6 +19,11 @@ export function readHarborPolicy(data: unknown, file: string): HarborRule[] {
   const policy = fields.object(data, '');
   if (policy.algorithm !== undefined && policy.algorithm !== 'or') fields.fail('algorithm', 'must be "or" (the only algorithm Harbor has)');
   const rules = fields.array(policy.rules, 'rules');
+  const globAt = (value: unknown, field: string): string => {
+    const glob = typeof value === 'string' ? value : fields.fail(field, 'is required');
+    fields.pattern(glob, field, compileUserGlob);
+    return glob;
+  };
   const parsed: HarborRule[] = [];
   for (const [index, value] of rules.entries()) {
     const at = `rules[${index}]`;
@@ -40,20 +45,18 @@ export function readHarborPolicy(data: unknown, file: string): HarborRule[] {
           fields.fail(`${where}.extras`, 'must be JSON such as {"untagged":true}');
         }
       }
-      return { decoration: fields.oneOf(selector.decoration, `${where}.decoration`, ['matches', 'excludes'] as const), pattern: typeof selector.pattern === 'string' ? selector.pattern : fields.fail(`${where}.pattern`, 'is required'), untagged };
+      return { decoration: fields.oneOf(selector.decoration, `${where}.decoration`, ['matches', 'excludes'] as const), pattern: globAt(selector.pattern, `${where}.pattern`), untagged };
     });
     const scope = fields.object(rule.scope_selectors, `${at}.scope_selectors`);
     const repositories = fields.array(scope.repository, `${at}.scope_selectors.repository`).map((selectorValue, selectorIndex) => {
       const where = `${at}.scope_selectors.repository[${selectorIndex}]`;
       const selector = fields.object(selectorValue, where);
-      return { decoration: fields.oneOf(selector.decoration, `${where}.decoration`, ['repoMatches', 'repoExcludes'] as const), pattern: typeof selector.pattern === 'string' ? selector.pattern : fields.fail(`${where}.pattern`, 'is required') };
+      return { decoration: fields.oneOf(selector.decoration, `${where}.decoration`, ['repoMatches', 'repoExcludes'] as const), pattern: globAt(selector.pattern, `${where}.pattern`) };
     });
     parsed.push({ template, ...(count !== undefined ? { count } : {}), tags, repositories });
   }
   return parsed;
 }
-
-const glob = (pattern: string) => picomatch(pattern, { dot: true });
 
 /** Harbor matches scope patterns against the repository name inside its project (the path after the first segment). */
 export function harborRepositoryName(repository: string): string {
@@ -76,8 +79,8 @@ function describe(rule: HarborRule, index: number): string {
 export function harborPolicy(rules: readonly HarborRule[]): RetentionPolicy {
   const compiled = rules.map((rule) => ({
     rule,
-    tagMatchers: rule.tags.map((tag) => ({ ...tag, test: glob(tag.pattern) })),
-    repositoryMatchers: rule.repositories.map((repository) => ({ ...repository, test: glob(repository.pattern) })),
+    tagMatchers: rule.tags.map((tag) => ({ ...tag, test: compileUserGlob(tag.pattern) })),
+    repositoryMatchers: rule.repositories.map((repository) => ({ ...repository, test: compileUserGlob(repository.pattern) })),
   }));
   return {
     format: 'harbor',

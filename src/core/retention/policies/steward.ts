@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { compileUserGlob, compileUserGlobs, compileUserRegex } from '../../patterns/userPatterns';
 import { FieldReader } from '../policyError';
 import { DAY_MS, newestFirst } from '../model';
 import type { Artifact, PolicyVerdict, RepositoryInventory, RetentionPolicy } from '../model';
@@ -23,10 +23,10 @@ export interface StewardRetentionRule {
 /** A tag pattern: `/regex/` or a glob. */
 export function tagMatcher(pattern: string): (tag: string) => boolean {
   if (pattern.length > 2 && pattern.startsWith('/') && pattern.endsWith('/')) {
-    const regex = new RegExp(pattern.slice(1, -1));
+    const regex = compileUserRegex(pattern.slice(1, -1));
     return (tag) => regex.test(tag);
   }
-  return picomatch(pattern, { dot: true });
+  return compileUserGlob(pattern);
 }
 
 export function readStewardRetention(data: unknown, file: string): StewardRetention {
@@ -38,14 +38,9 @@ export function readStewardRetention(data: unknown, file: string): StewardRetent
     const rule = fields.object(value, at);
     for (const key of Object.keys(rule)) if (!['tags', 'repositories', 'keepLast', 'keepDays', 'always'].includes(key)) fields.fail(`${at}.${key}`, 'is not a known key (tags, repositories, keepLast, keepDays, always)');
     const tags = fields.strings(typeof rule.tags === 'string' ? [rule.tags] : rule.tags, `${at}.tags`) ?? fields.fail(`${at}.tags`, 'is required');
-    for (const [patternIndex, pattern] of tags.entries()) {
-      try {
-        tagMatcher(pattern);
-      } catch (error) {
-        fields.fail(`${at}.tags[${patternIndex}]`, `is not a valid regular expression (${(error as Error).message})`);
-      }
-    }
+    for (const [patternIndex, pattern] of tags.entries()) fields.pattern(pattern, `${at}.tags[${patternIndex}]`, tagMatcher);
     const repositories = fields.strings(typeof rule.repositories === 'string' ? [rule.repositories] : rule.repositories, `${at}.repositories`);
+    for (const [patternIndex, pattern] of (repositories ?? []).entries()) fields.pattern(pattern, `${at}.repositories[${patternIndex}]`, compileUserGlob);
     const keepLast = rule.keepLast === undefined ? undefined : fields.count(rule.keepLast, `${at}.keepLast`, 0);
     const keepDays = rule.keepDays === undefined ? undefined : fields.count(rule.keepDays, `${at}.keepDays`, 0);
     if (rule.always !== undefined && typeof rule.always !== 'boolean') fields.fail(`${at}.always`, 'must be true or false');
@@ -71,7 +66,7 @@ export function stewardPolicy(retention: StewardRetention): RetentionPolicy {
   const compiled = retention.rules.map((rule, index) => ({
     rule, index, description: describeStewardRule(rule, index),
     tag: ((matchers) => (tag: string) => matchers.some((matches) => matches(tag)))(rule.tags.map(tagMatcher)),
-    repository: rule.repositories ? picomatch([...rule.repositories], { dot: true }) : () => true,
+    repository: rule.repositories ? compileUserGlobs(rule.repositories) : () => true,
   }));
   return {
     format: 'steward',

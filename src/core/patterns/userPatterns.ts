@@ -1,0 +1,79 @@
+import picomatch from 'picomatch';
+import { RE2JS, RE2JSSyntaxException } from 're2js';
+
+/**
+ * Every regular expression and glob a workspace or a user writes (label `pattern`, `exclude`,
+ * `production`, `promotion.targets[].match` and `immutableTags`, retention tags and repositories,
+ * policy files) is compiled here and runs on RE2, whose matching time is linear in the input:
+ * a hostile `.steward.yaml` cannot hang the linter, the CLI or the editor with a backtracking
+ * pattern such as `(a+)+$` or a glob such as `**\/a/**\/a/**\/b` against a deep path.
+ */
+
+export const MAX_REGEX_LENGTH = 512;
+export const MAX_GLOB_LENGTH = 256;
+
+/** A pattern we refuse to run, with the reason (and, for regexes, where in the pattern). */
+export class UnsafePatternError extends Error {
+  constructor(message: string, readonly offset?: number) {
+    super(message);
+    this.name = 'UnsafePatternError';
+  }
+}
+
+export interface UserRegex {
+  /** Some part of `input` matches (RegExp.prototype.test). */
+  test(input: string): boolean;
+  /** The whole of `input` matches. */
+  testWhole(input: string): boolean;
+}
+
+/** Compiles a user's regular expression (RE2 syntax: no lookaround, no backreferences). */
+export function compileUserRegex(source: string): UserRegex {
+  if (source.length > MAX_REGEX_LENGTH) throw new UnsafePatternError(`is longer than ${MAX_REGEX_LENGTH} characters`);
+  let compiled: RE2JS;
+  try {
+    compiled = RE2JS.compile(source);
+  } catch (error) {
+    if (!(error instanceof RE2JSSyntaxException)) throw error;
+    const offset = error.input ? source.indexOf(error.input) : -1;
+    const reason = error.message.replace(/^error parsing regexp: /, '');
+    throw new UnsafePatternError(
+      `is not a valid regular expression for RE2, the linear-time engine patterns run on (${reason}${offset >= 0 ? ` at character ${offset + 1}` : ''}); lookahead, lookbehind and backreferences are not supported`,
+      offset >= 0 ? offset : undefined,
+    );
+  }
+  return { test: (input) => compiled.test(input), testWhole: (input) => compiled.testExact(input) };
+}
+
+// picomatch keeps wildcards from matching `.` and `..` segments and empty remainders with these
+// lookaheads, which RE2 cannot run. On names without such segments they always hold, so they are
+// dropped and such names are matched only literally (paths, tags and repositories never have them).
+const DOT_SEGMENT_GUARDS = ['(?!(?:^|\\/)\\.{1,2}(?:\\/|$))', '(?!\\.{1,2}(?:\\/|$))', '(?=.)'];
+
+function hasOnlyPlainSegments(name: string): boolean {
+  return name.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+
+/**
+ * Compiles a user's glob with picomatch's syntax and semantics (`dot: true`: wildcards match
+ * dotfiles), matched by RE2. Negation (`!…`, `!(…)`) is refused: it needs lookahead.
+ */
+export function compileUserGlob(glob: string): (name: string) => boolean {
+  if (glob.length > MAX_GLOB_LENGTH) throw new UnsafePatternError(`is longer than ${MAX_GLOB_LENGTH} characters`);
+  if (picomatch.scan(glob).negated) throw new UnsafePatternError('is a negated glob (leading "!"), which is not supported; list what to match instead');
+  let source = picomatch.makeRe(glob, { dot: true }).source;
+  for (const guard of DOT_SEGMENT_GUARDS) source = source.split(guard).join('');
+  let compiled: RE2JS;
+  try {
+    compiled = RE2JS.compile(source);
+  } catch {
+    throw new UnsafePatternError('uses glob syntax that is not supported (negated extglobs such as "!(…)")');
+  }
+  return (name) => name === glob || (hasOnlyPlainSegments(name) && compiled.test(name));
+}
+
+/** One matcher for several globs: any of them matches. */
+export function compileUserGlobs(globs: readonly string[]): (name: string) => boolean {
+  const matchers = globs.map(compileUserGlob);
+  return (name) => matchers.some((matches) => matches(name));
+}
