@@ -47,6 +47,8 @@ retention options:
                              (repeatable; default: the current folder)
   --now <time>               evaluate ages as of this time (ISO 8601)
   --yes                      apply: delete the planned digests (without it, nothing is deleted)
+  --allow-unreadable         apply: delete although some workspace files could not be read or
+                             parsed (without it, apply refuses: what they use is not protected)
   --to ecr|gar, --repository <repo>, --output <file>
                              export: the language, the one repository, where to write
   --json                     JSON output
@@ -61,7 +63,8 @@ STEWARD_REGISTRY_HOSTS (comma-separated). Loopback registries may use plain HTTP
 
 Exit codes: 0 success; 1 a finding at or above --fail-on (check), an operation that failed
 (ls, inspect, pin, retention apply), or a promotion refused (gates, immutable tags); 2 usage
-or config error, or retention apply without --yes.
+or config error, or retention apply without --yes (or with unreadable workspace files and
+no --allow-unreadable).
 `;
 
 export class UsageError extends Error {}
