@@ -26,7 +26,6 @@ export const applyRetentionCommand: Command = {
       void vscode.window.showInformationMessage('The retention plan deletes nothing.');
       return [];
     }
-    let allowUnreadable = answers.allowUnreadable === true;
     if (!answers.confirm) {
       const tags = doomed.flatMap(({ repository, item }) => item.tags.map((tag) => `${repository}:${tag}`));
       const unprotected = plan.unreadable.length > 0 ? `\n${describeUnreadable(plan.unreadable)}.` : '';
@@ -36,8 +35,9 @@ export const applyRetentionCommand: Command = {
         detail: `Every tag on a digest goes with it: ${tags.slice(0, 20).join(', ')}${tags.length > 20 ? ` and ${tags.length - 20} more` : ''}.${unprotected}\nThis cannot be undone; protected images are not touched.\n${GARBAGE_COLLECTION_REMINDER}`,
       }, action);
       if (answer !== action) return undefined;
-      allowUnreadable = true;
     }
+    // The modal named the unreadable files before its button was pressed; tests answer for themselves.
+    const allowUnreadable = !answers.confirm || answers.allowUnreadable === true;
     const results: ApplyResult[] = [];
     let cancelled = false;
     try {

@@ -3,8 +3,11 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { RegistryBackend } from '../../../src/core/registry/types';
+import { applyRetention } from '../../../src/core/retention/apply';
 import { planRepository } from '../../../src/core/retention/plan';
-import { referencesIn, scanWorkspace } from '../../../src/core/retention/protection';
+import type { RetentionPlan } from '../../../src/core/retention/plan';
+import { NO_PROTECTION, referencesIn, scanWorkspace } from '../../../src/core/retention/protection';
 import type { WorkspaceReference } from '../../../src/core/retention/protection';
 import { policyFrom } from '../../../src/core/retention/policyFile';
 import { dedent } from '../../helpers';
@@ -126,5 +129,23 @@ describe('Retention protection: files that cannot be read or parsed', () => {
       { path: 'deploy/broken.yaml', reason: 'YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ] (line 4)' },
       { path: 'deploy/gone.yaml', reason: `cannot be read: ENOENT: no such file or directory, open '${join(root, 'deploy', 'gone.yaml')}'` },
     ]);
+  });
+});
+
+describe('Retention apply: a plan with unreadable workspace files', () => {
+  const unreadable = [{ path: 'deploy/broken.yaml', reason: 'YAML syntax error: x (line 2)' }];
+  const plan = (repositories: RetentionPlan['repositories']): RetentionPlan => ({ format: 'ecr', policy: [], now: new Date(NOW).toISOString(), repositories, unreadable });
+
+  it('is refused before any registry is touched, unless allowUnreadable', async () => {
+    const doomed = planRepository(inventory(ROWS), ECR_ANY_KEEP_1, NO_PROTECTION, NOW);
+    let opened = 0;
+    const backendFor = (): RegistryBackend => {
+      opened += 1;
+      throw new Error('the registry was touched');
+    };
+    await assert.rejects(applyRetention(plan([doomed]), backendFor), { message: 'nothing deleted: 1 workspace file(s) could not be read or parsed, so the images they use are not protected: deploy/broken.yaml (YAML syntax error: x (line 2))' });
+    assert.equal(opened, 0);
+    await assert.rejects(applyRetention(plan([doomed]), backendFor, { allowUnreadable: true }), /the registry was touched/);
+    assert.equal(opened, 1);
   });
 });
