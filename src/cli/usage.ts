@@ -68,6 +68,8 @@ retention options:
                              (repeatable; default: the current folder)
   --now <time>               evaluate ages as of this time (ISO 8601)
   --yes                      apply: delete the planned digests (without it, nothing is deleted)
+  --allow-unreadable         apply: delete although some workspace files could not be read or
+                             parsed (without it, apply refuses: what they use is not protected)
   --to ecr|gar, --repository <repo>, --output <file>
                              export: the language, the one repository, where to write
   --json                     JSON output
@@ -83,7 +85,8 @@ STEWARD_REGISTRY_HOSTS (comma-separated). Loopback registries may use plain HTTP
 Exit codes: 0 success; 1 a finding at or above --fail-on (check), an operation that failed
 (ls, inspect, pin, retention apply), a promotion refused (gates, immutable tags), a gate that
 failed, or a denied license (sbom licenses); 2 usage or config error, an unusable report or
-SBOM (gate, sbom), or retention apply without --yes.
+SBOM (gate, sbom), or retention apply without --yes (or with unreadable workspace files and
+no --allow-unreadable).
 `;
 
 export class UsageError extends Error {}

@@ -1,6 +1,7 @@
 // A proxy in front of a real registry, written for the promotion tests: it counts the bytes of
 // request bodies and, when told, injects faults (500, 429 with Retry-After, connection resets,
-// truncated response bodies, slow responses) from a seeded random sequence.
+// truncated response bodies, slow responses) from a seeded random sequence, or answers manifest
+// DELETEs itself (refusing some, or accepting all without deleting).
 import { createServer, request as httpRequest } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { freePort } from '../../scripts/vscodeHost';
@@ -15,6 +16,8 @@ export interface FaultProxy {
   readonly faultsInjected: Fault[];
   /** Each request meets a fault with this probability, drawn from `seed` (0 turns faults off), of the given kinds (default all). */
   setFaults(rate: number, seed?: number, kinds?: readonly Fault[]): void;
+  /** Manifest DELETEs of these digests get 403 DENIED; with `acceptWithoutDeleting`, every one gets 202 and is never forwarded. */
+  readonly deletes: { acceptWithoutDeleting: boolean; readonly refused: Set<string> };
   reset(): void;
   stop(): Promise<void>;
 }
@@ -45,7 +48,17 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   let rate = 0;
   let next = random(1);
   let kinds: readonly Fault[] = FAULTS;
+  const deletes = { acceptWithoutDeleting: false, refused: new Set<string>() };
+  const answerDelete = (incoming: IncomingMessage, response: ServerResponse): boolean => {
+    const digest = incoming.method === 'DELETE' ? /\/manifests\/(sha256:[0-9a-f]{64})$/.exec(incoming.url ?? '')?.[1] : undefined;
+    if (!digest || (!deletes.acceptWithoutDeleting && !deletes.refused.has(digest))) return false;
+    incoming.resume();
+    if (deletes.acceptWithoutDeleting) response.writeHead(202, { 'content-length': '0' }).end();
+    else response.writeHead(403, { 'content-type': 'application/json' }).end('{"errors":[{"code":"DENIED","message":"deletion refused (injected)"}]}');
+    return true;
+  };
   const handle = (incoming: IncomingMessage, response: ServerResponse) => {
+    if (answerDelete(incoming, response)) return;
     const kind = kindOf(incoming.method ?? 'GET', incoming.url ?? '/');
     const fault = rate > 0 && next() < rate ? kinds[Math.floor(next() * kinds.length)]! : undefined;
     if (fault) faultsInjected.push(fault);
@@ -93,6 +106,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     host: `127.0.0.1:${port}`,
     bodyBytes,
     faultsInjected,
+    deletes,
     setFaults(value, seed = 1, only = FAULTS) {
       rate = value;
       next = random(seed);

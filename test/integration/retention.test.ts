@@ -1,5 +1,6 @@
 // Retention against a real registry (Debian's docker-registry): plan, then apply through the CLI,
-// checked with skopeo; the re-check before deleting; stopping at the first failure.
+// checked with skopeo; the re-check before deleting; stopping at the first failure; failing
+// closed (unreadable workspace files, images deleted before their attachments, a 202 that did not delete).
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,18 +64,43 @@ async function skopeoExists(registry: RunningRegistry, reference: string): Promi
   }
 }
 
+/** The digest the registry serves for a tag (HEAD, as skopeo would resolve it). */
+async function registryDigest(registry: RunningRegistry, repository: string, tag: string): Promise<string> {
+  const response = await fetch(`${registry.url}/v2/${repository}/manifests/${tag}`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.index.v1+json' } });
+  return response.headers.get('docker-content-digest')!;
+}
+
 async function skopeoTags(registry: RunningRegistry, repository: string): Promise<string[]> {
   const { stdout } = await execFileAsync('skopeo', ['list-tags', '--tls-verify=false', `docker://${registry.host}/${repository}`]);
   return (JSON.parse(stdout) as { Tags: string[] }).Tags.sort();
 }
 
+/** The descriptor of a pushed single-platform tag, as an SBOM's `subject` names it. */
+async function subjectOf(registry: RunningRegistry, repository: string, tag: string): Promise<{ digest: string; size: number; mediaType: string }> {
+  const manifest = await fetch(`${registry.url}/v2/${repository}/manifests/${tag}`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+  return { digest: digests[tag]!, size: Number(manifest.headers.get('content-length')), mediaType: 'application/vnd.oci.image.manifest.v1+json' };
+}
+
 async function pushAll(registry: RunningRegistry, repository: string): Promise<{ sbom: string; signature: string }> {
   for (const tag of Object.keys(digests)) await skopeoPush(registry, layoutDir, tag, repository);
-  const manifest = await fetch(`${registry.url}/v2/${repository}/manifests/1.0.0`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
-  const size = Number(manifest.headers.get('content-length'));
-  const sbom = await attachSbom(registry, repository, { digest: digests['1.0.0']!, size, mediaType: 'application/vnd.oci.image.manifest.v1+json' }, '{"spdxVersion":"SPDX-2.3"}');
+  const sbom = await attachSbom(registry, repository, await subjectOf(registry, repository, '1.0.0'), '{"spdxVersion":"SPDX-2.3"}');
   const signature = await pushCosignSignature(registry, repository, digests['1.1.0']!);
   return { sbom: sbom.digest, signature: signature.digest };
+}
+
+/** A workspace with the ECR policy and, by path, the files given. */
+function workspaceWith(name: string, files: Readonly<Record<string, string>> = {}): string {
+  const dir = join(root, name);
+  for (const [path, text] of Object.entries({ 'policy.json': JSON.stringify(ECR_POLICY), ...files })) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+/** The CLI's result lines (`deleted …`, `failed …`, `skipped …`), in the order they were printed. */
+function resultLines(stdout: string): string[] {
+  return stdout.split('\n').filter((line) => /^(deleted|already gone|skipped|failed) /.test(line));
 }
 
 describe('retention on a real registry', () => {
@@ -170,12 +196,126 @@ describe('retention on a real registry', () => {
         },
       }), /delete 127\.0\.0\.1:\d+\/team\/fail@sha256:\w+: 500/);
       proxy.setFaults(0);
-      assert.deepEqual(seen.map((result) => result.outcome), ['deleted', 'failed']);
+      assert.deepEqual(seen.slice(0, 2).map((result) => result.outcome), ['deleted', 'failed']);
+      // What waits for the failed item (its attachments or platforms) is reported skipped; nothing else is attempted.
+      for (const result of seen.slice(2)) assert.match(`${result.outcome} ${result.detail}`, new RegExp(`^skipped its (subject|index) ${seen[1]!.digest.slice(0, 19)} was not deleted \\(failed: delete `));
       for (const item of failingDoomed.filter((candidate) => candidate.digest !== seen[0]!.digest)) assert.equal(await skopeoExists(other, `team/fail@${item.digest}`), true, `${item.digest} was not deleted after the failure`);
     } finally {
       await transport.close();
       await proxy.stop();
       await other.stop();
+    }
+  });
+
+  it('a workspace file that cannot be parsed: the plan says so, apply refuses (exit 2) until --allow-unreadable; localhost protects what is planned as 127.0.0.1', async () => {
+    const repository = 'team/unreadable';
+    for (const tag of ['dev-0', 'repro', 'dev-1']) await skopeoPush(registry, layoutDir, tag, repository);
+    const port = registry.host.split(':')[1]!;
+    const dir = workspaceWith('workspace-unreadable', {
+      'deploy/broken.yaml': 'apiVersion: v1\nkind: Pod\nspec: [unclosed\n',
+      'deploy/app.yaml': `apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n    - {name: app, image: "localhost:${port}/${repository}:dev-0"}\n`,
+    });
+    const args = ['--policy', 'policy.json', '--now', NOW, `${registry.host}/${repository}`];
+    const reason = 'YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ] (line 4)';
+
+    const planned = await steward(['retention', 'plan', ...args], dir);
+    assert.equal(planned.code, 0, planned.stderr);
+    assert.ok(planned.stdout.includes(`\n\nWorkspace files that could not be read or parsed (the images they use are not protected; apply refuses unless told to delete without them):\n  deploy/broken.yaml: ${reason}\n\n`), planned.stdout);
+    assert.match(planned.stdout, /\n {2}keep {4}sha256:\w{12} {2}dev-0 {2}.* PROTECTED: the workspace uses it \(deploy\/app\.yaml:6\); the registry would delete it/);
+
+    const refused = await steward(['retention', 'apply', ...args, '--yes'], dir);
+    assert.equal(refused.code, 2);
+    assert.equal(refused.stderr, `steward: nothing deleted; 1 workspace file(s) could not be read or parsed, so the images they use are not protected: deploy/broken.yaml (${reason}). Fix them, or run again with --allow-unreadable to delete without their protection.\n`);
+    assert.deepEqual(resultLines(refused.stdout), []);
+    assert.deepEqual(await skopeoTags(registry, repository), ['dev-0', 'dev-1', 'repro']);
+
+    const applied = await steward(['retention', 'apply', ...args, '--yes', '--allow-unreadable'], dir);
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.deepEqual(resultLines(applied.stdout), [`deleted      ${registry.host}/${repository}@${digests.repro} (repro)`]);
+    assert.deepEqual(await skopeoTags(registry, repository), ['dev-0', 'dev-1']);
+  });
+
+  it('deletes an image before its signature and SBOM, and keeps them when the image\'s delete is refused', async () => {
+    const repository = 'team/signed';
+    for (const tag of ['dev-0', 'dev-1']) await skopeoPush(registry, layoutDir, tag, repository);
+    const subject = digests['dev-0']!;
+    const sbom = (await attachSbom(registry, repository, await subjectOf(registry, repository, 'dev-0'), '{"spdxVersion":"SPDX-2.3"}')).digest;
+    const signature = (await pushCosignSignature(registry, repository, subject)).digest;
+    const fallbackTag = subject.replace(':', '-');
+    const fallbackIndex = (await registryDigest(registry, repository, fallbackTag));
+    const dir = workspaceWith('workspace-signed');
+    const proxy = await startFaultProxy(registry.host);
+    try {
+      const args = ['retention', 'apply', '--policy', 'policy.json', '--now', NOW, '--yes', `${proxy.host}/${repository}`];
+      const where = (digest: string, tags = '') => `${proxy.host}/${repository}@${digest}${tags}`;
+      proxy.deletes.refused.add(subject);
+      const refused = await steward(args, dir);
+      assert.equal(refused.code, 1, refused.stderr);
+      const failure = `delete ${where(subject)}: 403 DENIED deletion refused (injected) (the credentials lack access)`;
+      const skipped = `its subject ${subject.slice(0, 19)} was not deleted (failed: ${failure})`;
+      const lines = resultLines(refused.stdout);
+      assert.equal(lines[0], `failed       ${where(subject, ' (dev-0)')}: ${failure}`);
+      assert.deepEqual(lines.slice(1).sort(), [
+        `skipped      ${where(sbom)}: ${skipped}`,
+        `skipped      ${where(signature, ` (${fallbackTag}.sig)`)}: ${skipped}`,
+        `skipped      ${where(fallbackIndex, ` (${fallbackTag})`)}: ${skipped}`,
+      ].sort());
+      assert.ok(refused.stderr.startsWith(`0 deleted, 0 already gone, 3 skipped; stopped at the first failure: ${failure}.\n`), refused.stderr);
+      assert.deepEqual(await skopeoTags(registry, repository), ['dev-0', 'dev-1', fallbackTag, `${fallbackTag}.sig`].sort());
+      assert.equal(await skopeoExists(registry, `${repository}@${sbom}`), true, 'the SBOM stays with its image');
+
+      proxy.deletes.refused.clear();
+      const applied = await steward(args, dir);
+      assert.equal(applied.code, 0, applied.stderr);
+      const deleted = resultLines(applied.stdout);
+      assert.equal(deleted[0], `deleted      ${where(subject, ' (dev-0)')}`, 'the image goes first');
+      assert.deepEqual(deleted.slice(1).sort(), [`deleted      ${where(sbom)}`, `deleted      ${where(signature, ` (${fallbackTag}.sig)`)}`, `deleted      ${where(fallbackIndex, ` (${fallbackTag})`)}`].sort());
+      assert.deepEqual(await skopeoTags(registry, repository), ['dev-1']);
+      assert.equal(await skopeoExists(registry, `${repository}@${sbom}`), false);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('keeps the platforms of an index whose delete is skipped (tagged since the plan)', async () => {
+    const repository = 'team/platforms';
+    for (const tag of ['multi-1', 'dev-1']) await skopeoPush(registry, layoutDir, tag, repository);
+    const transport = new Transport({ backoffMs: 1, maxRetries: 1 });
+    try {
+      const client = new HttpRegistry(registry.host, transport, noCredentials);
+      const plan = planRetention([await readInventory(client, repository)], policyFrom(ECR_POLICY, 'policy.json'), NO_PROTECTION, Date.parse(NOW));
+      const index = plan.repositories[0]!.items.find((item) => item.tags.includes('multi-1'))!;
+      assert.equal(index.action, 'delete');
+      const accept = 'application/vnd.oci.image.index.v1+json';
+      const bytes = Buffer.from(await (await fetch(`${registry.url}/v2/${repository}/manifests/multi-1`, { headers: { accept } })).arrayBuffer());
+      await fetch(`${registry.url}/v2/${repository}/manifests/hotfix`, { method: 'PUT', body: bytes, headers: { 'content-type': accept } });
+
+      const results = await applyRetention(plan, () => client);
+      const skipped = `its index ${index.digest.slice(0, 19)} was not deleted (skipped: changed since the plan: now also tagged hotfix)`;
+      assert.deepEqual(results.map((result) => [result.digest, result.outcome, result.detail]), [
+        [index.digest, 'skipped', 'changed since the plan: now also tagged hotfix'],
+        ...index.children.map((child) => [child, 'skipped', skipped]),
+      ]);
+      for (const child of index.children) assert.equal(await skopeoExists(registry, `${repository}@${child}`), true, `platform ${child} stays`);
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it('a DELETE answered 202 that deleted nothing is a failure naming the reference, not "deleted"', async () => {
+    const repository = 'team/accepted';
+    for (const tag of ['dev-0', 'dev-1']) await skopeoPush(registry, layoutDir, tag, repository);
+    const proxy = await startFaultProxy(registry.host);
+    try {
+      proxy.deletes.acceptWithoutDeleting = true;
+      const run = await steward(['retention', 'apply', '--policy', 'policy.json', '--now', NOW, '--yes', `${proxy.host}/${repository}`], workspaceWith('workspace-accepted'));
+      assert.equal(run.code, 1, run.stderr);
+      const failure = `delete ${proxy.host}/${repository}@${digests['dev-0']}: the registry answered 202 Accepted but still serves the manifest`;
+      assert.deepEqual(resultLines(run.stdout), [`failed       ${proxy.host}/${repository}@${digests['dev-0']} (dev-0): ${failure}`]);
+      assert.ok(run.stderr.startsWith(`0 deleted, 0 already gone, 0 skipped; stopped at the first failure: ${failure}.\n`), run.stderr);
+      assert.deepEqual(await skopeoTags(registry, repository), ['dev-0', 'dev-1']);
+    } finally {
+      await proxy.stop();
     }
   });
 });

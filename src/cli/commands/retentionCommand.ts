@@ -6,7 +6,7 @@ import { OciLayoutRegistry } from '../../core/registry/ociLayout';
 import type { RegistryBackend } from '../../core/registry/types';
 import { applyRetention, GARBAGE_COLLECTION_REMINDER } from '../../core/retention/apply';
 import type { ApplyResult } from '../../core/retention/apply';
-import { describePlan, describeResult } from '../../core/retention/describe';
+import { describePlan, describeResult, describeUnreadable } from '../../core/retention/describe';
 import { toEcrPolicy, toGarPolicies } from '../../core/retention/export';
 import { readInventories } from '../../core/retention/inventory';
 import type { PolicyFormat, RetentionPolicy } from '../../core/retention/model';
@@ -15,7 +15,7 @@ import type { RetentionPlan } from '../../core/retention/plan';
 import { readStewardRetention } from '../../core/retention/policies/steward';
 import { PolicyError } from '../../core/retention/policyError';
 import { policyFrom, POLICY_FORMATS, readPolicyFile } from '../../core/retention/policyFile';
-import { workspaceReferences } from '../../core/retention/protection';
+import { scanWorkspace } from '../../core/retention/protection';
 import { toPosix } from '../../core/workspace/walk';
 import { configFor } from '../check';
 import { registryAccess, splitLayoutArgument, splitRegistryArgument } from '../registryAccess';
@@ -62,13 +62,13 @@ async function plan(values: Record<string, unknown>, positionals: readonly strin
   }
   const workspace = (values.workspace as string[] | undefined) ?? ['.'];
   const isExcluded = (path: string) => loaded.config.isExcluded(toPosix(relative(loaded.root, path)));
-  const references = await workspaceReferences(workspace.map((path) => resolve(cwd, path)), isExcluded);
+  const scanned = await scanWorkspace(workspace.map((path) => resolve(cwd, path)), isExcluded);
   let current = '';
   const onProgress = process.stderr.isTTY ? (done: number, total: number) => process.stderr.write(`\r\x1b[Kreading ${current}: ${done}/${total} tags`) : undefined;
   const inventories = await readInventories(backend, repository, { onRepository: (name) => { current = name; }, ...(onProgress ? { onProgress } : {}) });
   if (onProgress) process.stderr.write('\r\x1b[K');
   const immutableTags = (registry: string, name: string) => ruleFor(loaded.config.promotionRules, `${registry}/${name}`)?.immutableTags ?? [];
-  return { plan: planRetention(inventories, policy, { references, immutableTags }, now), backend };
+  return { plan: planRetention(inventories, policy, { ...scanned, immutableTags }, now), backend };
 }
 
 async function exportPolicy(values: Record<string, unknown>): Promise<number> {
@@ -100,7 +100,7 @@ export async function retentionCommand(args: readonly string[]): Promise<number>
   const { values, positionals } = parseArgs({
     args: rest, allowPositionals: true,
     options: {
-      policy: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean' }, workspace: { type: 'string', multiple: true },
+      policy: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean' }, workspace: { type: 'string', multiple: true }, 'allow-unreadable': { type: 'boolean' },
       now: { type: 'string' }, to: { type: 'string' }, repository: { type: 'string' }, output: { type: 'string' }, 'config-root': { type: 'string' }, ...REGISTRY_OPTIONS,
     },
   });
@@ -110,11 +110,17 @@ export async function retentionCommand(args: readonly string[]): Promise<number>
   try {
     const { plan: retentionPlan, backend } = await plan(values, positionals, (registry) => access.open(registry));
     const deletes = retentionPlan.repositories.reduce((sum, repository) => sum + repository.deletes, 0);
-    if (action === 'plan' || deletes === 0 || !values.yes) {
+    const allowUnreadable = values['allow-unreadable'] === true;
+    let refusal: string | undefined;
+    if (action === 'apply' && deletes > 0) {
+      if (!values.yes) refusal = `this deletes ${deletes} digest(s) with every tag on them: run again with --yes to apply`;
+      else if (retentionPlan.unreadable.length > 0 && !allowUnreadable) refusal = `${describeUnreadable(retentionPlan.unreadable)}. Fix them, or run again with --allow-unreadable to delete without their protection`;
+    }
+    if (action === 'plan' || deletes === 0 || refusal) {
       if (values.json) await print(`${JSON.stringify({ plan: retentionPlan }, null, 2)}\n`);
       else await print(describePlan(retentionPlan));
-      if (action === 'apply' && deletes > 0) {
-        process.stderr.write(`steward: nothing deleted; this deletes ${deletes} digest(s) with every tag on them: run again with --yes to apply.\n`);
+      if (refusal) {
+        process.stderr.write(`steward: nothing deleted; ${refusal}.\n`);
         return 2;
       }
       return 0;
@@ -123,7 +129,7 @@ export async function retentionCommand(args: readonly string[]): Promise<number>
     const results: ApplyResult[] = [];
     let failure: Error | undefined;
     try {
-      await applyRetention(retentionPlan, () => backend, { onResult: (result) => { results.push(result); if (!values.json) process.stdout.write(`${describeResult(result)}\n`); } });
+      await applyRetention(retentionPlan, () => backend, { allowUnreadable, onResult: (result) => { results.push(result); if (!values.json) process.stdout.write(`${describeResult(result)}\n`); } });
     } catch (error) {
       failure = error as Error;
     }

@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_DOMAIN } from '../reference/parse';
+import { normalizeRegistryHost } from '../reference/registryHost';
 import type { Credential, CredentialProvider } from './auth';
 
 interface DockerConfig {
@@ -13,7 +15,7 @@ interface DockerConfig {
 /** Docker config keys for Docker Hub and the forms registries are written in (`https://host/v1/`). */
 function configKeys(host: string): string[] {
   const keys = [host, `https://${host}`, `https://${host}/`, `https://${host}/v1/`, `https://${host}/v2/`, `http://${host}`];
-  if (host === 'docker.io' || host === 'registry-1.docker.io' || host === 'index.docker.io') keys.push('https://index.docker.io/v1/', 'index.docker.io', 'docker.io');
+  if (normalizeRegistryHost(host) === DEFAULT_DOMAIN) keys.push('https://index.docker.io/v1/', 'index.docker.io', 'docker.io');
   return keys;
 }
 
@@ -69,24 +71,18 @@ export function dockerConfigCredentials(path = dockerConfigPath()): CredentialPr
   };
 }
 
-/** A registry host as credentials are keyed: lower case, no default port, Docker Hub's names as one. */
-function credentialHost(host: string): string {
-  const name = host.trim().toLowerCase().replace(/:443$/, '');
-  return name === 'index.docker.io' || name === 'registry-1.docker.io' ? 'docker.io' : name;
-}
-
 /**
  * For the CLI in CI: STEWARD_REGISTRY_USERNAME / STEWARD_REGISTRY_PASSWORD, for the hosts listed in
  * STEWARD_REGISTRY_HOSTS (comma-separated) and no other: a host that merely appears in the
  * workspace's files (a pull request's `FROM attacker.example/x`) never receives them.
  */
 export function environmentCredentials(env: NodeJS.ProcessEnv = process.env): CredentialProvider {
-  const hosts = new Set((env.STEWARD_REGISTRY_HOSTS ?? '').split(',').map(credentialHost).filter(Boolean));
+  const hosts = new Set((env.STEWARD_REGISTRY_HOSTS ?? '').split(',').map(normalizeRegistryHost).filter(Boolean));
   return {
     async get(host) {
       const username = env.STEWARD_REGISTRY_USERNAME;
       const password = env.STEWARD_REGISTRY_PASSWORD;
-      return username && password && hosts.has(credentialHost(host)) ? { username, password } : undefined;
+      return username && password && hosts.has(normalizeRegistryHost(host)) ? { username, password } : undefined;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { sleep } from '../concurrency';
 import { redact } from '../log';
 import { isRepositoryPath, isTag } from '../reference/parse';
 import { Authenticator, isLoopback, parseChallenge } from './auth';
@@ -40,6 +41,9 @@ export interface ListingLimits {
 }
 
 export const DEFAULT_LISTING_LIMITS: Required<ListingLimits> = { maxPages: 10_000, deadlineMs: 15 * 60_000 };
+
+/** Pauses before each read-back of a delete answered 202: registries that delete asynchronously get a moment. */
+const DELETE_READ_BACK_PAUSES_MS = [0, 100, 1000];
 
 /**
  * Checks the parts of a registry URL path before it is built — the repository by the reference
@@ -443,9 +447,24 @@ export class HttpRegistry implements RegistryBackend {
   async deleteManifest(repository: string, digest: string, signal?: AbortSignal): Promise<void> {
     const where = checkedWhere('delete', this.name, repository, digest);
     if (!isDigest(digest)) throw new RegistryError('delete', where, 'deletes go by digest');
-    await this.call({
+    const response = await this.call({
       operation: 'delete', reference: where, scope: `repository:${repository}:delete`,
       request: { method: 'DELETE', path: `/v2/${repository}/manifests/${digest}`, ...(signal ? { signal } : {}) },
     });
+    // 202 Accepted promises a delete, it does not report one: done only once the manifest is no longer served.
+    if (response.status === 202) await this.readBackDeleted(repository, digest, where, signal);
+  }
+
+  private async readBackDeleted(repository: string, digest: string, where: string, signal?: AbortSignal): Promise<void> {
+    for (const pause of DELETE_READ_BACK_PAUSES_MS) {
+      await sleep(pause, signal);
+      try {
+        await this.resolve(repository, digest, signal);
+      } catch (error) {
+        if (error instanceof RegistryError && error.status === 404) return;
+        throw error;
+      }
+    }
+    throw new RegistryError('delete', where, 'the registry answered 202 Accepted but still serves the manifest');
   }
 }

@@ -1,6 +1,8 @@
 import { RegistryError } from '../registry/errors';
 import { tagsByDigest } from '../registry/inspect';
 import type { RegistryBackend } from '../registry/types';
+import { describeUnreadable } from './describe';
+import { shortDigest } from './plan';
 import type { PlanItem, RetentionPlan } from './plan';
 
 export interface ApplyResult {
@@ -12,19 +14,56 @@ export interface ApplyResult {
   readonly detail?: string;
 }
 
+export interface ApplyOptions {
+  readonly signal?: AbortSignal;
+  readonly onResult?: (result: ApplyResult) => void;
+  /** Delete although some workspace files could not be read or parsed (what they use is not protected). */
+  readonly allowUnreadable?: boolean;
+}
+
 /** Said after every apply: deleting manifests frees no storage by itself. */
 export const GARBAGE_COLLECTION_REMINDER = 'Storage is reclaimed only when the registry runs its garbage collection (Distribution: `registry garbage-collect <config>`, without --delete-untagged, which would also remove the platforms of multi-arch images; ECR, GAR and Harbor collect on their own schedule).';
 
-/** Attachments first (they are useless without their subject), then images and indexes, then the platforms of deleted indexes. */
-const ORDER: Readonly<Record<PlanItem['role'], number>> = { attachment: 0, 'referrers-index': 0, image: 1, index: 1, child: 2 };
+const GONE: ReadonlySet<ApplyResult['outcome']> = new Set(['deleted', 'already gone']);
+
+/** An item to delete that must wait for another: the subject it is attached to, or an index it is a platform of. */
+interface Dependency {
+  readonly on: PlanItem;
+  readonly as: 'subject' | 'index';
+}
 
 /**
- * Deletes what a plan deletes, by digest, repository by repository. Before deleting it reads the
- * repository's tags again: an item that gained a tag since the plan, or that a new index now
- * uses, is skipped. Stops at the first failure other than "already gone"; protected and kept items
- * are never touched (they are not in the list).
+ * Which deletes wait for which. A subject goes before its signatures and SBOMs: if its delete is
+ * refused, the image stays and must stay verifiable, while an attachment left without its subject
+ * is only litter. An index goes before its platforms, which it would be broken without.
  */
-export async function applyRetention(plan: RetentionPlan, backendFor: (registry: string) => RegistryBackend, options: { signal?: AbortSignal; onResult?: (result: ApplyResult) => void } = {}): Promise<ApplyResult[]> {
+function dependencies(doomed: readonly PlanItem[]): { waitsFor: Map<PlanItem, Dependency[]>; dependents: Map<PlanItem, PlanItem[]> } {
+  const byDigest = new Map(doomed.map((item) => [item.digest, item]));
+  const waitsFor = new Map(doomed.map((item) => [item, [] as Dependency[]]));
+  const dependents = new Map(doomed.map((item) => [item, [] as PlanItem[]]));
+  const link = (item: PlanItem | undefined, on: PlanItem, as: Dependency['as']) => {
+    if (!item) return;
+    waitsFor.get(item)!.push({ on, as });
+    dependents.get(on)!.push(item);
+  };
+  for (const item of doomed) {
+    const subject = item.subject === undefined ? undefined : byDigest.get(item.subject);
+    if (subject) link(item, subject, 'subject');
+    for (const child of item.children) link(byDigest.get(child), item, 'index');
+  }
+  return { waitsFor, dependents };
+}
+
+/**
+ * Deletes what a plan deletes, by digest, repository by repository, each image as one group with
+ * its attachments and platforms: the image first, then what depends on it only once it is gone
+ * (else they are skipped with its reason). Before deleting it reads the repository's tags again:
+ * an item that gained a tag since the plan, or that a new index now uses, is skipped. Stops at the
+ * first failure other than "already gone"; protected and kept items are never touched (they are
+ * not in the list). Refuses a plan with unreadable workspace files unless `allowUnreadable`.
+ */
+export async function applyRetention(plan: RetentionPlan, backendFor: (registry: string) => RegistryBackend, options: ApplyOptions = {}): Promise<ApplyResult[]> {
+  if (plan.unreadable.length > 0 && !options.allowUnreadable) throw new Error(`nothing deleted: ${describeUnreadable(plan.unreadable)}`);
   const { signal } = options;
   const results: ApplyResult[] = [];
   const report = (result: ApplyResult) => {
@@ -32,7 +71,7 @@ export async function applyRetention(plan: RetentionPlan, backendFor: (registry:
     options.onResult?.(result);
   };
   for (const repositoryPlan of plan.repositories) {
-    const doomed = repositoryPlan.items.filter((item) => item.action === 'delete').sort((a, b) => ORDER[a.role] - ORDER[b.role]);
+    const doomed = repositoryPlan.items.filter((item) => item.action === 'delete');
     if (doomed.length === 0) continue;
     const { registry, repository } = repositoryPlan;
     const backend = backendFor(registry);
@@ -44,26 +83,37 @@ export async function applyRetention(plan: RetentionPlan, backendFor: (registry:
       if (planned.has(digest)) continue;
       for (const child of (await backend.getManifest(repository, digest, signal)).json.manifests ?? []) usedByNew.add(child.digest);
     }
-    for (const item of doomed) {
-      signal?.throwIfAborted();
-      const base = { registry, repository, digest: item.digest, tags: item.tags };
+
+    const resultOf = (item: PlanItem, outcome: ApplyResult['outcome'], detail?: string): ApplyResult => ({ registry, repository, digest: item.digest, tags: item.tags, outcome, ...(detail ? { detail } : {}) });
+    const deleteChecked = async (item: PlanItem): Promise<{ result: ApplyResult; error?: Error }> => {
       const gained = (nowTagged.get(item.digest) ?? []).filter((tag) => !item.tags.includes(tag));
-      if (gained.length > 0 || usedByNew.has(item.digest)) {
-        report({ ...base, outcome: 'skipped', detail: gained.length > 0 ? `changed since the plan: now also tagged ${gained.join(', ')}` : 'changed since the plan: an index pushed since uses it' });
-        continue;
-      }
+      if (gained.length > 0) return { result: resultOf(item, 'skipped', `changed since the plan: now also tagged ${gained.join(', ')}`) };
+      if (usedByNew.has(item.digest)) return { result: resultOf(item, 'skipped', 'changed since the plan: an index pushed since uses it') };
       try {
         await backend.deleteManifest(repository, item.digest, signal);
-        report({ ...base, outcome: 'deleted' });
+        return { result: resultOf(item, 'deleted') };
       } catch (error) {
-        if (error instanceof RegistryError && error.status === 404) {
-          report({ ...base, outcome: 'already gone' });
-          continue;
-        }
-        report({ ...base, outcome: 'failed', detail: (error as Error).message });
-        throw error;
+        if (error instanceof RegistryError && error.status === 404) return { result: resultOf(item, 'already gone') };
+        return { result: resultOf(item, 'failed', (error as Error).message), error: error as Error };
       }
-    }
+    };
+
+    const { waitsFor, dependents } = dependencies(doomed);
+    const settled = new Map<PlanItem, ApplyResult>();
+    const settle = async (item: PlanItem): Promise<void> => {
+      signal?.throwIfAborted();
+      const blocker = waitsFor.get(item)!.find(({ on }) => !GONE.has(settled.get(on)!.outcome));
+      const blocked = blocker && settled.get(blocker.on)!;
+      const { result, error } = blocked
+        ? { result: resultOf(item, 'skipped', `its ${blocker.as} ${shortDigest(blocked.digest)} was not deleted (${blocked.outcome}${blocked.detail ? `: ${blocked.detail}` : ''})`), error: undefined }
+        : await deleteChecked(item);
+      settled.set(item, result);
+      report(result);
+      for (const dependent of dependents.get(item)!) if (waitsFor.get(dependent)!.every(({ on }) => settled.has(on))) await settle(dependent);
+      // Thrown once what depends on the failed item is reported skipped; nothing else is attempted.
+      if (error) throw error;
+    };
+    for (const item of doomed) if (waitsFor.get(item)!.length === 0) await settle(item);
   }
   return results;
 }

@@ -1,6 +1,8 @@
 import { formatBytes } from '../formatBytes';
 import type { ApplyResult } from './apply';
+import { shortDigest } from './plan';
 import type { PlanItem, RetentionPlan } from './plan';
+import type { UnreadableFile } from './protection';
 
 const FORMAT_NAMES = { ecr: 'AWS ECR lifecycle policy', gar: 'Artifact Registry cleanup policies', harbor: 'Harbor tag retention', steward: '.steward.yaml retention rules' } as const;
 
@@ -23,12 +25,18 @@ export function describeItem(item: PlanItem): string {
     ? `PROTECTED: ${item.because}; the registry would delete it (${item.policy.rule})`
     : item.because ? `${item.because} (policy: ${item.policy.rule})` : item.policy.rule;
   const expired = item.policy.expiredTags?.length && item.action === 'keep' ? `; expired tags kept with it: ${item.policy.expiredTags.join(', ')}` : '';
-  return `${item.action === 'delete' ? 'delete' : 'keep  '}  ${item.digest.slice(0, 19)}  ${tags}  ${age}  ${why}${expired}${item.action === 'delete' && item.reclaimableBytes > 0 ? `  frees ${formatBytes(item.reclaimableBytes)}` : ''}`;
+  return `${item.action === 'delete' ? 'delete' : 'keep  '}  ${shortDigest(item.digest)}  ${tags}  ${age}  ${why}${expired}${item.action === 'delete' && item.reclaimableBytes > 0 ? `  frees ${formatBytes(item.reclaimableBytes)}` : ''}`;
 }
 
-/** The plan in words: the policy, then per repository the summary and one line per artifact. */
+/** Why apply needs consent to go ahead, naming each file and why (CLI refusal, editor modal). */
+export function describeUnreadable(files: readonly UnreadableFile[]): string {
+  return `${files.length} workspace file(s) could not be read or parsed, so the images they use are not protected: ${files.map((file) => `${file.path} (${file.reason})`).join('; ')}`;
+}
+
+/** The plan in words: the policy, what the workspace could not tell, then per repository the summary and one line per artifact. */
 export function describePlan(plan: RetentionPlan): string {
   const lines = [`Retention plan, ${FORMAT_NAMES[plan.format]}, as of ${plan.now}:`, ...plan.policy.map((rule) => `  ${rule}`)];
+  if (plan.unreadable.length > 0) lines.push('', 'Workspace files that could not be read or parsed (the images they use are not protected; apply refuses unless told to delete without them):', ...plan.unreadable.map((file) => `  ${file.path}: ${file.reason}`));
   for (const repository of plan.repositories) {
     lines.push('', `${repository.registry}/${repository.repository}: ${repository.deletes} of ${repository.items.length} to delete, ${formatBytes(repository.reclaimableBytes)} reclaimable (blobs no kept image of the repository uses)`);
     for (const item of [...repository.items].sort(byDecision)) lines.push(`  ${describeItem(item)}`);

@@ -1,6 +1,7 @@
 import { compileUserGlobs } from '../patterns/userPatterns';
+import { normalizeRegistryHost } from '../reference/registryHost';
 import type { Artifact, PolicyFormat, PolicyVerdict, RepositoryInventory, RetentionPolicy } from './model';
-import type { Protection } from './protection';
+import type { Protection, UnreadableFile } from './protection';
 
 export interface PlanItem {
   readonly digest: string;
@@ -35,6 +36,8 @@ export interface RetentionPlan {
   readonly policy: readonly string[];
   readonly now: string;
   readonly repositories: readonly RepositoryPlan[];
+  /** Workspace files that could not be read or parsed: what they use is not protected. */
+  readonly unreadable: readonly UnreadableFile[];
 }
 
 interface Decision {
@@ -42,7 +45,8 @@ interface Decision {
   readonly because?: string;
 }
 
-const short = (digest: string) => digest.slice(0, 19);
+/** `sha256:` and the first 12 hex digits: enough to tell artifacts apart in a line of text. */
+export const shortDigest = (digest: string) => digest.slice(0, 19);
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -63,7 +67,9 @@ export function planRepository(inventory: RepositoryInventory, policy: Retention
       else parents.set(child, [artifact]);
     }
   }
-  const references = protection.references.filter((reference) => reference.registry === inventory.registry && reference.repository === inventory.repository);
+  // `localhost:5000/app` in a manifest is the registry planned as `127.0.0.1:5000`.
+  const registry = normalizeRegistryHost(inventory.registry);
+  const references = protection.references.filter((reference) => reference.repository === inventory.repository && normalizeRegistryHost(reference.registry) === registry);
   const immutable = protection.immutableTags(inventory.registry, inventory.repository);
   const isImmutable = immutable.length > 0 ? compileUserGlobs(immutable) : () => false;
 
@@ -88,8 +94,8 @@ export function planRepository(inventory: RepositoryInventory, policy: Retention
     const keptParent = (parents.get(artifact.digest) ?? []).find((parent) => decide(parent).keep);
     const subject = artifact.subject ? byDigest.get(artifact.subject) : undefined;
     if (guard) decision = { keep: true, ...(own.action === 'delete' ? { because: guard } : {}) };
-    else if (keptParent) decision = { keep: true, ...(own.action === 'delete' ? { because: `a platform of the kept index ${short(keptParent.digest)}` } : {}) };
-    else if (subject) decision = decide(subject).keep ? { keep: true, ...(own.action === 'delete' ? { because: `attached to the kept ${short(subject.digest)}` } : {}) } : { keep: false, because: `attached to ${short(subject.digest)}, which is deleted` };
+    else if (keptParent) decision = { keep: true, ...(own.action === 'delete' ? { because: `a platform of the kept index ${shortDigest(keptParent.digest)}` } : {}) };
+    else if (subject) decision = decide(subject).keep ? { keep: true, ...(own.action === 'delete' ? { because: `attached to the kept ${shortDigest(subject.digest)}` } : {}) } : { keep: false, because: `attached to ${shortDigest(subject.digest)}, which is deleted` };
     else if (parents.has(artifact.digest) && artifact.tags.length === 0) decision = { keep: false, because: 'a platform of a deleted index, used by no kept one' };
     else decision = { keep: own.action === 'keep' };
     visiting.delete(artifact);
@@ -129,5 +135,5 @@ export function planRepository(inventory: RepositoryInventory, policy: Retention
 }
 
 export function planRetention(inventories: readonly RepositoryInventory[], policy: RetentionPolicy, protection: Protection, now: number): RetentionPlan {
-  return { format: policy.format, policy: policy.summary, now: new Date(now).toISOString(), repositories: inventories.map((inventory) => planRepository(inventory, policy, protection, now)) };
+  return { format: policy.format, policy: policy.summary, now: new Date(now).toISOString(), repositories: inventories.map((inventory) => planRepository(inventory, policy, protection, now)), unreadable: protection.unreadable };
 }

@@ -1,6 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { imageOccurrences } from '../lint/engine';
+import type { Range } from '../lint/finding';
+import { hasTemplateSyntax, scanYaml } from '../manifests/scan';
+import { parseReference } from '../reference/parse';
+import { fileKindOf } from '../workspace/fileKinds';
 import { lintableFiles, toPosix } from '../workspace/walk';
 
 /** An image the workspace deploys or builds from: never deleted by retention. */
@@ -13,37 +17,78 @@ export interface WorkspaceReference {
   readonly where: string;
 }
 
-/** What keeps artifacts whatever the policy says. */
-export interface Protection {
+/** A workspace file whose references are unknown: whatever it uses is not protected. */
+export interface UnreadableFile {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** What the workspace says about the images it uses. */
+export interface WorkspaceScan {
   readonly references: readonly WorkspaceReference[];
+  readonly unreadable: readonly UnreadableFile[];
+}
+
+/** What keeps artifacts whatever the policy says. */
+export interface Protection extends WorkspaceScan {
   /** Immutable tag patterns of a repository (`.steward.yaml` promotion.targets[].immutableTags). */
   readonly immutableTags: (registry: string, repository: string) => readonly string[];
 }
 
-export const NO_PROTECTION: Protection = { references: [], immutableTags: () => [] };
+export const NO_PROTECTION: Protection = { references: [], unreadable: [], immutableTags: () => [] };
 
-/** Image references in one file's text, with the lint engine's extraction (Dockerfiles, manifests, Compose, Helm values…). */
-export function referencesIn(path: string, text: string): WorkspaceReference[] {
-  return imageOccurrences(path, text).flatMap((occurrence) => {
-    if (!occurrence.parsed.ok) return [];
-    const { domain, path: repository, tag, digest } = occurrence.parsed.reference;
-    return [{ registry: domain, repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}), where: `${path}:${occurrence.range.start.line + 1}` }];
-  });
+/** Lines that start a YAML document (`---`, alone or followed by content). */
+const DOCUMENT_START = /^(?=---(?:[ \t\r]|$))/m;
+
+/**
+ * The text with every YAML document that has template syntax blanked out — spaces for its
+ * characters, its line breaks kept — so the other documents still parse, at their own lines.
+ * Lint skips such files whole; protection must not lose the literal documents beside a template.
+ */
+function withoutTemplateDocuments(path: string, text: string): string {
+  return text.split(DOCUMENT_START).map((document) => (hasTemplateSyntax(path, document) ? document.replace(/[^\r\n]/g, ' ') : document)).join('');
 }
 
-/** Every image reference in the Dockerfiles and YAML under `roots` (git-ignored and excluded paths skipped). */
-export async function workspaceReferences(roots: readonly string[], isExcluded: (absolutePath: string) => boolean = () => false, signal?: AbortSignal): Promise<WorkspaceReference[]> {
-  const found: WorkspaceReference[] = [];
+function referenceAt(path: string, image: { readonly text: string; readonly range: Range }): WorkspaceReference[] {
+  const parsed = parseReference(image.text);
+  if (!parsed.ok) return [];
+  const { domain, path: repository, tag, digest } = parsed.reference;
+  return [{ registry: domain, repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}), where: `${path}:${image.range.start.line + 1}` }];
+}
+
+/**
+ * Image references in one file's text, with the lint engine's extraction (Dockerfiles, manifests,
+ * Compose, Helm values…), each YAML document on its own; `problem` when some YAML does not parse.
+ */
+export function referencesIn(path: string, text: string): { references: WorkspaceReference[]; problem?: string } {
+  if (fileKindOf(path) !== 'yaml') return { references: imageOccurrences(path, text).flatMap((occurrence) => referenceAt(path, occurrence)) };
+  const scan = scanYaml(path, withoutTemplateDocuments(path, text));
+  const references = scan.images.flatMap((image) => referenceAt(path, image));
+  const problem = scan.problems[0];
+  return problem ? { references, problem: `${problem.message} (line ${problem.range.start.line + 1})` } : { references };
+}
+
+/**
+ * Every image reference in the Dockerfiles and YAML under `roots` (git-ignored and excluded paths
+ * skipped), and the files that could not be read or parsed: their references are unknown.
+ */
+export async function scanWorkspace(roots: readonly string[], isExcluded: (absolutePath: string) => boolean = () => false, signal?: AbortSignal): Promise<WorkspaceScan> {
+  const references: WorkspaceReference[] = [];
+  const unreadable: UnreadableFile[] = [];
   for (const root of roots) {
     for await (const file of lintableFiles(root, { isExcluded, ...(signal ? { signal } : {}) })) {
+      const path = toPosix(relative(root, file)) || file;
       let text: string;
       try {
         text = await readFile(file, 'utf8');
-      } catch {
+      } catch (error) {
+        unreadable.push({ path, reason: `cannot be read: ${(error as Error).message}` });
         continue;
       }
-      found.push(...referencesIn(toPosix(relative(root, file)) || file, text));
+      const found = referencesIn(path, text);
+      references.push(...found.references);
+      if (found.problem) unreadable.push({ path, reason: found.problem });
     }
   }
-  return found;
+  return { references, unreadable };
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { applyRetention, GARBAGE_COLLECTION_REMINDER } from '../../core/retention/apply';
 import type { ApplyResult } from '../../core/retention/apply';
-import { describeResult } from '../../core/retention/describe';
+import { describeResult, describeUnreadable } from '../../core/retention/describe';
 import { reportFailure } from '../log';
 import type { Command } from '../services';
 
@@ -9,12 +9,13 @@ export const APPLY_RETENTION_COMMAND = 'artifactSteward.retention.applyPlan';
 
 /**
  * Applies the shown retention plan after a modal confirmation naming what goes (every tag on a
- * digest goes with it); `answers.confirm` skips the question (tests). Results go to the log, the
+ * digest goes with it) and the workspace files that could not be read or parsed — then the only
+ * way on is "Delete without them"; `answers` skip the question (tests). Results go to the log, the
  * plan is dropped (it is stale) and the tree reloads.
  */
 export const applyRetentionCommand: Command = {
   id: APPLY_RETENTION_COMMAND,
-  async run(services, answers: { confirm?: boolean } = {}): Promise<ApplyResult[] | undefined> {
+  async run(services, answers: { confirm?: boolean; allowUnreadable?: boolean } = {}): Promise<ApplyResult[] | undefined> {
     const { plan, backend } = services.retention;
     if (!plan || !backend) {
       void vscode.window.showInformationMessage('There is no retention plan to apply: run Plan retention… first.');
@@ -27,12 +28,16 @@ export const applyRetentionCommand: Command = {
     }
     if (!answers.confirm) {
       const tags = doomed.flatMap(({ repository, item }) => item.tags.map((tag) => `${repository}:${tag}`));
+      const unprotected = plan.unreadable.length > 0 ? `\n${describeUnreadable(plan.unreadable)}.` : '';
+      const action = plan.unreadable.length > 0 ? 'Delete without them' : 'Delete';
       const answer = await vscode.window.showWarningMessage(`Delete ${doomed.length} digest(s) from ${backend.name}?`, {
         modal: true,
-        detail: `Every tag on a digest goes with it: ${tags.slice(0, 20).join(', ')}${tags.length > 20 ? ` and ${tags.length - 20} more` : ''}.\nThis cannot be undone; protected images are not touched.\n${GARBAGE_COLLECTION_REMINDER}`,
-      }, 'Delete');
-      if (answer !== 'Delete') return undefined;
+        detail: `Every tag on a digest goes with it: ${tags.slice(0, 20).join(', ')}${tags.length > 20 ? ` and ${tags.length - 20} more` : ''}.${unprotected}\nThis cannot be undone; protected images are not touched.\n${GARBAGE_COLLECTION_REMINDER}`,
+      }, action);
+      if (answer !== action) return undefined;
     }
+    // The modal named the unreadable files before its button was pressed; tests answer for themselves.
+    const allowUnreadable = !answers.confirm || answers.allowUnreadable === true;
     const results: ApplyResult[] = [];
     let cancelled = false;
     try {
@@ -44,6 +49,7 @@ export const applyRetentionCommand: Command = {
         });
         return applyRetention(plan, () => backend, {
           signal: controller.signal,
+          allowUnreadable,
           onResult: (result) => {
             results.push(result);
             services.log.info(`Retention: ${describeResult(result)}`);
@@ -52,7 +58,7 @@ export const applyRetentionCommand: Command = {
         });
       });
       const count = (outcome: ApplyResult['outcome']) => results.filter((result) => result.outcome === outcome).length;
-      void vscode.window.showInformationMessage(`Retention applied: ${count('deleted')} deleted, ${count('already gone')} already gone, ${count('skipped')} skipped (changed since the plan). ${GARBAGE_COLLECTION_REMINDER}`);
+      void vscode.window.showInformationMessage(`Retention applied: ${count('deleted')} deleted, ${count('already gone')} already gone, ${count('skipped')} skipped (changed since the plan, or what they depend on stayed; see the log). ${GARBAGE_COLLECTION_REMINDER}`);
     } catch (error) {
       const deleted = results.filter((result) => result.outcome === 'deleted').length;
       if (cancelled) void vscode.window.showInformationMessage(`Retention cancelled after ${deleted} deletion(s); nothing else was touched.`);

@@ -4,12 +4,13 @@ import { formatBytes } from '../../core/formatBytes';
 import { ruleFor } from '../../core/promote/gates';
 import type { ExplorerNode } from '../../core/registry/explorer';
 import type { RegistryBackend } from '../../core/registry/types';
+import { describeUnreadable } from '../../core/retention/describe';
 import { readInventories } from '../../core/retention/inventory';
 import type { RetentionPolicy } from '../../core/retention/model';
 import { planRetention } from '../../core/retention/plan';
 import type { RetentionPlan } from '../../core/retention/plan';
 import { policyFrom, readPolicyFile } from '../../core/retention/policyFile';
-import { workspaceReferences } from '../../core/retention/protection';
+import { scanWorkspace } from '../../core/retention/protection';
 import { relativePath } from '../documents';
 import { reportFailure } from '../log';
 import { RETENTION_VIEW } from '../retention/retentionPlans';
@@ -69,10 +70,10 @@ export const planRetentionCommand: Command = {
           controller.abort(new Error('cancelled'));
         });
         const folders = vscode.workspace.workspaceFolders ?? [];
-        const references = (await Promise.all(folders.map(async (folder) => {
+        const scans = await Promise.all(folders.map(async (folder) => {
           const { root, config } = await services.configs.forFolder(folder.uri.fsPath);
-          return workspaceReferences([folder.uri.fsPath], (path) => config.isExcluded(relativePath(root, path)), controller.signal);
-        }))).flat();
+          return scanWorkspace([folder.uri.fsPath], (path) => config.isExcluded(relativePath(root, path)), controller.signal);
+        }));
         const { config } = folders[0] ? await services.configs.forFolder(folders[0].uri.fsPath) : { config: undefined };
         let repository = '';
         const inventories = await readInventories(target.backend, target.repository, {
@@ -81,7 +82,7 @@ export const planRetentionCommand: Command = {
           onProgress: (done, total) => progress.report({ message: `${repository}: ${done}/${total} tags` }),
         });
         const immutableTags = (registry: string, name: string) => (config ? ruleFor(config.promotionRules, `${registry}/${name}`)?.immutableTags ?? [] : []);
-        return planRetention(inventories, policy, { references, immutableTags }, Date.now());
+        return planRetention(inventories, policy, { references: scans.flatMap((scan) => scan.references), unreadable: scans.flatMap((scan) => scan.unreadable), immutableTags }, Date.now());
       }).then(undefined, (error: unknown) => {
         if (cancelled) return undefined;
         throw error;
@@ -93,7 +94,9 @@ export const planRetentionCommand: Command = {
       const deletes = plan.repositories.reduce((sum, repository) => sum + repository.deletes, 0);
       const bytes = plan.repositories.reduce((sum, repository) => sum + repository.reclaimableBytes, 0);
       services.log.info(`Retention plan (${plan.format}) for ${target.backend.name}${target.repository ? `/${target.repository}` : ''}: ${deletes} digest(s) to delete, ${formatBytes(bytes)} reclaimable.`);
-      void vscode.window.showInformationMessage(`Retention plan: ${deletes} digest(s) to delete in ${plan.repositories.length} repositor${plan.repositories.length === 1 ? 'y' : 'ies'}, ${formatBytes(bytes)} reclaimable. Nothing is deleted until you apply it.`, ...(deletes > 0 ? ['Apply…'] : []))
+      if (plan.unreadable.length > 0) services.log.warn(`Retention: ${describeUnreadable(plan.unreadable)}.`);
+      const unprotected = plan.unreadable.length > 0 ? ` ${plan.unreadable.length} workspace file(s) could not be read or parsed: what they use is not protected (see the log).` : '';
+      void vscode.window.showInformationMessage(`Retention plan: ${deletes} digest(s) to delete in ${plan.repositories.length} repositor${plan.repositories.length === 1 ? 'y' : 'ies'}, ${formatBytes(bytes)} reclaimable.${unprotected} Nothing is deleted until you apply it.`, ...(deletes > 0 ? ['Apply…'] : []))
         .then((answer) => answer === 'Apply…' && vscode.commands.executeCommand(APPLY_RETENTION_COMMAND));
       return plan;
     } catch (error) {

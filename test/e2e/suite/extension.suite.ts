@@ -271,8 +271,9 @@ suite('Registry-aware quick-fixes in the extension host (a real docker-registry)
     try {
       const api = await vscode.extensions.getExtension<ReportsApi & { retention: vscode.TreeDataProvider<unknown> }>(EXTENSION_ID)!.activate();
       const repository = await waitFor('the repository in the tree', () => treeNode(api.registryTree, [registry!.host, 'acme', 'retain']).catch(() => undefined));
-      const plan = await vscode.commands.executeCommand<{ repositories: { items: { tags: string[]; action: string; because?: string }[] }[] } | undefined>('artifactSteward.retention.planRetention', repository, policy);
+      const plan = await vscode.commands.executeCommand<{ repositories: { items: { tags: string[]; action: string; because?: string }[] }[]; unreadable: { path: string }[] } | undefined>('artifactSteward.retention.planRetention', repository, policy);
       assert.ok(plan, 'a plan was made');
+      assert.deepEqual(plan.unreadable.map((file) => file.path), ['broken.yaml'], 'the example with a YAML syntax error protects nothing, and the plan says so');
       const items = plan.repositories[0]!.items;
       assert.deepEqual(items.filter((item) => item.tags.length > 0).map((item) => `${item.tags.join('+')} ${item.action}`).sort(), ['1.4.1+old delete', '1.4.2 keep']);
       assert.equal(items.find((item) => item.tags.includes('1.4.2'))!.because, 'the workspace uses it (retain/deploy.yaml:7)');
@@ -284,7 +285,7 @@ suite('Registry-aware quick-fixes in the extension host (a real docker-registry)
       const planView = (await api.retention.getChildren()) ?? [];
       assert.match(String((await api.retention.getTreeItem(planView[0])).description), new RegExp(`^1 of ${items.length} to delete · [\\d.]+ [KM]?B reclaimable$`));
 
-      const results = await vscode.commands.executeCommand<{ outcome: string; tags: string[] }[]>('artifactSteward.retention.applyPlan', { confirm: true });
+      const results = await vscode.commands.executeCommand<{ outcome: string; tags: string[] }[]>('artifactSteward.retention.applyPlan', { confirm: true, allowUnreadable: true });
       assert.deepEqual(results.map((result) => `${result.outcome} ${result.tags.join('+')}`), ['deleted 1.4.1+old']);
       const { stdout } = await promisify(execFile)('skopeo', ['list-tags', '--tls-verify=false', `docker://${registry!.host}/acme/retain`]);
       assert.deepEqual((JSON.parse(stdout) as { Tags: string[] }).Tags, ['1.4.2']);

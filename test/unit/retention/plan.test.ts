@@ -22,7 +22,7 @@ function plan(rows: readonly Row[], protection: Protection = NO_PROTECTION, poli
 
 describe('Retention plan: protection', () => {
   it('keeps what the workspace references, by tag or by digest, and says where', () => {
-    const references = referencesIn('deploy/app.yaml', dedent(`
+    const { references } = referencesIn('deploy/app.yaml', dedent(`
       apiVersion: v1
       kind: Pod
       metadata: {name: app}
@@ -35,7 +35,7 @@ describe('Retention plan: protection', () => {
           - name: elsewhere
             image: registry.test/other/app:v3
     `));
-    const { actions: got, item } = plan([{ name: 'v1', tags: ['v1'], days: 30 }, { name: 'v2', tags: ['v2'], days: 20 }, { name: 'v3', tags: ['v3'], days: 10 }, { name: 'v4', tags: ['v4'], days: 1 }], { references, immutableTags: () => [] });
+    const { actions: got, item } = plan([{ name: 'v1', tags: ['v1'], days: 30 }, { name: 'v2', tags: ['v2'], days: 20 }, { name: 'v3', tags: ['v3'], days: 10 }, { name: 'v4', tags: ['v4'], days: 1 }], { references, unreadable: [], immutableTags: () => [] });
     assert.deepEqual(got, { v1: 'keep', v2: 'keep', v3: 'delete', v4: 'keep' });
     assert.equal(item('v1').because, 'the workspace uses it (deploy/app.yaml:7)');
     assert.equal(item('v2').because, 'the workspace uses it (deploy/app.yaml:9)');
@@ -43,7 +43,7 @@ describe('Retention plan: protection', () => {
   });
 
   it('keeps immutable tags', () => {
-    const { actions: got, item } = plan([{ name: 'v1', tags: ['v1.0.0'], days: 30 }, { name: 'dev', tags: ['dev'], days: 20 }, { name: 'new', tags: ['new'], days: 1 }], { references: [], immutableTags: (registry, repository) => (registry === 'registry.test' && repository === 'team/app' ? ['v*'] : []) });
+    const { actions: got, item } = plan([{ name: 'v1', tags: ['v1.0.0'], days: 30 }, { name: 'dev', tags: ['dev'], days: 20 }, { name: 'new', tags: ['new'], days: 1 }], { references: [], unreadable: [], immutableTags: (registry, repository) => (registry === 'registry.test' && repository === 'team/app' ? ['v*'] : []) });
     assert.deepEqual(got, { v1: 'keep', dev: 'delete', new: 'keep' });
     assert.equal(item('v1').because, 'tag v1.0.0 is immutable (v*)');
   });
