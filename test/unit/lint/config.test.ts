@@ -2,7 +2,6 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseConfig } from '../../../src/core/lint/config';
 import { ALL_RULES } from '../../../src/core/lint/ruleRegistry';
 import { dedent, hits, lint, REPO_ROOT } from '../../helpers';
@@ -76,22 +75,17 @@ describe('config file', () => {
 });
 
 describe('config patterns cannot hang the linter', () => {
-  it('a catastrophic label pattern checks a long value at once (a backtracking engine takes seconds, doubling per character)', () => {
+  // Bounded by the test's timeout: a backtracking engine doubles its work per character here (hours for 40).
+  it('a catastrophic label pattern checks a long value at once', { timeout: 10_000 }, () => {
     const config = 'labels:\n  defaults: false\n  required:\n    - {key: com.example.team, pattern: "(a+)+"}\n';
-    const started = performance.now();
-    const findings = lint('Dockerfile', `FROM nginx:1.25.3@sha256:${'0'.repeat(64)}\nLABEL com.example.team="${'a'.repeat(25)}!"\n`, config);
-    const elapsed = performance.now() - started;
+    const findings = lint('Dockerfile', `FROM nginx:1.25.3@sha256:${'0'.repeat(64)}\nLABEL com.example.team="${'a'.repeat(40)}!"\n`, config);
     assert.deepEqual(hits(findings), ['label-invalid-value@2:7']);
-    assert.ok(elapsed < 500, `took ${elapsed.toFixed(0)} ms`);
   });
 
-  it('production and exclude globs match a deep path at once', () => {
+  it('production and exclude globs match a deep path at once', { timeout: 10_000 }, () => {
     const { config, error } = parseConfig('production: ["**/a/**/a/**/b"]\nexclude: ["**/a/**/a/**/c"]\n', '.steward.yaml');
     assert.equal(error, undefined);
-    const deep = `${'a/'.repeat(2000)}x.yaml`;
-    const started = performance.now();
+    const deep = `${'a/'.repeat(6000)}x.yaml`;
     assert.deepEqual([config.isProduction(deep), config.isExcluded(deep), config.isExcluded('a/a/c')], [false, false, true]);
-    const elapsed = performance.now() - started;
-    assert.ok(elapsed < 1000, `took ${elapsed.toFixed(0)} ms`);
   });
 });

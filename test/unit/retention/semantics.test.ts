@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { performance } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
 import { ecrPolicy, readEcrPolicy } from '../../../src/core/retention/policies/ecr';
 import { garPolicy, readGarPolicies } from '../../../src/core/retention/policies/gar';
@@ -214,13 +213,11 @@ describe('Steward retention checks and format sniffing', () => {
     assert.throws(() => readHarborPolicy({ rules: [harborRule('always', undefined, 'x'.repeat(257))] }, 'harbor.json'), /^PolicyError: harbor\.json: rules\[0\]\.tag_selectors\[0\]\.pattern: is longer than 256 characters/);
     assert.throws(() => readHarborPolicy({ rules: [harborRule('always', undefined, '**', { repository: '!(nginx)' })] }, 'harbor.json'), /rules\[0\]\.scope_selectors\.repository\[0\]\.pattern: uses glob syntax that is not supported/);
   });
-  it('a catastrophic tag regex decides a long tag at once', () => {
+  // Bounded by the test's timeout: backtracking takes hours on this tag.
+  it('a catastrophic tag regex decides a long tag at once', { timeout: 10_000 }, () => {
     const policy = stewardPolicy(readStewardRetention({ rules: [{ tags: ['/^(a|aa)+$/'], keepLast: 0 }] }, '.steward.yaml'));
-    const started = performance.now();
-    const verdicts = [...policy.evaluate(inventory([{ name: 'long', tags: [`${'a'.repeat(40)}b`], days: 1 }, { name: 'short', tags: ['aaa'], days: 1 }]), NOW).values()];
-    const elapsed = performance.now() - started;
+    const verdicts = [...policy.evaluate(inventory([{ name: 'long', tags: [`${'a'.repeat(80)}b`], days: 1 }, { name: 'short', tags: ['aaa'], days: 1 }]), NOW).values()];
     assert.deepEqual(verdicts.map((verdict) => verdict.action), ['keep', 'delete']);
-    assert.ok(elapsed < 500, `took ${elapsed.toFixed(0)} ms`);
   });
   it('sniffs each language from its shape and reports a syntax error with its position', () => {
     assert.equal(sniffPolicyFormat({ rules: [ecrRule(1, { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 1 })] }), 'ecr');
