@@ -26,14 +26,15 @@ function packageLabel(pkg: SbomPackage | undefined, id: string): string {
 
 /** Lazily expanded `<details>` tree (native keyboard support); cycles are shown, not followed. */
 function dependencyTree(view: SbomView, byId: ReadonlyMap<string, SbomPackage>): HTMLElement {
-  const children = view.dependencies;
-  const ids = Object.keys(children);
+  const children = new Map(view.dependencies);
+  const ids = [...children.keys()];
   if (ids.length === 0) return h('p', { class: 'hint' }, 'This SBOM records no dependency relationships.');
-  const dependedOn = new Set(Object.values(children).flat());
+  const dependedOn = new Set<string>();
+  for (const below of children.values()) for (const id of below) dependedOn.add(id);
   const roots = ids.filter((id) => !dependedOn.has(id));
   const node = (id: string, ancestors: ReadonlySet<string>): HTMLElement => {
     const label = packageLabel(byId.get(id), id);
-    const below = children[id] ?? [];
+    const below = children.get(id) ?? [];
     if (ancestors.has(id)) return h('li', { class: 'leaf' }, `${label} (cycle)`);
     if (below.length === 0) return h('li', { class: 'leaf' }, label);
     const details = h('details', {}, h('summary', {}, label, h('span', { class: 'count' }, ` ${below.length}`)));
@@ -55,11 +56,20 @@ export function renderSbom(root: HTMLElement, view: SbomView, state: UiState, op
   const vulnerabilitiesByPackage = new Map<string, ScanFinding[]>();
   for (const finding of view.vulnerabilities) {
     const key = finding.purl ?? finding.packageName ?? '';
-    vulnerabilitiesByPackage.set(key, [...(vulnerabilitiesByPackage.get(key) ?? []), finding]);
+    const known = vulnerabilitiesByPackage.get(key);
+    if (known) known.push(finding);
+    else vulnerabilitiesByPackage.set(key, [finding]);
   }
+  const dependsOn = new Map(view.dependencies);
   const vulnerabilitiesOf = (pkg: SbomPackage) => [...(pkg.purl ? vulnerabilitiesByPackage.get(pkg.purl) ?? [] : []), ...(vulnerabilitiesByPackage.get(pkg.name) ?? [])];
   const requiredBy = new Map<string, string[]>();
-  for (const [parent, kids] of Object.entries(view.dependencies)) for (const kid of kids) requiredBy.set(kid, [...(requiredBy.get(kid) ?? []), parent]);
+  for (const [parent, kids] of view.dependencies) {
+    for (const kid of kids) {
+      const parents = requiredBy.get(kid);
+      if (parents) parents.push(parent);
+      else requiredBy.set(kid, [parent]);
+    }
+  }
   const denied = new Set(view.deniedPackages);
 
   const columns: Column<SbomPackage>[] = [...PACKAGE_COLUMNS];
@@ -77,7 +87,7 @@ export function renderSbom(root: HTMLElement, view: SbomView, state: UiState, op
       h('h3', {}, packageLabel(pkg, pkg.id)),
       h('dl', {}, ...fact('purl', pkg.purl), ...fact('Type', pkg.type), ...fact('Licenses', pkg.licenses.join(', ') || 'none declared'),
         ...fact('Denied', denied.has(pkg.id) ? 'yes: a license is on the deny-list' : undefined), ...fact('Supplier', pkg.supplier),
-        ...fact('Depends on', names(view.dependencies[pkg.id] ?? [])), ...fact('Required by', names(requiredBy.get(pkg.id) ?? []))),
+        ...fact('Depends on', names(dependsOn.get(pkg.id) ?? [])), ...fact('Required by', names(requiredBy.get(pkg.id) ?? []))),
       vulnerabilities.length > 0 ? h('h4', {}, `Vulnerabilities (${vulnerabilities.length})`) : '',
       vulnerabilities.length > 0 ? h('ul', { class: 'package-vulnerabilities' }, ...vulnerabilities.map((finding) => h('li', { class: `severity-${finding.severity.toLowerCase()}` }, `${finding.severity} ${finding.id}${finding.fixedVersion ? ` (fixed in ${finding.fixedVersion})` : ''}`))) : '',
     );

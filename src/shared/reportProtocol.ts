@@ -38,8 +38,8 @@ export interface SbomView {
   readonly created?: string;
   readonly subject?: string;
   readonly packages: readonly SbomPackage[];
-  /** Package id → ids it depends on, where the SBOM says. */
-  readonly dependencies: Readonly<Record<string, readonly string[]>>;
+  /** [package id, ids it depends on], where the SBOM says: entries, not an object, so an id such as `constructor` is just an id. */
+  readonly dependencies: readonly (readonly [string, readonly string[]])[];
   readonly licenses: readonly LicenseRow[];
   readonly unlicensed: number;
   /** Ids of packages with a denied license. */

@@ -32,7 +32,7 @@ function sbomPackage(id: string, name: string, licenses: string[], version: stri
  */
 const isGrouping = (pkg: SbomPackage, holdsOthers: boolean): boolean => holdsOthers && pkg.version === undefined && pkg.purl === undefined;
 
-/** Keeps dependency edges between packages we kept (no subject, grouping node or file at either end). */
+/** Keeps dependency edges between the document's packages, its subject and grouping nodes (no files, no unknown ids). */
 function edgesBetween(edges: ReadonlyMap<string, string[]>, kept: ReadonlySet<string>): Map<string, string[]> {
   const dependencies = new Map<string, string[]>();
   for (const [from, targets] of edges) {
@@ -122,7 +122,9 @@ export function readCycloneDx(document: Json): Sbom {
     }
   }
   const packages = candidates.filter(({ pkg, holdsOthers }) => !isGrouping(pkg, holdsOthers)).map(({ pkg }) => pkg);
-  const kept = new Set(packages.map((pkg) => pkg.id));
+  const elements = new Set(candidates.map(({ pkg }) => pkg.id));
+  const subjectRef = text(subjectComponent['bom-ref']);
+  if (subjectRef) elements.add(subjectRef);
   const tools = metadata.tools;
   // tools is an array (1.4) or {components: [...]} (1.5+).
   const toolList = Array.isArray(tools) ? objects(tools) : objects(object(tools).components);
@@ -131,7 +133,7 @@ export function readCycloneDx(document: Json): Sbom {
     format: 'cyclonedx',
     specVersion: text(document.specVersion) ?? '?',
     packages,
-    dependencies: edgesBetween(rawEdges, kept),
+    dependencies: edgesBetween(rawEdges, elements),
     vulnerabilities: scanned ? cyclonedxVulnerabilities(document, new Map(candidates.map(({ pkg }) => [pkg.id, pkg]))) : [],
     scanned,
     ...optional({
@@ -175,7 +177,7 @@ export function readSpdx(document: Json): Sbom {
     format: 'spdx',
     specVersion: (text(document.spdxVersion) ?? '?').replace(/^SPDX-/, ''),
     packages,
-    dependencies: edgesBetween(edges, new Set(packages.map((pkg) => pkg.id))),
+    dependencies: edgesBetween(edges, packageIds),
     vulnerabilities: [],
     scanned: false,
     ...optional({

@@ -62,7 +62,7 @@ function trivyImages(document: Json): ScannedImage[] | undefined {
   const images = strings(object(document.Metadata).RepoDigests).flatMap((reference): ScannedImage[] => {
     const at = reference.lastIndexOf('@');
     const digest = reference.slice(at + 1);
-    return at > 0 && isDigest(digest) ? [{ repository: reference.slice(0, at).toLowerCase(), digest }] : [];
+    return at > 0 && isDigest(digest) ? [{ repository: reference.slice(0, at), digest }] : [];
   });
   return images.length > 0 ? images : undefined;
 }

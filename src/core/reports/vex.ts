@@ -1,3 +1,4 @@
+import { normalizeRegistryHost } from '../reference/registryHost';
 import { isDigest } from '../registry/digest';
 import type { ScanFinding, ScannedImage } from '../../shared/reportModel';
 import { isObject, object, objects, strings, text } from './json';
@@ -98,7 +99,7 @@ export function imageOfPurl(purl: string | undefined): ScannedImage | undefined 
   const parsed = parsePurl(purl);
   if (!parsed || parsed.type !== 'oci' || !isDigest(parsed.version)) return undefined;
   const repository = parsed.qualifiers?.repository_url;
-  return { digest: parsed.version!, ...(repository ? { repository: repository.toLowerCase() } : {}) };
+  return { digest: parsed.version!, ...(repository ? { repository } : {}) };
 }
 
 /**
@@ -114,9 +115,22 @@ function purlCovers(statementPurl: string, findingPurl: string | undefined): boo
   return Object.entries(statement.qualifiers ?? {}).every(([key, value]) => key === 'epoch' || qualifiers[key] === value);
 }
 
+/** `index.docker.io/nginx` and `docker.io/library/nginx` alike: the host normalised, Docker Hub's `library/` added. */
+function sameRepository(a: string, b: string): boolean {
+  const normal = (repository: string) => {
+    const slash = repository.indexOf('/');
+    const host = normalizeRegistryHost(slash < 0 ? repository : repository.slice(0, slash));
+    const path = slash < 0 ? '' : repository.slice(slash + 1);
+    return `${host}/${host === 'docker.io' && !path.includes('/') ? `library/${path}` : path}`;
+  };
+  return normal(a) === normal(b);
+}
+
+/** A product naming the scanned image: a `pkg:oci` purl, or `host/repository@sha256:…`; the repository, when both say, must agree. */
 function coversImage(product: string, images: readonly ScannedImage[]): boolean {
-  const image = imageOfPurl(product) ?? (/^[^@\s]+@(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(product) ? { digest: product.slice(product.lastIndexOf('@') + 1), repository: product.slice(0, product.lastIndexOf('@')).toLowerCase() } : undefined);
-  return image !== undefined && images.some((scanned) => scanned.digest === image.digest && (!image.repository || !scanned.repository || scanned.repository === image.repository));
+  const at = product.lastIndexOf('@');
+  const image = imageOfPurl(product) ?? (at > 0 && isDigest(product.slice(at + 1)) ? { digest: product.slice(at + 1), repository: product.slice(0, at) } : undefined);
+  return image !== undefined && images.some((scanned) => scanned.digest === image.digest && (!image.repository || !scanned.repository || sameRepository(scanned.repository, image.repository)));
 }
 
 const namesVulnerability = (statement: VexStatement, id: string): boolean => {

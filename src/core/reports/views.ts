@@ -40,7 +40,7 @@ export function sbomView(sbom: Sbom, source: ReportSource, deniedLicenses: reado
     ...(sbom.created ? { created: sbom.created } : {}),
     ...(sbom.subject ? { subject: sbom.subject } : {}),
     packages: sbom.packages,
-    dependencies: Object.fromEntries(sbom.dependencies),
+    dependencies: [...sbom.dependencies],
     licenses: [...licenses.counts].map(([license, packages]) => ({ license, packages, denied: deniedIds.has(license) })),
     unlicensed: licenses.unlicensed.length,
     deniedPackages: [...new Set(licenses.denied.map(({ pkg }) => pkg.id))],
