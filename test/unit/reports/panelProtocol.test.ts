@@ -54,7 +54,7 @@ describe('report views', () => {
     const view = sbomView(sbom, { paths: ['/s.json'], labels: ['s.json'] }, ['GPL-2.0-only'], { report, label: 'the scan of this digest' });
     assert.deepEqual(view.vulnerabilities.map((finding) => finding.id), ['CVE-1'], 'misconfigurations are not package vulnerabilities');
     assert.equal(view.vulnerabilitySource, 'the scan of this digest');
-    assert.deepEqual(view.dependencies, { root: ['p'] });
+    assert.deepEqual(view.dependencies, [['root', ['p']]]);
     assert.deepEqual(view.licenses, [{ license: 'Apache-2.0', packages: 1, denied: false }, { license: 'GPL-2.0-only', packages: 1, denied: true }]);
     assert.deepEqual(view.deniedPackages, ['p']);
     assert.deepEqual(JSON.parse(JSON.stringify(view)), view, 'the view survives the JSON the webview channel uses');
