@@ -38,7 +38,7 @@ function edgesBetween(edges: ReadonlyMap<string, string[]>, kept: ReadonlySet<st
   for (const [from, targets] of edges) {
     if (!kept.has(from)) continue;
     const within = targets.every((target) => kept.has(target)) ? targets : targets.filter((target) => kept.has(target));
-    dependencies.set(from, within);
+    if (within.length > 0) dependencies.set(from, within);
   }
   return dependencies;
 }
