@@ -82,7 +82,7 @@ export async function promoteCommand(args: readonly string[]): Promise<number> {
     const rule = ruleFor(loaded.config.promotionRules, `${targetDomain}/${targetPath}`);
     const scanReport = values['scan-report'] ? { text: await readFile(values['scan-report'], 'utf8'), label: values['scan-report'] } : undefined;
     const runScanner = trivyScanner(values.trivy, values['trivy-arg'] ?? [], (host) => isLoopback(host) || (values['insecure-registry'] ?? []).includes(host), process.stderr.isTTY ? (line) => process.stderr.write(`\r\x1b[Ktrivy: ${line.slice(0, 100)}`) : undefined);
-    const options = { runScanner, ...(strategy ? { strategy } : {}), ...(rule ? { rule } : {}), ...(values['override-reason'] ? { overrideReason: values['override-reason'] } : {}), ...(scanReport ? { scanReport } : {}) };
+    const options = { runScanner, configRoot: loaded.root, ...(strategy ? { strategy } : {}), ...(rule ? { rule } : {}), ...(values['override-reason'] ? { overrideReason: values['override-reason'] } : {}), ...(scanReport ? { scanReport } : {}) };
     const plan = await planPromotion(sourceRegistry, source, target, options);
     const manifestPaths = values['update-manifests'] ?? [];
     const newReference = `${targetDomain}/${targetPath}:${mainTag}@${plan.descriptor.digest}`;

@@ -27,7 +27,7 @@ export interface PromotionScanGate extends ScanGate {
   readonly trivy?: boolean;
   /** An attached report older than this many hours (or of unknown age) does not count; off when absent. */
   readonly maxAgeHours?: number;
-  /** OpenVEX / CycloneDX VEX files (workspace paths), read by the caller into `GateEvidence.vex`. */
+  /** OpenVEX / CycloneDX VEX files, relative to the config file's folder (read through `GateEvidence.loadVex`). */
   readonly vex?: readonly string[];
 }
 
@@ -57,7 +57,8 @@ export interface GateEvidence {
   readonly runScanner?: () => Promise<{ readonly text: string; readonly label: string }>;
   /** The digests the image is: the manifest or index and its platforms. A report about another image is refused. */
   readonly digests?: readonly string[];
-  readonly vex?: readonly VexStatement[];
+  /** Reads the gate's VEX files; without it a gate that names VEX files fails (they cannot be honoured). */
+  readonly loadVex?: (paths: readonly string[]) => Promise<VexStatement[]>;
   readonly today?: Date;
 }
 
@@ -123,7 +124,16 @@ async function scanGate(gate: PromotionScanGate, evidence: GateEvidence): Promis
   if (digests.size > 0 && scan.images && scan.images.length > 0 && !scan.images.some((image) => digests.has(image.digest))) {
     return { gate: 'scan', pass: false, detail: `${report.label} is about ${scan.images.map((image) => image.digest).join(', ')}, not this image: refused` };
   }
-  const verdict = evaluateGate(scan, gate, { ...(evidence.vex ? { vex: evidence.vex } : {}), today: now });
+  let vex: VexStatement[] = [];
+  if (gate.vex && gate.vex.length > 0) {
+    if (!evidence.loadVex) return { gate: 'scan', pass: false, detail: `the gate's VEX files (${gate.vex.join(', ')}) cannot be read here` };
+    try {
+      vex = await evidence.loadVex(gate.vex);
+    } catch (error) {
+      return { gate: 'scan', pass: false, detail: (error as Error).message };
+    }
+  }
+  const verdict = evaluateGate(scan, gate, { vex, today: now });
   const counted = Object.entries(verdict.counts).filter(([, count]) => count > 0).map(([severity, count]) => `${count} ${severity}`).join(', ') || 'no findings';
   return { gate: 'scan', pass: verdict.pass, detail: verdict.pass ? `${report.label}: ${counted}` : `${report.label}: ${verdict.reasons.join('; ')}` };
 }

@@ -9,7 +9,7 @@ import type { Descriptor, RegistryBackend } from '../registry/types';
 import { ImageCopier } from './copy';
 import type { CopyOptions, CopyProgress, CopyStats } from './copy';
 import { evaluateGates, isImmutable } from './gates';
-import type { VexStatement } from '../reports/vex';
+import { loadVexFiles } from '../reports/loadVex';
 import type { GateResult, PromotionTargetRule } from './gates';
 
 export type Strategy = 'tag' | 'repository' | 'registry';
@@ -71,8 +71,8 @@ export interface PromotionOptions {
   /** Overrides failed gates (never immutability); kept in the promotion record. */
   readonly overrideReason?: string;
   readonly scanReport?: { readonly text: string; readonly label: string };
-  /** VEX statements the scan gate honours (read from the gate's `vex` files by the caller). */
-  readonly vex?: readonly VexStatement[];
+  /** The folder of the `.steward.yaml` the rule comes from: its scan gate's `vex` files are read there, never outside. */
+  readonly configRoot?: string;
   /** Scans the source image when the scan gate says `trivy: true` and no report is given or attached. */
   readonly runScanner?: (source: PromotionSource, digest: string) => Promise<{ readonly text: string; readonly label: string }>;
   readonly who?: string;
@@ -148,7 +148,7 @@ export async function planPromotion(sourceRegistry: string, source: PromotionSou
     ...(options.scanReport ? { scanReport: options.scanReport } : {}),
     ...(options.runScanner ? { runScanner: () => options.runScanner!(source, descriptor.digest) } : {}),
     ...(options.now ? { today: options.now } : {}),
-    ...(options.vex ? { vex: options.vex } : {}),
+    ...(options.configRoot ? { loadVex: (paths: readonly string[]) => loadVexFiles(paths, options.configRoot!, options.configRoot) } : {}),
     digests: [descriptor.digest, ...details.platforms.map((platform) => platform.digest)],
   });
   const failed = gates.filter((gate) => !gate.pass);

@@ -91,13 +91,14 @@ export const promoteImage: Command = {
     }
     const promotionTarget: PromotionTarget = { registry: services.openRegistry(domain), repository: path, tags: [tag] };
     const folder = vscode.workspace.workspaceFolders?.[0];
-    const rule = folder ? ruleFor((await services.configs.forFolder(folder.uri.fsPath)).config.promotionRules, `${domain}/${path}`) : undefined;
+    const effective = folder ? await services.configs.forFolder(folder.uri.fsPath) : undefined;
+    const rule = effective ? ruleFor(effective.config.promotionRules, `${domain}/${path}`) : undefined;
     const label = `Promote ${from.source.repository}:${from.source.reference}`;
     try {
       const trivySettings = readTrivySettings();
       const insecureHosts = new Set(configuredRegistries().filter((entry) => entry.insecure).map((entry) => entry.host));
       const runScanner = trivyScanner(trivySettings.path, trivySettings.args, (host) => isLoopback(host) || insecureHosts.has(host), (line) => services.log.info(`trivy: ${line}`));
-      let options: PromotionOptions = { runScanner, ...(rule ? { rule } : {}) };
+      let options: PromotionOptions = { runScanner, ...(rule ? { rule } : {}), ...(effective ? { configRoot: effective.root } : {}) };
       let plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${label}: checking gates and tags` }, () => planPromotion(from.registry, from.source, promotionTarget, options));
       const refusedTags = plan.tags.filter((candidate) => candidate.action === 'refused');
       if (refusedTags.length > 0) {

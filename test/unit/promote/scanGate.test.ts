@@ -63,4 +63,16 @@ describe('the promotion scan gate', () => {
     const [result] = await evaluateGates({ scan: { blockOn: 'CRITICAL' } }, evidence([undated]));
     assert.deepEqual([result!.pass, result!.detail], [false, `the scan report attached as ${undated.digest.slice(0, 19)}… (of unknown age) is about ${OTHER}, not this image: refused`]);
   });
+
+  it('honours the gate\'s VEX files, and fails when they cannot be read', async () => {
+    contents.set(undated.digest, report(DIGEST, 'CRITICAL'));
+    const vex = [{ vulnerability: 'CVE-1', aliases: [], products: ['pkg:oci/app@' + encodeURIComponent(DIGEST)], subcomponents: [], status: 'not_affected' as const, source: 'vex.json statement 1' }];
+    const gate = { scan: { blockOn: 'CRITICAL' as const, vex: ['vex.json'] } };
+    const [honoured] = await evaluateGates(gate, { ...evidence([undated]), loadVex: async () => vex });
+    assert.equal(honoured!.pass, true, honoured!.detail);
+    const [unreadable] = await evaluateGates(gate, { ...evidence([undated]), loadVex: async () => { throw new Error('VEX file vex.json cannot be read: ENOENT'); } });
+    assert.deepEqual([unreadable!.pass, unreadable!.detail], [false, 'VEX file vex.json cannot be read: ENOENT']);
+    const [nowhere] = await evaluateGates(gate, evidence([undated]));
+    assert.deepEqual([nowhere!.pass, nowhere!.detail], [false, "the gate's VEX files (vex.json) cannot be read here"]);
+  });
 });
