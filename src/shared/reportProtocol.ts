@@ -53,6 +53,8 @@ export interface DiffView {
   readonly kind: 'diff';
   readonly source: ReportSource;
   readonly diff: SbomDiff;
+  /** Vulnerabilities only after (gained) or only before (lost), when both sides carry them. */
+  readonly vulnerabilities?: { readonly gained: readonly ScanFinding[]; readonly lost: readonly ScanFinding[] };
 }
 
 export type ReportView = ScanView | SbomView | DiffView;

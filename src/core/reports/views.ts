@@ -4,7 +4,7 @@ import type { DiffView, ReportSource, SbomView, ScanView } from '../../shared/re
 import { evaluateGate } from './gate';
 import type { ScanGate } from './gate';
 import type { Sbom } from './model';
-import { diffSboms, summariseLicenses } from './sbomAnalysis';
+import { diffSboms, summariseLicenses, vulnerabilityDelta } from './sbomAnalysis';
 
 /** The gate in words, as the panel's verdict line shows it. */
 export function describeGate(gate: ScanGate): string | undefined {
@@ -49,6 +49,8 @@ export function sbomView(sbom: Sbom, source: ReportSource, deniedLicenses: reado
   };
 }
 
+/** The diff, and the vulnerability delta when both SBOMs carry vulnerabilities (scanned CycloneDX). */
 export function diffView(before: Sbom, after: Sbom, source: ReportSource): DiffView {
-  return { kind: 'diff', source, diff: diffSboms(before, after) };
+  const delta = before.scanned && after.scanned ? vulnerabilityDelta(before.vulnerabilities, after.vulnerabilities) : undefined;
+  return { kind: 'diff', source, diff: diffSboms(before, after), ...(delta ? { vulnerabilities: delta } : {}) };
 }
