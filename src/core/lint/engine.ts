@@ -9,9 +9,9 @@ import type { FileKind } from '../workspace/fileKinds';
 import type { LintConfig } from './config';
 import { compareFindings } from './finding';
 import type { Finding, Range, RuleHit } from './finding';
+import { inputProblem } from './inputLimits';
 import type { ImageOccurrence, Rule } from './rule';
 import { DOCKERFILE_RULES, IMAGE_RULES } from './ruleRegistry';
-import { inputProblem } from './inputLimits';
 import { fileInvalid } from './rules/fileInvalid';
 import { suppressionsByLine } from './suppression';
 
@@ -40,7 +40,6 @@ export function dockerfileImages(model: DockerfileModel): ImageOccurrence[] {
 
 /** Every image reference in a file, resolved and classified (hover, retention protection). */
 export function imageOccurrences(path: string, text: string, kind: FileKind | undefined = fileKindOf(path)): ImageOccurrence[] {
-  if (inputProblem(text)) return [];
   if (kind === 'dockerfile') return dockerfileImages(analyzeDockerfile(text));
   if (kind === 'yaml') return scanYaml(path, text).images.map(yamlOccurrence);
   return [];
