@@ -40,6 +40,13 @@ export function doublingArgs(): HostileFile {
   return { path: 'doubling/Dockerfile', text: `${lines.join('\n')}\nFROM nginx:latest\n` };
 }
 
+/** 200,000 ARGs in one stage, each looking up the first: a lookup that read every declaration went quadratic. */
+export function manyDeclarations(): HostileFile {
+  const lines = ['FROM alpine:3.19.1', 'ARG X=1'];
+  for (let index = 0; index < 200_000; index += 1) lines.push(`ARG A${index}=$X`);
+  return { path: 'declarations/Dockerfile', text: `${lines.join('\n')}\nLABEL org.opencontainers.image.title=$UNDECLARED\n` };
+}
+
 /** A 1 MB `licenses` value over continuation lines (each line within the line cap). */
 export function hugeLicenses(): HostileFile {
   const line = `${'MIT AND '.repeat(128)}\\\n`;

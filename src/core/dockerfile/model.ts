@@ -58,7 +58,8 @@ export interface Stage {
   readonly fromRange: Range;
   /** Index of the stage this one is built FROM, when it is one. */
   readonly parent: number | undefined;
-  readonly declarations: readonly Declaration[];
+  /** Each name's ARG and ENV declarations in file order: a lookup reads only its own name's. */
+  readonly declarations: ReadonlyMap<string, readonly Declaration[]>;
   readonly labels: readonly LabelPair[];
 }
 
@@ -140,9 +141,9 @@ export function findDeclaration(stages: readonly Stage[], stage: Stage, name: st
   let limit = line;
   while (current) {
     // The latest declaration before the line wins.
-    for (let index = current.declarations.length - 1; index >= 0; index -= 1) {
-      const declaration = current.declarations[index]!;
-      if (declaration.name === name && declaration.line < limit) return declaration;
+    const named = current.declarations.get(name) ?? [];
+    for (let index = named.length - 1; index >= 0; index -= 1) {
+      if (named[index]!.line < limit) return named[index];
     }
     current = current.parent === undefined ? undefined : stages[current.parent];
     limit = Number.POSITIVE_INFINITY;
@@ -216,10 +217,15 @@ export function analyzeDockerfile(text: string): DockerfileModel {
     return AUTOMATIC_PLATFORM_ARGS.has(name) ? null : undefined;
   };
 
-  interface StageBuilder { index: number; name: string | undefined; fromRange: Range; parent: number | undefined; declarations: Declaration[]; labels: LabelPair[] }
+  interface StageBuilder { index: number; name: string | undefined; fromRange: Range; parent: number | undefined; declarations: Map<string, Declaration[]>; labels: LabelPair[] }
   let current: StageBuilder | undefined;
   const stageByName = new Map<string, number>();
   const mutableStages: StageBuilder[] = [];
+  const declare = (stage: StageBuilder, declaration: Declaration) => {
+    const named = stage.declarations.get(declaration.name);
+    if (named) named.push(declaration);
+    else stage.declarations.set(declaration.name, [declaration]);
+  };
   const currentLookup = (line: number): VariableLookup => (current ? lookupInStage(mutableStages, current, line) : globalLookup);
 
   const imageOrStage = (written: string, range: Range, via: ImageUse['via'], lookup: VariableLookup): number | undefined => {
@@ -243,7 +249,7 @@ export function analyzeDockerfile(text: string): DockerfileModel {
       const [image, as, stage] = (instruction as From).getArguments();
       const parent = image ? imageOrStage(image.getValue(), rangeOf(image.getRange()), 'FROM', globalLookup) : undefined;
       const name = as?.getValue().toLowerCase() === 'as' ? stage?.getValue().toLowerCase() : undefined;
-      current = { index: mutableStages.length, name, fromRange: range, parent, declarations: [], labels: [] };
+      current = { index: mutableStages.length, name, fromRange: range, parent, declarations: new Map(), labels: [] };
       mutableStages.push(current);
       if (name !== undefined) stageByName.set(name, current.index);
       continue;
@@ -257,7 +263,7 @@ export function analyzeDockerfile(text: string): DockerfileModel {
       // `ARG NAME` without a value inside a stage takes the global default (BuildKit re-declaration).
       for (const declaration of declarations) {
         const global = declaration.value === null ? globalArgs.get(declaration.name) : undefined;
-        current.declarations.push(global ? { ...declaration, value: global.value } : declaration);
+        declare(current, global ? { ...declaration, value: global.value } : declaration);
       }
       continue;
     }
@@ -267,7 +273,7 @@ export function analyzeDockerfile(text: string): DockerfileModel {
     }
     // Loops, not push(...spread): one instruction may hold more pairs than a call takes arguments.
     if (keyword === 'ENV') {
-      for (const declaration of propertyDeclarations(instruction as Env, 'ENV', currentLookup(line), expand)) current.declarations.push(declaration);
+      for (const declaration of propertyDeclarations(instruction as Env, 'ENV', currentLookup(line), expand)) declare(current, declaration);
     } else if (keyword === 'LABEL') {
       for (const pair of labelPairs(instruction as Label, current.index, currentLookup(line), expand, escapeChar, lineIndex)) current.labels.push(pair);
     } else if ((keyword === 'COPY' || keyword === 'RUN') && mentionsFrom(lineIndex, range)) {

@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { MAX_CHECKED_VALUE_LENGTH } from '../../../src/core/dockerfile/labelValues';
 import { readLintableFile } from '../../../src/core/lint/inputLimits';
 import { MAX_EXPANDED_CHARACTERS } from '../../../src/core/reference/variables';
-import { doublingArgs, hugeFile, hugeLicenses, longLine, manyImages, manyStages } from '../../hostileInputs';
+import { doublingArgs, hugeFile, hugeLicenses, longLine, manyDeclarations, manyImages, manyStages } from '../../hostileInputs';
 import type { HostileFile } from '../../hostileInputs';
 import { hits, lint } from '../../helpers';
 
@@ -42,6 +42,10 @@ describe('lint on hostile input', () => {
     const withinBudget = `ARG A0=x\n${Array.from({ length: 18 }, (_, index) => `ARG A${index + 1}=\${A${index}}\${A${index}}`).join('\n')}\nFROM nginx:\${A18}\n`;
     assert.ok(2 ** 19 + 2 ** 18 <= MAX_EXPANDED_CHARACTERS);
     assert.deepEqual(hits(lint('Dockerfile', withinBudget), 'image-invalid-reference'), ['image-invalid-reference@20:6']);
+  });
+
+  it('looks variables up among 200,000 declarations in one stage without reading them all each time', BOUND, () => {
+    assert.deepEqual(hits(lintHostile(manyDeclarations()), 'label-undefined-variable'), ['label-undefined-variable@200003:7']);
   });
 
   it('reports a 1 MB licenses value as too long to check, without repeating it', BOUND, () => {
