@@ -1,4 +1,4 @@
-import { lstat, readFile, stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { CONFIG_FILE_NAMES, loadConfig } from '../core/lint/config';
 import type { LintConfig, LoadedConfig } from '../core/lint/config';
@@ -6,12 +6,13 @@ import type { ConfigError } from '../core/lint/config';
 import { lintText } from '../core/lint/engine';
 import { compareFindings } from '../core/lint/finding';
 import type { Finding } from '../core/lint/finding';
+import { readLintableFile } from '../core/lint/inputLimits';
 import { fileInvalid } from '../core/lint/rules/fileInvalid';
 import { imageTagDrift } from '../core/lint/rules/imageTagDrift';
 import type { DigestResolver } from '../core/registry/tagDrift';
 import type { RegistryFlags } from './registryFlags';
 import { inert } from './terminalText';
-import { findConfigRoot, lintableFiles, toPosix } from '../core/workspace/walk';
+import { findConfigRoot, lintableFiles, readRootFor, toPosix } from '../core/workspace/walk';
 
 export interface FileResult {
   /** Absolute path. */
@@ -27,21 +28,17 @@ export interface CheckOutcome {
   readonly configFile?: string;
 }
 
-/** Files bigger than this are reported, not parsed: no manifest or Dockerfile is this big. */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
-
 const START_OF_FILE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 function fileProblem(message: string): Finding {
   return { rule: fileInvalid.id, severity: 'error', message, range: START_OF_FILE };
 }
 
-async function lintFile(file: string, root: string, config: LintConfig, driftResolver?: DigestResolver): Promise<Finding[]> {
+async function lintFile(selected: SelectedFile, root: string, config: LintConfig, driftResolver?: DigestResolver): Promise<Finding[]> {
+  const { file } = selected;
   let text: string;
   try {
-    const info = await stat(file);
-    if (info.size > MAX_FILE_BYTES) return [fileProblem(`The file is ${Math.round(info.size / 1048576)} MB, over the ${MAX_FILE_BYTES / 1048576} MB limit: not checked.`)];
-    text = await readFile(file, 'utf8');
+    text = await readLintableFile(selected.readRoot, file);
   } catch (error) {
     return [fileProblem(`The file cannot be read: ${(error as Error).message}`)];
   }
@@ -53,8 +50,14 @@ async function lintFile(file: string, root: string, config: LintConfig, driftRes
   return [...findings, ...drift].sort(compareFindings);
 }
 
+export interface SelectedFile {
+  readonly file: string;
+  /** Symlinks are followed only inside this folder: the repository holding the path given, else that path. */
+  readonly readRoot: string;
+}
+
 /** The files `paths` name (folders walked, explicit files always), with the config that applies. */
-export async function* selectedFiles(paths: readonly string[], cwd: string, loaded: { root: string; config: LintConfig }, missingPaths: string[]): AsyncGenerator<{ file: string } | { file: string; error: Error }> {
+export async function* selectedFiles(paths: readonly string[], cwd: string, loaded: { root: string; config: LintConfig }, missingPaths: string[]): AsyncGenerator<SelectedFile | { file: string; error: Error }> {
   const isExcluded = (absolutePath: string) => loaded.config.isExcluded(toPosix(relative(loaded.root, absolutePath)));
   const seen = new Set<string>();
   for (const path of paths.length > 0 ? paths : ['.']) {
@@ -63,11 +66,12 @@ export async function* selectedFiles(paths: readonly string[], cwd: string, load
       missingPaths.push(path);
       continue;
     }
+    const readRoot = await readRootFor(absolute);
     try {
       for await (const file of lintableFiles(absolute, { isExcluded })) {
         if (seen.has(file)) continue;
         seen.add(file);
-        yield { file };
+        yield { file, readRoot };
       }
     } catch (error) {
       yield { file: absolute, error: error as Error };
@@ -97,7 +101,7 @@ export async function check(paths: readonly string[], cwd: string, configRoot?: 
     for await (const selected of selectedFiles(paths, cwd, loaded, missingPaths)) {
       results.push('error' in selected
         ? { file: selected.file, findings: [fileProblem(`Cannot be read: ${selected.error.message}`)] }
-        : { file: selected.file, findings: await lintFile(selected.file, loaded.root, loaded.config, driftResolver) });
+        : { file: selected.file, findings: await lintFile(selected, loaded.root, loaded.config, driftResolver) });
     }
   } finally {
     await access?.close();

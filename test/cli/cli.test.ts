@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { EXAMPLES_FINDINGS } from '../examplesFindings';
+import { doublingArgs, hugeFile, hugeLicenses, longLine, manyImages, manyStages } from '../hostileInputs';
 import { REPO_ROOT } from '../helpers';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
@@ -206,5 +207,41 @@ describe('steward retention export and policy errors', () => {
     assert.match(broken.stderr, /^steward: broken\.json: line 2, column \d+: syntax error/m);
     const missing = steward(['retention', 'plan', '127.0.0.1:9/any'], root);
     assert.match(missing.stderr, /no --policy given and \.steward\.yaml has no retention rules/);
+  });
+});
+
+describe('steward check on a workspace with hostile files', () => {
+  // The bound is the CLI's own timeout: on the old code some of these hung (a FIFO, /dev/zero,
+  // quadratic YAML keys) and others crashed the whole run (stack overflows, a string too long).
+  const BOUND_MS = 240_000;
+
+  it('ends with valid JSON, a finding for each bad file and the good file\'s findings intact', { timeout: BOUND_MS + 30_000 }, () => {
+    const good = { 'good/Dockerfile': 'FROM nginx:latest\nLABEL org.opencontainers.image.licenses="MIT AND Apache-2.0"\n' };
+    const hostile = [hugeFile(), longLine(), manyStages(), doublingArgs(), hugeLicenses(), manyImages()];
+    const root = tree({ ...good, ...Object.fromEntries(hostile.map((file) => [file.path, file.text])) });
+    mkdirSync(join(root, 'fifo'));
+    execFileSync('mkfifo', [join(root, 'fifo', 'pipe')]);
+    symlinkSync('pipe', join(root, 'fifo', 'Dockerfile'));
+    mkdirSync(join(root, 'zero'));
+    symlinkSync('/dev/zero', join(root, 'zero', 'Dockerfile'));
+
+    const { code, stdout, stderr } = steward(['check', '--format', 'json'], root, BOUND_MS);
+    assert.equal(code, 1, stderr);
+    const findings = JSON.parse(stdout).findings as JsonFinding[];
+    const of = (file: string, rule?: string) => compact(findings.filter((finding) => finding.file === file && (rule === undefined || finding.rule === rule)));
+    assert.deepEqual(of('huge/Dockerfile'), ['huge/Dockerfile:1:1 error file-invalid']);
+    assert.deepEqual(of('long-line/Dockerfile'), ['long-line/Dockerfile:2:1 error file-invalid']);
+    assert.deepEqual(of('stages/Dockerfile'), ['stages/Dockerfile:1001:1 error file-invalid']);
+    assert.deepEqual(of('doubling/Dockerfile', 'image-latest'), ['doubling/Dockerfile:10042:6 warning image-latest']);
+    assert.deepEqual(of('licenses/Dockerfile', 'label-invalid-value'), ['licenses/Dockerfile:2:7 warning label-invalid-value']);
+    assert.deepEqual(of('images/compose.yaml'), ['images/compose.yaml:150002:18 warning image-latest']);
+    assert.deepEqual(of('fifo/Dockerfile'), ['fifo/Dockerfile:1:1 error file-invalid']);
+    assert.match(findings.find((finding) => finding.file === 'fifo/Dockerfile')!.message, /is not a regular file/);
+    assert.deepEqual(of('zero/Dockerfile'), ['zero/Dockerfile:1:1 error file-invalid']);
+    assert.match(findings.find((finding) => finding.file === 'zero/Dockerfile')!.message, /leads outside/);
+
+    const alone = JSON.parse(steward(['check', '--format', 'json'], tree(good)).stdout).findings as JsonFinding[];
+    assert.ok(alone.length > 0);
+    assert.deepEqual(findings.filter((finding) => finding.file === 'good/Dockerfile'), alone);
   });
 });

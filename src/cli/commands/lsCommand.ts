@@ -20,12 +20,12 @@ export async function lsCommand(args: readonly string[]): Promise<number> {
     if (!repository) {
       if (NO_CATALOG.has(registry)) throw new UsageError(`${registry} does not list its repositories (no catalog API); name one: steward ls ${registry}/<namespace>/<repository>`);
       const repositories: string[] = [];
-      for await (const page of client.listRepositories()) repositories.push(...page);
+      for await (const page of client.listRepositories()) for (const repository of page) repositories.push(repository);
       await print(values.json ? `${JSON.stringify({ registry, repositories }, null, 2)}\n` : repositories.map((name) => `${name}\n`).join(''));
       return 0;
     }
     const tags: string[] = [];
-    for await (const page of client.listTags(repository)) tags.push(...page);
+    for await (const page of client.listTags(repository)) for (const tag of page) tags.push(tag);
     tags.sort();
     // Digests cost one HEAD per tag: only on request, and eight at a time.
     const digests = values.digests ? await mapLimited(tags, 8, async (tag) => (await client.resolve(repository, tag)).digest) : undefined;

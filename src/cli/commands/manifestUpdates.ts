@@ -47,7 +47,7 @@ export async function planManifestUpdates(paths: readonly string[], cwd: string,
     if (result.changes.length === 0) continue;
     const problem = await writeProblem(root, selected.file);
     if (problem) problems.push(`${file}: ${problem}`);
-    changes.push(...result.changes.map((change) => ({ file, ...change })));
+    for (const change of result.changes) changes.push({ file, ...change });
     diffs.push(lineDiff(file, before.text, result.text));
     files.push({ path: selected.file, before, after: result.text });
   }

@@ -27,7 +27,8 @@ export function formatText(results: readonly FileResult[], cwd: string, color: b
       counts[finding.severity] += 1;
       return [`${finding.range.start.line + 1}:${finding.range.start.character + 1}`, finding.severity, inert(finding.message), finding.rule] as const;
     });
-    const positionWidth = Math.max(...rows.map((row) => row[0].length));
+    // reduce, not Math.max(...spread): one file may have more findings than a call takes arguments.
+    const positionWidth = rows.reduce((width, row) => Math.max(width, row[0].length), 0);
     const lines = rows.map(([position, severity, message, rule]) =>
       `  ${paint('dim', position.padEnd(positionWidth))}  ${paint(severity, severity.padEnd(7))}  ${message}  ${paint('dim', rule)}`);
     blocks.push([paint('path', toPosix(relative(cwd, result.file)) || '.'), ...lines].join('\n'));

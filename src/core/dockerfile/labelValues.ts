@@ -79,9 +79,17 @@ function spdxProblem(value: string): string | undefined {
   }
 }
 
+/**
+ * Longer values of a formatted type are reported as too long, not checked: the SPDX parser
+ * recurses and slows with length (a 1 MB licenses value overflows the stack); no real value comes
+ * near this. Custom patterns run on RE2 in linear time, so they see the whole value.
+ */
+export const MAX_CHECKED_VALUE_LENGTH = 4096;
+
 /** Returns why `value` does not have `type`'s format, or undefined when it does. */
 export function labelValueProblem(value: string, type: LabelValueType, pattern?: string): string | undefined {
   if (pattern !== undefined && !compileUserRegex(pattern).testWhole(value)) return `does not match the pattern ${pattern}`;
+  if (type !== 'text' && value.length > MAX_CHECKED_VALUE_LENGTH) return `is too long to check (${value.length} characters, over ${MAX_CHECKED_VALUE_LENGTH})`;
   switch (type) {
     case 'text':
       return undefined;

@@ -1,7 +1,7 @@
 import { DockerfileParser } from 'dockerfile-ast';
 import type { Arg, Env, Flag, From, Instruction, Label, Property } from 'dockerfile-ast';
 import type { Range } from '../lint/finding';
-import { expandVariables, VARIABLE_PATTERN } from '../reference/variables';
+import { expandVariables, expansionBudget, VARIABLE_PATTERN } from '../reference/variables';
 import type { VariableLookup } from '../reference/variables';
 
 /** Declared by BuildKit without an ARG, but only in FROM lines (a stage must re-declare them). */
@@ -58,7 +58,8 @@ export interface Stage {
   readonly fromRange: Range;
   /** Index of the stage this one is built FROM, when it is one. */
   readonly parent: number | undefined;
-  readonly declarations: readonly Declaration[];
+  /** Each name's ARG and ENV declarations in file order: a lookup reads only its own name's. */
+  readonly declarations: ReadonlyMap<string, readonly Declaration[]>;
   readonly labels: readonly LabelPair[];
 }
 
@@ -140,9 +141,9 @@ export function findDeclaration(stages: readonly Stage[], stage: Stage, name: st
   let limit = line;
   while (current) {
     // The latest declaration before the line wins.
-    for (let index = current.declarations.length - 1; index >= 0; index -= 1) {
-      const declaration = current.declarations[index]!;
-      if (declaration.name === name && declaration.line < limit) return declaration;
+    const named = current.declarations.get(name) ?? [];
+    for (let index = named.length - 1; index >= 0; index -= 1) {
+      if (named[index]!.line < limit) return named[index];
     }
     current = current.parent === undefined ? undefined : stages[current.parent];
     limit = Number.POSITIVE_INFINITY;
@@ -150,13 +151,16 @@ export function findDeclaration(stages: readonly Stage[], stage: Stage, name: st
   return undefined;
 }
 
-function propertyDeclarations(instruction: Arg | Env, kind: 'ARG' | 'ENV', lookup: VariableLookup, escapeChar: string): Declaration[] {
+/** Expands with the file's escape character and its one budget (see MAX_EXPANDED_CHARACTERS). */
+type Expand = (text: string, lookup: VariableLookup) => string | undefined;
+
+function propertyDeclarations(instruction: Arg | Env, kind: 'ARG' | 'ENV', lookup: VariableLookup, expand: Expand): Declaration[] {
   const properties: Property[] = kind === 'ARG' ? [(instruction as Arg).getProperty()].filter((p): p is Property => p !== null) : (instruction as Env).getProperties();
   const line = instruction.getRange().start.line;
   return properties.map((property) => {
     const raw = property.getValue();
     // A value that uses unknown variables is still a declaration; only its value is unknown.
-    const value = raw === null ? null : (expandVariables(raw, lookup, escapeChar) ?? null);
+    const value = raw === null ? null : (expand(raw, lookup) ?? null);
     return { name: property.getName(), kind, value, range: rangeOf(property.getRange()), line };
   });
 }
@@ -187,12 +191,24 @@ function flagImage(instruction: Instruction, keyword: string): { text: string; r
   return undefined;
 }
 
+/**
+ * More stages than any build has: beyond this the file is one problem, not a model, since every
+ * stage's lookups walk its parent chain (quadratic in a hostile file's 200,000 chained stages).
+ */
+export const MAX_STAGES = 1000;
+
+function tooManyStages(escapeChar: string, range: Range): DockerfileModel {
+  const message = `more than ${MAX_STAGES} stages (FROM instructions): the file is not checked`;
+  return { escapeChar, globalArgs: new Map(), stages: [], finalStage: undefined, finalChain: [], images: [], problems: [{ range, message }] };
+}
+
 export function analyzeDockerfile(text: string): DockerfileModel {
   const dockerfile = DockerfileParser.parse(text);
   const lineIndex = new LineIndex(text);
   const escapeChar = dockerfile.getEscapeCharacter();
+  const budget = expansionBudget();
+  const expand: Expand = (value, lookup) => expandVariables(value, lookup, escapeChar, budget);
   const globalArgs = new Map<string, Declaration>();
-  const stages: Stage[] = [];
   const images: ImageUse[] = [];
   const problems: { range: Range; message: string }[] = [];
   const globalLookup: VariableLookup = (name) => {
@@ -201,14 +217,19 @@ export function analyzeDockerfile(text: string): DockerfileModel {
     return AUTOMATIC_PLATFORM_ARGS.has(name) ? null : undefined;
   };
 
-  interface StageBuilder { index: number; name: string | undefined; fromRange: Range; parent: number | undefined; declarations: Declaration[]; labels: LabelPair[] }
+  interface StageBuilder { index: number; name: string | undefined; fromRange: Range; parent: number | undefined; declarations: Map<string, Declaration[]>; labels: LabelPair[] }
   let current: StageBuilder | undefined;
   const stageByName = new Map<string, number>();
   const mutableStages: StageBuilder[] = [];
+  const declare = (stage: StageBuilder, declaration: Declaration) => {
+    const named = stage.declarations.get(declaration.name);
+    if (named) named.push(declaration);
+    else stage.declarations.set(declaration.name, [declaration]);
+  };
   const currentLookup = (line: number): VariableLookup => (current ? lookupInStage(mutableStages, current, line) : globalLookup);
 
   const imageOrStage = (written: string, range: Range, via: ImageUse['via'], lookup: VariableLookup): number | undefined => {
-    const resolved = expandVariables(written, lookup, escapeChar);
+    const resolved = expand(written, lookup);
     const stageIndex = resolved === undefined ? undefined : stageByName.get(resolved.toLowerCase());
     if (stageIndex !== undefined) return stageIndex;
     if (/^\d+$/.test(written) && via !== 'FROM') return Number(written);
@@ -223,35 +244,38 @@ export function analyzeDockerfile(text: string): DockerfileModel {
     const range = rangeOf(instruction.getRange());
     const line = range.start.line;
     if (keyword === 'FROM') {
+      if (mutableStages.length === MAX_STAGES) return tooManyStages(escapeChar, range);
       // One getArguments() call (dockerfile-ast re-tokenises on each): [image, AS, name], flags excluded.
       const [image, as, stage] = (instruction as From).getArguments();
       const parent = image ? imageOrStage(image.getValue(), rangeOf(image.getRange()), 'FROM', globalLookup) : undefined;
       const name = as?.getValue().toLowerCase() === 'as' ? stage?.getValue().toLowerCase() : undefined;
-      current = { index: mutableStages.length, name, fromRange: range, parent, declarations: [], labels: [] };
+      current = { index: mutableStages.length, name, fromRange: range, parent, declarations: new Map(), labels: [] };
       mutableStages.push(current);
       if (name !== undefined) stageByName.set(name, current.index);
       continue;
     }
     if (keyword === 'ARG') {
-      const declarations = propertyDeclarations(instruction as Arg, 'ARG', currentLookup(line), escapeChar);
+      const declarations = propertyDeclarations(instruction as Arg, 'ARG', currentLookup(line), expand);
       if (!current) {
         for (const declaration of declarations) globalArgs.set(declaration.name, declaration);
         continue;
       }
       // `ARG NAME` without a value inside a stage takes the global default (BuildKit re-declaration).
-      current.declarations.push(...declarations.map((declaration) => declaration.value === null && globalArgs.has(declaration.name)
-        ? { ...declaration, value: globalArgs.get(declaration.name)!.value }
-        : declaration));
+      for (const declaration of declarations) {
+        const global = declaration.value === null ? globalArgs.get(declaration.name) : undefined;
+        declare(current, global ? { ...declaration, value: global.value } : declaration);
+      }
       continue;
     }
     if (!current) {
       problems.push({ range, message: `${keyword} before the first FROM: only ARG may come before FROM` });
       continue;
     }
+    // Loops, not push(...spread): one instruction may hold more pairs than a call takes arguments.
     if (keyword === 'ENV') {
-      current.declarations.push(...propertyDeclarations(instruction as Env, 'ENV', currentLookup(line), escapeChar));
+      for (const declaration of propertyDeclarations(instruction as Env, 'ENV', currentLookup(line), expand)) declare(current, declaration);
     } else if (keyword === 'LABEL') {
-      current.labels.push(...labelPairs(instruction as Label, current.index, currentLookup(line), escapeChar, lineIndex));
+      for (const pair of labelPairs(instruction as Label, current.index, currentLookup(line), expand, escapeChar, lineIndex)) current.labels.push(pair);
     } else if ((keyword === 'COPY' || keyword === 'RUN') && mentionsFrom(lineIndex, range)) {
       const flagged = flagImage(instruction, keyword);
       if (flagged) imageOrStage(flagged.text, flagged.range, flagged.via, currentLookup(line));
@@ -262,16 +286,18 @@ export function analyzeDockerfile(text: string): DockerfileModel {
     problems.push({ range: rangeOf(instructions[0]!.getRange()), message: 'no FROM instruction: this Dockerfile builds no image' });
   }
 
-  stages.push(...mutableStages);
+  const stages: readonly Stage[] = mutableStages;
   const finalStage = stages.at(-1);
   const finalChain: Stage[] = [];
-  for (let stage = finalStage; stage && !finalChain.includes(stage); stage = stage.parent === undefined ? undefined : stages[stage.parent]) {
+  const inChain = new Set<Stage>();
+  for (let stage = finalStage; stage && !inChain.has(stage); stage = stage.parent === undefined ? undefined : stages[stage.parent]) {
     finalChain.push(stage);
+    inChain.add(stage);
   }
   return { escapeChar, globalArgs, stages, finalStage, finalChain, images, problems };
 }
 
-function labelPairs(label: Label, stage: number, lookup: VariableLookup, escapeChar: string, index: LineIndex): LabelPair[] {
+function labelPairs(label: Label, stage: number, lookup: VariableLookup, expand: Expand, escapeChar: string, index: LineIndex): LabelPair[] {
   const instructionLine = label.getRange().start.line;
   return label.getProperties().map((property) => {
     const range = rangeOf(property.getRange());
@@ -280,7 +306,7 @@ function labelPairs(label: Label, stage: number, lookup: VariableLookup, escapeC
     const rawKey = unquote(property.getName());
     return {
       stage,
-      key: expandVariables(rawKey, lookup, escapeChar),
+      key: expand(rawKey, lookup),
       rawKey,
       value: property.getValue() ?? '',
       range,

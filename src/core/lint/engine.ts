@@ -9,6 +9,7 @@ import type { FileKind } from '../workspace/fileKinds';
 import type { LintConfig } from './config';
 import { compareFindings } from './finding';
 import type { Finding, Range, RuleHit } from './finding';
+import { inputProblem } from './inputLimits';
 import type { ImageOccurrence, Rule } from './rule';
 import { DOCKERFILE_RULES, IMAGE_RULES } from './ruleRegistry';
 import { fileInvalid } from './rules/fileInvalid';
@@ -50,19 +51,25 @@ export function imageOccurrences(path: string, text: string, kind: FileKind | un
  */
 export function lintText(path: string, text: string, config: LintConfig, kind: FileKind | undefined = fileKindOf(path)): Finding[] {
   if (kind === undefined) return [];
+  const tooBig = inputProblem(text);
+  // Nothing else of the file is read, suppression comments included.
+  if (tooBig) return applySettings(path, '', [{ rule: fileInvalid, hit: tooBig }], config);
   const hits: { rule: Rule; hit: RuleHit }[] = [];
+  // Loops, not push(...spread): a hostile file's hundreds of thousands of hits overflow the stack.
+  const add = (rule: Rule, ruleHits: readonly RuleHit[]) => {
+    for (const hit of ruleHits) hits.push({ rule, hit });
+  };
   let occurrences: ImageOccurrence[];
   if (kind === 'dockerfile') {
     const model = analyzeDockerfile(text);
-    hits.push(...model.problems.map((problem) => ({ rule: fileInvalid as Rule, hit: problem })));
+    add(fileInvalid, model.problems);
     for (const rule of DOCKERFILE_RULES) {
-      if (config.severities.get(rule.id) === 'off') continue;
-      hits.push(...rule.check({ model, requiredLabels: config.requiredLabels }).map((hit) => ({ rule, hit })));
+      if (config.severities.get(rule.id) !== 'off') add(rule, rule.check({ model, requiredLabels: config.requiredLabels }));
     }
     occurrences = dockerfileImages(model);
   } else {
     const scan = scanYaml(path, text);
-    hits.push(...scan.problems.map((problem) => ({ rule: fileInvalid as Rule, hit: problem })));
+    add(fileInvalid, scan.problems);
     occurrences = scan.images.map(yamlOccurrence);
   }
   const options = { majorMinorSeverity: config.majorMinorSeverity };

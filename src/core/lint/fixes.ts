@@ -11,8 +11,9 @@ import { fileInvalid } from './rules/fileInvalid';
 
 /** Every quick-fix for one finding, most useful first; the suppression comment comes last. */
 export function fixesFor(path: string, text: string, finding: Finding, config: LintConfig, context: FixContext = {}, kind: FileKind | undefined = fileKindOf(path)): Fix[] {
-  const fixes: Fix[] = [];
-  if (kind === 'dockerfile') fixes.push(...dockerfileFixes(text, analyzeDockerfile(text), finding, config.requiredLabels, context));
-  if (finding.rule !== fileInvalid.id) fixes.push(ignoreRuleFix(text, finding));
+  // A broken file has nothing to fix, and one over the input limits must not be parsed for it.
+  if (finding.rule === fileInvalid.id) return [];
+  const fixes: Fix[] = kind === 'dockerfile' ? dockerfileFixes(text, analyzeDockerfile(text), finding, config.requiredLabels, context) : [];
+  fixes.push(ignoreRuleFix(text, finding));
   return fixes;
 }

@@ -1,4 +1,5 @@
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { isScalar, LineCounter, parseAllDocuments, visit } from 'yaml';
+import type { Document, Range as NodeRange } from 'yaml';
 import type { Range } from '../lint/finding';
 import { hasUnresolvedSyntax } from '../reference/variables';
 import { EXTRACTORS } from './extractors';
@@ -47,22 +48,50 @@ export function documentKind(path: string, root: unknown): ManifestKind | undefi
   return undefined;
 }
 
+/** Where a map first repeats a key (equal scalars, or the same node), with a Set per map. */
+function duplicateKeyAt(document: Document): readonly [number, number] | undefined {
+  let found: NodeRange | undefined;
+  visit(document, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key)) {
+          found = (isScalar(pair.key) ? pair.key.range : undefined) ?? map.range ?? [0, 0, 0];
+          return visit.BREAK;
+        }
+        seen.add(key);
+      }
+      return undefined;
+    },
+  });
+  return found && [found[0], found[0] + 1];
+}
+
 /** Finds every image reference in a YAML file (all documents) with its exact range. */
 export function scanYaml(path: string, text: string): ManifestScan {
   if (hasTemplateSyntax(path, text)) return { images: [], problems: [] };
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  // yaml's own duplicate-key check compares each key with every earlier one: quadratic in a
+  // hostile map's keys, so duplicateKeyAt does it in one pass instead.
+  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const images: ManifestImage[] = [];
   const problems: { range: Range; message: string }[] = [];
   for (const document of Array.isArray(documents) ? documents : []) {
     const error = document.errors[0];
-    if (error) {
-      problems.push({ range: offsetsToRange(error.pos[0], error.pos[1], lineCounter), message: `YAML syntax error: ${error.message.split('\n')[0]}` });
+    const duplicate = error ? undefined : duplicateKeyAt(document);
+    if (error || duplicate) {
+      const [start, end] = error ? error.pos : duplicate!;
+      problems.push({ range: offsetsToRange(start, end, lineCounter), message: `YAML syntax error: ${error ? error.message.split('\n')[0] : 'Map keys must be unique'}` });
       continue;
     }
     const kind = documentKind(path, document.contents);
-    // `${TAG}`, `$CI_REGISTRY_IMAGE`, `${{ matrix.image }}`: set elsewhere, so nothing to say here.
-    if (kind) images.push(...EXTRACTORS[kind](document.contents, { source: text, lineCounter }).filter((image) => !hasUnresolvedSyntax(image.text)));
+    if (!kind) continue;
+    // A loop, not push(...spread): one document may hold more images than a call takes arguments.
+    for (const image of EXTRACTORS[kind](document.contents, { source: text, lineCounter })) {
+      // `${TAG}`, `$CI_REGISTRY_IMAGE`, `${{ matrix.image }}`: set elsewhere, so nothing to say here.
+      if (!hasUnresolvedSyntax(image.text)) images.push(image);
+    }
   }
   return { images, problems };
 }

@@ -125,8 +125,9 @@ export function pointManifestsAt(path: string, text: string, match: readonly str
     for (const document of parseAllDocuments(text)) {
       if (Array.isArray(document) || document.errors.length > 0) continue;
       const kind = documentKind(path, document.contents);
-      if (kind === 'kustomize') edits.push(...kustomizeEdits(document.contents, text, names, promoted));
-      if (kind === 'helm-values') edits.push(...helmEdits(document.contents, text, names, promoted));
+      const documentEdits = kind === 'kustomize' ? kustomizeEdits(document.contents, text, names, promoted) : kind === 'helm-values' ? helmEdits(document.contents, text, names, promoted) : [];
+      // A loop, not push(...spread): a document may hold more images than a call takes arguments.
+      for (const edit of documentEdits) edits.push(edit);
     }
   }
   // Map edits and literal edits can touch the same scalar (a Helm `image: repo:tag` string): keep the first.

@@ -110,7 +110,7 @@ export class ExplorerModel {
     if (!cached) {
       cached = (async () => {
         const names: string[] = [];
-        for await (const page of node.backend.listRepositories()) names.push(...page);
+        for await (const page of node.backend.listRepositories()) for (const name of page) names.push(name);
         return names.sort();
       })();
       this.repositoriesCache.set(node.id, cached);
@@ -124,7 +124,7 @@ export class ExplorerModel {
     if (!cached) {
       cached = (async () => {
         const tags: string[] = [];
-        for await (const page of node.backend.listTags(node.repository)) tags.push(...page);
+        for await (const page of node.backend.listTags(node.repository)) for (const tag of page) tags.push(tag);
         return tags;
       })();
       this.tagsCache.set(node.id, cached);

@@ -69,7 +69,7 @@ export async function attachmentsOf(backend: RegistryBackend, repository: string
 
 export async function allTags(backend: RegistryBackend, repository: string, signal?: AbortSignal): Promise<string[]> {
   const tags: string[] = [];
-  for await (const page of backend.listTags(repository, signal ? { signal } : {})) tags.push(...page);
+  for await (const page of backend.listTags(repository, signal ? { signal } : {})) for (const tag of page) tags.push(tag);
   return tags;
 }
 

@@ -153,7 +153,7 @@ export async function readInventories(backend: RegistryBackend, repository: stri
   if (repository !== undefined) repositories = [repository];
   else {
     repositories = [];
-    for await (const page of backend.listRepositories(options.signal ? { signal: options.signal } : {})) repositories.push(...page);
+    for await (const page of backend.listRepositories(options.signal ? { signal: options.signal } : {})) for (const repository of page) repositories.push(repository);
   }
   return mapLimited(repositories.sort(), 2, (name) => {
     options.onRepository?.(name);

@@ -88,3 +88,8 @@ export async function findRepositoryRoot(start: string): Promise<string | undefi
     if (dirname(dir) === dir) return undefined;
   }
 }
+
+/** The folder reads for `path` stay inside (no symlink leads out): its repository, else `path` itself. */
+export async function readRootFor(path: string): Promise<string> {
+  return (await findRepositoryRoot(path)) ?? path;
+}

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { readLintableFile } from '../../core/lint/inputLimits';
 import { fileKindOf } from '../../core/workspace/fileKinds';
-import { lintableFiles, toPosix } from '../../core/workspace/walk';
+import { lintableFiles, readRootFor, toPosix } from '../../core/workspace/walk';
 import { relativePath } from '../documents';
 import { reportFailure } from '../log';
 import type { Command, Services } from '../services';
@@ -19,12 +19,14 @@ export async function lintWorkspace(services: Services): Promise<void> {
     try {
       for (const folder of vscode.workspace.workspaceFolders ?? []) {
         const { root, config } = await services.configs.forFolder(folder.uri.fsPath);
+        // As the CLI: symlinks are followed only inside the repository (or the folder outside one).
+        const readRoot = await readRootFor(folder.uri.fsPath);
         for await (const file of lintableFiles(folder.uri.fsPath, { isExcluded: (path) => config.isExcluded(relativePath(root, path)), signal: aborter.signal })) {
           const uri = vscode.Uri.file(file);
           files += 1;
           if (files % 50 === 0) progress.report({ message: `${files} files` });
           if (open.has(uri.toString())) continue;
-          const text = await readFile(file, 'utf8').catch((error: Error) => {
+          const text = await readLintableFile(readRoot, file).catch((error: Error) => {
             services.log.warn(`Cannot read ${toPosix(file)}: ${error.message}`);
             return undefined;
           });

@@ -14,7 +14,7 @@ export const useNewestVersion: Command = {
     try {
       const client = services.openRegistry(candidate.registry);
       const tags: string[] = [];
-      for await (const page of client.listTags(candidate.repository)) tags.push(...page);
+      for await (const page of client.listTags(candidate.repository)) for (const tag of page) tags.push(tag);
       const newer = newerVersionTags(candidate.tag, tags);
       if (newer.length === 0) {
         void vscode.window.showInformationMessage(`${candidate.repository} has no full release tags like ${candidate.tag}.`);

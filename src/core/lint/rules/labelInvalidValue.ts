@@ -1,4 +1,4 @@
-import { labelValueProblem, OCI_KEY_TYPES } from '../../dockerfile/labelValues';
+import { labelValueProblem, MAX_CHECKED_VALUE_LENGTH, OCI_KEY_TYPES } from '../../dockerfile/labelValues';
 import type { DockerfileRule } from '../rule';
 
 export const labelInvalidValue: DockerfileRule = {
@@ -16,7 +16,9 @@ export const labelInvalidValue: DockerfileRule = {
         const type = required?.type ?? OCI_KEY_TYPES.get(pair.key!);
         if (type === undefined) return [];
         const problem = labelValueProblem(pair.value, type, required?.pattern);
-        return problem ? [{ range: pair.range, message: `The value "${pair.value}" of "${pair.key}" ${problem}.` }] : [];
+        // A value too long to check is too long to repeat in the message.
+        const shown = pair.value.length > MAX_CHECKED_VALUE_LENGTH ? '' : ` "${pair.value}"`;
+        return problem ? [{ range: pair.range, message: `The value${shown} of "${pair.key}" ${problem}.` }] : [];
       });
   },
 };
