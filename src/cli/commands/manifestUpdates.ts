@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { pointManifestsAt } from '../../core/promote/gitops';
-import { decodeText, encodeText, writeFileAtomically, writeProblem } from '../../core/workspace/safeFiles';
+import { MAX_FILE_BYTES } from '../../core/lint/inputLimits';
+import { decodeText, encodeText, readFileInside, writeFileAtomically, writeProblem } from '../../core/workspace/safeFiles';
 import type { DecodedText } from '../../core/workspace/safeFiles';
 import { findRepositoryRoot, toPosix } from '../../core/workspace/walk';
 import { configFor, selectedFiles } from '../check';
@@ -41,7 +41,13 @@ export async function planManifestUpdates(paths: readonly string[], cwd: string,
       problems.push(`${selected.file}: ${selected.error.message}`);
       continue;
     }
-    const before = decodeText(await readFile(selected.file));
+    let before: DecodedText;
+    try {
+      before = decodeText(await readFileInside(selected.readRoot, selected.file, MAX_FILE_BYTES));
+    } catch (error) {
+      problems.push(`${toPosix(relative(cwd, selected.file))}: ${(error as Error).message}`);
+      continue;
+    }
     const file = toPosix(relative(cwd, selected.file));
     const result = pointManifestsAt(toPosix(relative(loaded.root, selected.file)), before.text, match, newReference);
     if (result.changes.length === 0) continue;

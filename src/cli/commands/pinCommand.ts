@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mapLimited } from '../../core/concurrency';
 import { candidateName, pinCandidates, pinnedText, replaceRanges } from '../../core/registry/pin';
 import type { PinCandidate } from '../../core/registry/pin';
-import { decodeText, encodeText, writeFileAtomically } from '../../core/workspace/safeFiles';
+import { MAX_FILE_BYTES } from '../../core/lint/inputLimits';
+import { decodeText, encodeText, readFileInside, writeFileAtomically } from '../../core/workspace/safeFiles';
 import type { DecodedText } from '../../core/workspace/safeFiles';
 import { findRepositoryRoot, toPosix } from '../../core/workspace/walk';
 import { configFor, selectedFiles } from '../check';
@@ -29,9 +29,14 @@ export async function pinCommand(args: readonly string[]): Promise<number> {
   const missingPaths: string[] = [];
   const plans: FilePlan[] = [];
   const skipped: { file: string; line: number; column: number; reference: string; reason: string }[] = [];
+  const failed: { file: string; line: number; column: number; reference: string; error: string }[] = [];
   for await (const selected of selectedFiles(positionals, cwd, loaded, missingPaths)) {
     if ('error' in selected) continue;
-    const bytes = await readFile(selected.file).catch(() => undefined);
+    // The linter's reader: regular files inside the repository, never a FIFO, a device or a symlink out.
+    const bytes = await readFileInside(selected.readRoot, selected.file, MAX_FILE_BYTES).catch((error: Error) => {
+      failed.push({ file: toPosix(relative(cwd, selected.file)), line: 1, column: 1, reference: '', error: `not read: ${error.message}` });
+      return undefined;
+    });
     if (bytes === undefined) continue;
     const decoded = decodeText(bytes);
     const { candidates, skipped: left } = pinCandidates(toPosix(relative(loaded.root, selected.file)), decoded.text);
@@ -59,7 +64,6 @@ export async function pinCommand(args: readonly string[]): Promise<number> {
   }
 
   const pinned: { file: string; line: number; column: number; from: string; to: string }[] = [];
-  const failed: { file: string; line: number; column: number; reference: string; error: string }[] = [];
   const diffs: string[] = [];
   for (const plan of plans) {
     const path = toPosix(relative(cwd, plan.file));

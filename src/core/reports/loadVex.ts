@@ -24,7 +24,7 @@ export async function loadVexFiles(paths: readonly string[], base: string, insid
     }
     const read = readVex(content, label);
     if ('error' in read) throw new Error(read.error);
-    statements.push(...read.statements);
+    for (const statement of read.statements) statements.push(statement);
   }
   return statements;
 }

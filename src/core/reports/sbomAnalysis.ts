@@ -44,11 +44,12 @@ export function diffSboms(before: Sbom, after: Sbom): SbomDiff {
     news.sort(byVersion);
     const pairs = Math.min(olds.length, news.length);
     for (let index = 0; index < pairs; index++) changed.push({ before: olds[index]!, after: news[index]! });
-    added.push(...news.slice(pairs));
-    removed.push(...olds.slice(pairs));
+    // Loops, not push(...spread): one name can have more versions than a call takes arguments.
+    for (let index = pairs; index < news.length; index++) added.push(news[index]!);
+    for (let index = pairs; index < olds.length; index++) removed.push(olds[index]!);
     oldByName.delete(name);
   }
-  for (const olds of oldByName.values()) removed.push(...olds);
+  for (const olds of oldByName.values()) for (const pkg of olds) removed.push(pkg);
   return { added, removed, changed };
 }
 

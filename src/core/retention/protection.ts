@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { imageOccurrences } from '../lint/engine';
+import { readLintableFile } from '../lint/inputLimits';
 import type { Range } from '../lint/finding';
 import { hasTemplateSyntax, scanYaml } from '../manifests/scan';
 import { parseReference } from '../reference/parse';
@@ -80,13 +80,13 @@ export async function scanWorkspace(roots: readonly string[], isExcluded: (absol
       const path = toPosix(relative(root, file)) || file;
       let text: string;
       try {
-        text = await readFile(file, 'utf8');
+        text = await readLintableFile(root, file);
       } catch (error) {
         unreadable.push({ path, reason: `cannot be read: ${(error as Error).message}` });
         continue;
       }
       const found = referencesIn(path, text);
-      references.push(...found.references);
+      for (const reference of found.references) references.push(reference);
       if (found.problem) unreadable.push({ path, reason: found.problem });
     }
   }

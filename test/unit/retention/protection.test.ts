@@ -127,7 +127,7 @@ describe('Retention protection: files that cannot be read or parsed', () => {
     assert.deepEqual(scan.references.map((reference) => `${reference.where} ${reference.tag}`).sort(), ['Dockerfile:1 v2', 'chart/all.yaml:19 v1']);
     assert.deepEqual(scan.unreadable, [
       { path: 'deploy/broken.yaml', reason: 'YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ] (line 4)' },
-      { path: 'deploy/gone.yaml', reason: `cannot be read: ENOENT: no such file or directory, open '${join(root, 'deploy', 'gone.yaml')}'` },
+      { path: 'deploy/gone.yaml', reason: `cannot be read: ENOENT: no such file or directory, realpath '${join(root, 'deploy', 'gone.yaml')}'` },
     ]);
   });
 });
