@@ -1,4 +1,5 @@
 /** Two SBOMs compared: added, removed and changed packages. */
+import { SEVERITIES } from '../src/shared/reportModel';
 import type { SbomPackage, ScanFinding } from '../src/shared/reportModel';
 import type { DiffView } from '../src/shared/reportProtocol';
 import { h } from './dom';
@@ -36,7 +37,7 @@ export function renderDiff(root: HTMLElement, view: DiffView, state: UiState): v
         { id: 'installed', title: 'Installed', width: 'minmax(0, 1fr)', text: (finding) => finding.installedVersion ?? '' },
       ],
     });
-    table.setItems(findings);
+    table.setItems([...findings].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.id.localeCompare(b.id)));
     return h('div', { class: 'findings' }, table.element);
   };
   const delta = view.vulnerabilities;

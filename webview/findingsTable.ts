@@ -44,7 +44,7 @@ export class FindingsTable {
   constructor(private readonly findings: readonly ScanFinding[], private readonly options: FindingsTableOptions) {
     options.decisions?.forEach((decision, index) => { if (findings[index]) this.decisionOf.set(findings[index]!, decision); });
     const gateColumn: Column<ScanFinding> = { id: 'gate', title: 'Gate', width: '7em', text: (finding) => GATE_WORDS[this.decisionOf.get(finding)?.status ?? 'counted'], cellClass: (finding) => `gate-status gate-${this.decisionOf.get(finding)?.status ?? 'counted'}` };
-    this.columns = options.decisions ? [BASE_COLUMNS[0]!, gateColumn, ...BASE_COLUMNS.slice(1)] : BASE_COLUMNS;
+    this.columns = options.decisions ? [...BASE_COLUMNS, gateColumn] : BASE_COLUMNS;
     this.haystacks = findings.map((finding) => [finding.id, finding.packageName, finding.installedVersion, finding.fixedVersion, finding.target, finding.title, finding.purl].join('\u0000').toLowerCase());
     const state = options.state;
     this.table = new VirtualTable<ScanFinding>({

@@ -40,6 +40,9 @@ async function choose(panel: PanelPage, label: string, option: string, scope = '
   await panel.page.locator(`${scope} vscode-dropdown[aria-label="${label}"] vscode-option`, { hasText: option }).first().click();
 }
 
+/** What api 1.4.2's SBOM has that 1.4.1's has not, worst first. */
+const GAINED = [['CRITICAL', 'CVE-2021-44906', 'minimist'], ['HIGH', 'CVE-2021-23337', 'lodash']];
+
 describe('report panels in Chromium', () => {
   let browser: Browser;
   before(async () => { browser = await launchChromium(); });
@@ -52,12 +55,19 @@ describe('report panels in Chromium', () => {
     const gate = await panel.page.textContent('.gate') ?? '';
     assert.match(gate, /Gate failed/);
     assert.match(gate, /2 CRITICAL at or above CRITICAL/);
-    assert.match(gate, /CVE-2023-45853 \(no fix available/);
+    assert.match(gate, /2 finding\(s\) not counted: 2 unfixed/);
     assert.equal(await panel.page.textContent('[data-severity="CRITICAL"] .chip-count'), '3');
     assert.equal(await status(panel), '7 of 7 findings');
     const rows = await visibleRows(panel);
     assert.deepEqual(rows.map((row) => row[0]), ['CRITICAL', 'CRITICAL', 'CRITICAL', 'HIGH', 'HIGH', 'MEDIUM', 'LOW']);
-    assert.deepEqual(rows[0], ['CRITICAL', 'CVE-2021-44906', 'minimist', '1.2.5', '1.2.6', 'app/package-lock.json', 'minimist: prototype pollution']);
+    assert.deepEqual(rows[0], ['CRITICAL', 'CVE-2021-44906', 'minimist', '1.2.5', '1.2.6', 'app/package-lock.json', 'minimist: prototype pollution', 'counted']);
+    assert.deepEqual(rows.find((row) => row[1] === 'CVE-2023-45853')!.at(-1), 'unfixed', 'each row says what the gate made of it');
+    await choose(panel, 'Gate', 'Not counted');
+    assert.deepEqual((await visibleRows(panel)).map((row) => row[1]), ['CVE-2023-45853', 'CVE-2024-2379']);
+    await panel.page.click('.table-row:has-text("CVE-2023-45853")');
+    assert.match(await panel.page.textContent('.details') ?? '', /Gateunfixed: no fixed version \(ignoreUnfixed\)/);
+    await choose(panel, 'Gate', 'Counted');
+    assert.match(await panel.page.textContent('.details') ?? '', /Select a row/, 'the details pane never shows a row the filter hides');
     await panel.page.close();
   });
 
@@ -169,10 +179,12 @@ describe('report panels in Chromium', () => {
   it('diffs two SBOMs', async () => {
     const panel = await openPanelPage(browser);
     await panel.show(diffView(sbom('api-1.4.1.cdx.json'), sbom('api-1.4.2.cdx.json'), { paths: ['/a', '/b'], labels: ['api:1.4.1', 'api:1.4.2'] }));
-    assert.equal(await panel.page.textContent('.report-header .meta'), '1 added, 1 removed, 1 changed');
+    assert.equal(await panel.page.textContent('.report-header .meta'), '1 added, 1 removed, 1 changed; vulnerabilities: 2 gained, 0 lost');
     assert.deepEqual((await visibleRows(panel, '#view-added')).map((row) => row[0]), ['minimist']);
     await panel.page.click('vscode-panel-tab#tab-changed');
     assert.deepEqual(await visibleRows(panel, '#view-changed'), [['express', '4.18.2', '4.19.2', 'npm']]);
+    await panel.page.click('vscode-panel-tab#tab-gained');
+    assert.deepEqual((await visibleRows(panel, '#view-gained')).map((row) => row.slice(0, 3)), GAINED);
     await panel.page.close();
   });
 

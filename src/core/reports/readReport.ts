@@ -32,8 +32,9 @@ function scanOfSbom(sbom: Sbom): ScanReport {
 function readDocument(document: Json): ReadResult {
   if (document.bomFormat === 'CycloneDX') {
     const sbom = readCycloneDx(document);
-    // A vulnerability list with no components (a VDR) is a scan report only; with components it is both.
-    return sbom.packages.length === 0 && sbom.scanned
+    // Vulnerabilities without components (a VDR) are a scan report only; with components (or an empty
+    // list, as trivy writes into every SBOM) it is an SBOM, which scanReportOf also reads as a scan.
+    return sbom.packages.length === 0 && sbom.vulnerabilities.length > 0
       ? { kind: 'scan', report: scanOfSbom(sbom) }
       : { kind: 'sbom', sbom };
   }
