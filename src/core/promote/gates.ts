@@ -3,6 +3,7 @@ import type { Attachment } from '../registry/inspect';
 import { evaluateGate } from '../reports/gate';
 import type { ScanGate } from '../reports/gate';
 import { readReport, scanReportOf } from '../reports/readReport';
+import { readVex } from '../reports/vex';
 import type { VexStatement } from '../reports/vex';
 
 /** What a promotion target demands, from `.steward.yaml` `promotion.targets[]`. */
@@ -101,6 +102,17 @@ async function newestAttachedReport(evidence: GateEvidence, now: Date): Promise<
   return { text, label: `the scan report attached as ${newest.attachment.digest.slice(0, 19)}… (${describeAge(newest.hours)}${others})`, ...(newest.hours !== undefined ? { hours: newest.hours } : {}) };
 }
 
+/** VEX documents attached to the image (OpenVEX and other VEX artifact types); one that is not VEX fails the gate. */
+async function attachedVex(evidence: GateEvidence): Promise<VexStatement[]> {
+  const statements: VexStatement[] = [];
+  for (const attachment of evidence.attachments.filter((candidate) => candidate.kind === 'vex')) {
+    const read = readVex((await evidence.read(attachment)).toString('utf8'), `the VEX attached as ${attachment.digest.slice(0, 19)}…`);
+    if ('error' in read) throw new Error(read.error);
+    for (const statement of read.statements) statements.push(statement);
+  }
+  return statements;
+}
+
 async function scanGate(gate: PromotionScanGate, evidence: GateEvidence): Promise<GateResult> {
   const now = evidence.today ?? new Date();
   let report: { text: string; label: string; hours?: number } | undefined = evidence.scanReport;
@@ -124,14 +136,15 @@ async function scanGate(gate: PromotionScanGate, evidence: GateEvidence): Promis
   if (digests.size > 0 && scan.images && scan.images.length > 0 && !scan.images.some((image) => digests.has(image.digest))) {
     return { gate: 'scan', pass: false, detail: `${report.label} is about ${scan.images.map((image) => image.digest).join(', ')}, not this image: refused` };
   }
-  let vex: VexStatement[] = [];
-  if (gate.vex && gate.vex.length > 0) {
-    if (!evidence.loadVex) return { gate: 'scan', pass: false, detail: `the gate's VEX files (${gate.vex.join(', ')}) cannot be read here` };
-    try {
-      vex = await evidence.loadVex(gate.vex);
-    } catch (error) {
-      return { gate: 'scan', pass: false, detail: (error as Error).message };
+  const vex: VexStatement[] = [];
+  try {
+    if (gate.vex && gate.vex.length > 0) {
+      if (!evidence.loadVex) return { gate: 'scan', pass: false, detail: `the gate's VEX files (${gate.vex.join(', ')}) cannot be read here` };
+      for (const statement of await evidence.loadVex(gate.vex)) vex.push(statement);
     }
+    for (const statement of await attachedVex(evidence)) vex.push(statement);
+  } catch (error) {
+    return { gate: 'scan', pass: false, detail: (error as Error).message };
   }
   const verdict = evaluateGate(scan, gate, { vex, today: now });
   const counted = Object.entries(verdict.counts).filter(([, count]) => count > 0).map(([severity, count]) => `${count} ${severity}`).join(', ') || 'no findings';

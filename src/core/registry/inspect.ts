@@ -3,7 +3,7 @@ import { referrersTag } from './digest';
 import { isIndex, platformString } from './types';
 import type { Descriptor, ManifestJson, RegistryBackend } from './types';
 
-export type AttachmentKind = 'signature' | 'sbom' | 'attestation' | 'scan-report' | 'promotion' | 'artifact';
+export type AttachmentKind = 'signature' | 'sbom' | 'attestation' | 'scan-report' | 'vex' | 'promotion' | 'artifact';
 
 export interface Attachment {
   readonly kind: AttachmentKind;
@@ -34,6 +34,7 @@ export interface ImageDetails {
 export function attachmentKind(type: string): AttachmentKind {
   const value = type.toLowerCase();
   if (/artifact-steward\.promotion/.test(value)) return 'promotion';
+  if (/openvex|[./+]vex\b|csaf/.test(value)) return 'vex';
   if (/spdx|cyclonedx|sbom/.test(value)) return 'sbom';
   if (/sarif|vuln|scan|trivy|grype/.test(value)) return 'scan-report';
   if (/in-toto|intoto|attestation|dsse/.test(value)) return 'attestation';

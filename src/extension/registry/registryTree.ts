@@ -16,7 +16,7 @@ export const REGISTRY_VIEW = 'artifactSteward.registries';
 /** Attachments the report panels render (attestations are DSSE envelopes around an SBOM or scan). */
 const VIEWABLE_ATTACHMENTS: ReadonlySet<string> = new Set(['sbom', 'scan-report', 'attestation']);
 
-const ATTACHMENT_ICONS: Readonly<Record<string, string>> = { signature: 'verified', sbom: 'checklist', attestation: 'law', 'scan-report': 'shield', promotion: 'rocket', artifact: 'file-binary' };
+const ATTACHMENT_ICONS: Readonly<Record<string, string>> = { signature: 'verified', sbom: 'checklist', attestation: 'law', 'scan-report': 'shield', vex: 'pass', promotion: 'rocket', artifact: 'file-binary' };
 
 function describeError(error: unknown): { message: string; fix: 'sign-in' | 'settings' | 'retry' } {
   const message = (error as Error).message;

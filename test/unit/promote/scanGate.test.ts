@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { defaultGate, parseConfig } from '../../../src/core/lint/config';
 import { evaluateGates } from '../../../src/core/promote/gates';
+import { attachmentKind } from '../../../src/core/registry/inspect';
 import type { Attachment } from '../../../src/core/registry/inspect';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -74,5 +75,17 @@ describe('the promotion scan gate', () => {
     assert.deepEqual([unreadable!.pass, unreadable!.detail], [false, 'VEX file vex.json cannot be read: ENOENT']);
     const [nowhere] = await evaluateGates(gate, evidence([undated]));
     assert.deepEqual([nowhere!.pass, nowhere!.detail], [false, "the gate's VEX files (vex.json) cannot be read here"]);
+  });
+
+  it('honours OpenVEX attached to the image, and refuses an attachment that is not VEX', async () => {
+    assert.equal(attachmentKind('application/vnd.openvex+json'), 'vex');
+    const vexAttachment: Attachment = { kind: 'vex', digest: `sha256:${'4'.repeat(64)}`, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType: 'application/vnd.openvex+json', via: 'referrers' };
+    contents.set(undated.digest, report(DIGEST, 'CRITICAL'));
+    contents.set(vexAttachment.digest, JSON.stringify({ '@context': 'https://openvex.dev/ns/v0.2.0', statements: [{ vulnerability: { name: 'CVE-1' }, products: [{ '@id': `registry.example.com/app@${DIGEST}` }], status: 'not_affected', justification: 'component_not_present' }] }));
+    const [honoured] = await evaluateGates({ scan: { blockOn: 'CRITICAL' } }, evidence([undated, vexAttachment]));
+    assert.equal(honoured!.pass, true, honoured!.detail);
+    contents.set(vexAttachment.digest, '{"not": "vex"}');
+    const [refused] = await evaluateGates({ scan: { blockOn: 'CRITICAL' } }, evidence([undated, vexAttachment]));
+    assert.deepEqual([refused!.pass, refused!.detail], [false, `the VEX attached as ${vexAttachment.digest.slice(0, 19)}… is neither OpenVEX nor CycloneDX VEX`]);
   });
 });
