@@ -71,6 +71,16 @@ const NOT_EXPLOITABLE = new Set(['not_affected', 'false_positive', 'resolved', '
 /** "Upgrade libssl3 to version 3.0.11-1~deb12u1" (trivy's recommendation) → `3.0.11-1~deb12u1`. */
 const RECOMMENDED_VERSION = /\bto version[s]?\s+(\S+?)[.,;]?(?:\s|$)/i;
 
+/**
+ * Trivy writes one clause per affected package ("Upgrade curl to version A; Upgrade libcurl4 to version
+ * B"): each package gets the version of the clause that names it, else the first clause's.
+ */
+function recommendedVersion(recommendation: string | undefined, packageName: string | undefined): string | undefined {
+  const clauses = recommendation?.split(';') ?? [];
+  const own = packageName === undefined ? undefined : clauses.find((clause) => ` ${clause} `.includes(` ${packageName} `));
+  return (own ?? clauses[0])?.match(RECOMMENDED_VERSION)?.[1];
+}
+
 function cyclonedxVulnerabilities(document: Json, byRef: ReadonlyMap<string, SbomPackage>): ScanFinding[] {
   const findings: ScanFinding[] = [];
   for (const vulnerability of objects(document.vulnerabilities)) {
@@ -81,14 +91,17 @@ function cyclonedxVulnerabilities(document: Json, byRef: ReadonlyMap<string, Sbo
     const recommendation = text(vulnerability.recommendation);
     const common = optional({
       description: text(vulnerability.description) ?? text(vulnerability.detail),
-      fixedVersion: recommendation?.match(RECOMMENDED_VERSION)?.[1], cvss: score,
+      cvss: score,
       statusReason: status === 'suppressed' ? `CycloneDX analysis: ${state}${text(analysis.justification) ? ` (${text(analysis.justification)})` : ''}` : undefined,
     });
     const urls = objects(vulnerability.advisories).map((advisory) => text(advisory.url)).filter((url): url is string => url !== undefined);
     const id = text(vulnerability.id) ?? 'unknown';
     const affected = objects(vulnerability.affects).map((entry) => byRef.get(text(entry.ref) ?? ''));
     for (const pkg of affected.length > 0 ? affected : [undefined]) {
-      findings.push({ kind: 'vulnerability', status, id, severity, ...optional({ packageName: pkg?.name, installedVersion: pkg?.version, purl: pkg?.purl }), ...common, urls });
+      findings.push({
+        kind: 'vulnerability', status, id, severity,
+        ...optional({ packageName: pkg?.name, installedVersion: pkg?.version, purl: pkg?.purl, fixedVersion: recommendedVersion(recommendation, pkg?.name) }), ...common, urls,
+      });
     }
   }
   return findings;
