@@ -23,7 +23,7 @@ export interface NpmTestTool {
 const homeOf = (tool: NpmTestTool): string => join(CACHE_ROOT, tool.cacheFolder);
 const readyMarker = (tool: NpmTestTool): string => join(homeOf(tool), '.ready');
 
-export function entryOf(tool: NpmTestTool): string {
+function entryOf(tool: NpmTestTool): string {
   return join(homeOf(tool), 'node_modules', ...tool.package.split('/'), ...tool.entry);
 }
 

@@ -1,6 +1,6 @@
 // The SBOM generators whose output the readers are tested on, from the npm registry like trivy:
 // pinned, installed once per machine into the tools cache, run with Node.
-import { ensureNpmTestTool, installedNpmTestTool } from './npmTestTool';
+import { ensureNpmTestTool } from './npmTestTool';
 import type { NpmTestTool } from './npmTestTool';
 
 export const CYCLONEDX_NPM: NpmTestTool = {
@@ -17,5 +17,3 @@ export const CDXGEN: NpmTestTool = {
 export function ensureSbomGenerators(log: (line: string) => void = console.error): void {
   for (const tool of [CYCLONEDX_NPM, CDXGEN]) ensureNpmTestTool(tool, log);
 }
-
-export const installedSbomGenerator = installedNpmTestTool;
