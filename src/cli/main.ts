@@ -12,6 +12,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<num
   retention: async (args) => (await import('./commands/retentionCommand')).retentionCommand(args),
   gate: async (args) => (await import('./commands/gateCommand')).gateCommand(args),
   sbom: async (args) => (await import('./commands/sbomCommand')).sbomCommand(args),
+  verify: async (args) => (await import('./commands/verifyCommand')).verifyCommand(args),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

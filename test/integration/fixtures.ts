@@ -181,17 +181,49 @@ export async function attachSbom(registry: RunningRegistry, repository: string, 
   return manifest;
 }
 
-/** A legacy cosign signature: an image manifest under the tag `sha256-<hex>.sig`. */
-export async function pushCosignSignature(registry: RunningRegistry, repository: string, subjectDigest: string): Promise<Blob> {
-  const payload = blob(JSON.stringify({ critical: { image: { 'docker-manifest-digest': subjectDigest }, type: 'cosign container image signature' } }));
-  const config = blob(JSON.stringify({ architecture: '', os: '', config: {}, rootfs: { type: 'layers', diff_ids: [payload.digest] } }));
+/** cosign's simple-signing payload for an image digest, as `cosign sign` writes it. */
+export function cosignPayload(digest: string, reference = 'registry.example.com/app'): Buffer {
+  return Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': reference }, image: { 'docker-manifest-digest': digest }, type: 'cosign container image signature' }, optional: null }));
+}
+
+/** One signature layer: its payload and the signature bytes over it (made by the test's own keys). */
+export interface CosignLayer {
+  readonly payload: Buffer;
+  readonly signature: Buffer;
+}
+
+/**
+ * A legacy cosign signature manifest under the tag `sha256-<hex>.sig` of `subjectDigest` (one layer
+ * per signature, as cosign appends them). Without layers, one with a signature that verifies with no key.
+ */
+export async function pushCosignSignature(registry: RunningRegistry, repository: string, subjectDigest: string, layers: readonly CosignLayer[] = [{ payload: cosignPayload(subjectDigest), signature: Buffer.from('MEUCIQ-test') }]): Promise<Blob> {
+  const payloads = layers.map((layer) => blob(layer.payload));
+  const config = blob(JSON.stringify({ architecture: '', os: '', config: {}, rootfs: { type: 'layers', diff_ids: payloads.map((payload) => payload.digest) } }));
   const manifest = blob(JSON.stringify({
     schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: config.size },
-    layers: [{ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: payload.digest, size: payload.size, annotations: { 'dev.cosignproject.cosign/signature': 'MEUCIQ-test' } }],
+    layers: payloads.map((payload, index) => ({ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: payload.digest, size: payload.size, annotations: { 'dev.cosignproject.cosign/signature': layers[index]!.signature.toString('base64') } })),
   }));
-  await pushRaw(registry, repository, [config, payload], manifest, 'application/vnd.oci.image.manifest.v1+json', `${subjectDigest.replace(':', '-')}.sig`);
+  await pushRaw(registry, repository, [config, ...payloads], manifest, 'application/vnd.oci.image.manifest.v1+json', `${subjectDigest.replace(':', '-')}.sig`);
   return manifest;
+}
+
+/**
+ * A DSSE envelope of an in-toto statement, as `cosign attest` writes it under `sha256-<hex>.att` of
+ * `subjectDigest`; the statement is about `about` (by default the same image).
+ */
+export async function pushCosignAttestation(registry: RunningRegistry, repository: string, subjectDigest: string, predicateType: string, predicate: unknown, sign: (preAuthenticationEncoding: Buffer) => Buffer, about = subjectDigest): Promise<void> {
+  const statement = Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v0.1', predicateType, subject: [{ name: 'registry.example.com/app', digest: { sha256: about.slice('sha256:'.length) } }], predicate }));
+  const payloadType = 'application/vnd.in-toto+json';
+  const pae = Buffer.concat([Buffer.from(`DSSEv1 ${payloadType.length} ${payloadType} ${statement.length} `), statement]);
+  const envelope = blob(JSON.stringify({ payloadType, payload: statement.toString('base64'), signatures: [{ keyid: '', sig: sign(pae).toString('base64') }] }));
+  const config = blob(JSON.stringify({ architecture: '', os: '', config: {}, rootfs: { type: 'layers', diff_ids: [envelope.digest] } }));
+  const manifest = blob(JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: config.size },
+    layers: [{ mediaType: 'application/vnd.dsse.envelope.v1+json', digest: envelope.digest, size: envelope.size, annotations: { predicateType } }],
+  }));
+  await pushRaw(registry, repository, [config, envelope], manifest, 'application/vnd.oci.image.manifest.v1+json', `${subjectDigest.replace(':', '-')}.att`);
 }
 
 /** Copies an image to another repository of the same registry by blob mounts (plain mode): fast fixture fan-out. */

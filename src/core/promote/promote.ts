@@ -9,6 +9,9 @@ import type { Descriptor, RegistryBackend } from '../registry/types';
 import { ImageCopier } from './copy';
 import type { CopyOptions, CopyProgress, CopyStats } from './copy';
 import { evaluateGates, isImmutable } from './gates';
+import { loadKeyFiles } from '../evidence/keys';
+import { verifyImage } from '../evidence/verify';
+import type { VerificationPolicy } from '../evidence/verify';
 import { loadVexFiles } from '../reports/loadVex';
 import type { GateResult, PromotionTargetRule } from './gates';
 
@@ -148,7 +151,11 @@ export async function planPromotion(sourceRegistry: string, source: PromotionSou
     ...(options.scanReport ? { scanReport: options.scanReport } : {}),
     ...(options.runScanner ? { runScanner: () => options.runScanner!(source, descriptor.digest) } : {}),
     ...(options.now ? { today: options.now } : {}),
-    ...(options.configRoot ? { loadVex: (paths: readonly string[]) => loadVexFiles(paths, options.configRoot!, options.configRoot) } : {}),
+    ...(options.configRoot ? {
+      loadVex: (paths: readonly string[]) => loadVexFiles(paths, options.configRoot!, options.configRoot),
+      loadKeys: (paths: readonly string[]) => loadKeyFiles(paths, options.configRoot!, options.configRoot),
+    } : {}),
+    verify: (policy: VerificationPolicy) => verifyImage(source.backend, source.repository, descriptor.digest, policy),
     digests: [descriptor.digest, ...details.platforms.map((platform) => platform.digest)],
   });
   const failed = gates.filter((gate) => !gate.pass);

@@ -3,7 +3,7 @@ import { referrersTag } from './digest';
 import { isIndex, platformString } from './types';
 import type { Descriptor, ManifestJson, RegistryBackend } from './types';
 
-export type AttachmentKind = 'signature' | 'sbom' | 'attestation' | 'scan-report' | 'vex' | 'promotion' | 'artifact';
+export type AttachmentKind = 'signature' | 'sbom' | 'attestation' | 'provenance' | 'scan-report' | 'vex' | 'promotion' | 'artifact';
 
 export interface Attachment {
   readonly kind: AttachmentKind;
@@ -11,7 +11,9 @@ export interface Attachment {
   readonly mediaType: string;
   readonly artifactType?: string;
   /** How it was found: the referrers API/fallback index, or a legacy cosign tag. */
-  readonly via: 'referrers' | 'cosign-tag';
+  readonly via: 'referrers' | 'cosign-tag' | 'buildkit';
+  /** The platform a BuildKit attestation belongs to (`linux/amd64`). */
+  readonly platform?: string;
   readonly tag?: string;
   /** `org.opencontainers.image.created` of the referrer, when it says. */
   readonly created?: string;

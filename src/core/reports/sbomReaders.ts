@@ -207,6 +207,7 @@ export function readSpdx(document: Json): Sbom {
       tool: strings(creation.creators).filter((creator) => creator.startsWith('Tool:')).map((creator) => creator.slice(5).trim()).join(', ') || undefined,
       created: text(creation.created),
       subject: text(document.name) ?? (subject ? [subject.name, subject.version].filter(Boolean).join(':') : undefined),
+      subjectPurl: subject?.purl,
     }),
   };
 }

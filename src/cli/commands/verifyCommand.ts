@@ -1,0 +1,67 @@
+import { parseArgs } from 'node:util';
+import { basename, resolve } from 'node:path';
+import { loadKeyFiles } from '../../core/evidence/keys';
+import { predicateTypeFor } from '../../core/evidence/predicates';
+import { verifyImage } from '../../core/evidence/verify';
+import { OciLayoutRegistry } from '../../core/registry/ociLayout';
+import type { RegistryBackend } from '../../core/registry/types';
+import { parseReference } from '../../core/reference/parse';
+import { registryAccess, splitLayoutArgument } from '../registryAccess';
+import { REGISTRY_OPTIONS } from '../registryFlags';
+import { inert } from '../terminalText';
+import { print, UsageError } from '../usage';
+
+/** `steward verify <image>`: signatures and attestations checked offline. Exit 0 verified, 1 not, 2 usage. */
+export async function verifyCommand(args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args], allowPositionals: true,
+    options: { key: { type: 'string', multiple: true }, threshold: { type: 'string' }, attestation: { type: 'string', multiple: true }, json: { type: 'boolean' }, ...REGISTRY_OPTIONS },
+  });
+  if (positionals.length !== 1) throw new UsageError('verify takes one image reference');
+  const threshold = values.threshold === undefined ? 1 : Number(values.threshold);
+  if (!Number.isInteger(threshold) || threshold < 1) throw new UsageError(`--threshold takes a whole number of at least 1 (got "${values.threshold}")`);
+  const keys = await loadKeyFiles(values.key ?? [], process.cwd()).catch((error: Error) => { throw new UsageError(error.message); });
+  if (keys.length === 0) throw new UsageError('verify needs at least one --key <public key PEM>');
+  const wanted = (values.attestation ?? []).map((name) => predicateTypeFor(name));
+  const argument = positionals[0]!;
+  const layout = splitLayoutArgument(argument);
+  let backend: RegistryBackend;
+  let repository: string;
+  let reference: string;
+  let close = async () => undefined as void;
+  if (layout) {
+    const dir = resolve(layout.dir);
+    backend = new OciLayoutRegistry(dir);
+    repository = basename(dir);
+    reference = layout.tag ?? 'latest';
+  } else {
+    const parsed = parseReference(argument);
+    if (!parsed.ok) throw new UsageError(`"${argument}" is not a valid image reference: ${parsed.error}`);
+    const access = registryAccess(values);
+    close = access.close;
+    backend = access.open(parsed.reference.domain);
+    repository = parsed.reference.path;
+    reference = parsed.reference.digest ?? parsed.reference.tag ?? 'latest';
+  }
+  try {
+    const { digest } = await backend.resolve(repository, reference);
+    const result = await verifyImage(backend, repository, digest, { keys, threshold });
+    const missing = wanted.filter((type) => !result.attestations.some((attestation) => attestation.verified && attestation.predicateType === type));
+    const verified = result.verified && missing.length === 0;
+    const reasons = [result.reason, ...missing.map((type) => `no verified attestation of type ${type}`)];
+    if (values.json) {
+      await print(`${JSON.stringify({ verified, digest, reasons, signatures: result.signatures, attestations: result.attestations.map(({ predicate: _predicate, ...rest }) => rest) }, null, 2)}\n`);
+    } else {
+      const lines = [
+        `${verified ? 'VERIFIED' : 'NOT VERIFIED'}  ${argument} (${digest})`,
+        ...reasons.map((reason) => `  ${verified ? '✓' : '✗'} ${reason}`),
+        ...result.signatures.map((signature, index) => `  signature ${index + 1} (${signature.source}): ${signature.verified ? 'verified' : 'not verified'}: ${signature.reason}`),
+        ...result.attestations.map((attestation, index) => `  attestation ${index + 1} (${attestation.predicateType ?? 'unknown type'}, ${attestation.source}): ${attestation.verified ? 'verified' : 'not verified'}: ${attestation.reason}`),
+      ];
+      await print(`${inert(lines.join('\n'))}\n`);
+    }
+    return verified ? 0 : 1;
+  } finally {
+    await close();
+  }
+}
