@@ -190,6 +190,8 @@ export function cosignPayload(digest: string, reference = 'registry.example.com/
 export interface CosignLayer {
   readonly payload: Buffer;
   readonly signature: Buffer;
+  /** More layer annotations: a keyless signature's certificate, chain and Rekor bundle. */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -202,7 +204,7 @@ export async function pushCosignSignature(registry: RunningRegistry, repository:
   const manifest = blob(JSON.stringify({
     schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: config.size },
-    layers: payloads.map((payload, index) => ({ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: payload.digest, size: payload.size, annotations: { 'dev.cosignproject.cosign/signature': layers[index]!.signature.toString('base64') } })),
+    layers: payloads.map((payload, index) => ({ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: payload.digest, size: payload.size, annotations: { ...layers[index]!.annotations, 'dev.cosignproject.cosign/signature': layers[index]!.signature.toString('base64') } })),
   }));
   await pushRaw(registry, repository, [config, ...payloads], manifest, 'application/vnd.oci.image.manifest.v1+json', `${subjectDigest.replace(':', '-')}.sig`);
   return manifest;

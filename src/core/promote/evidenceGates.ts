@@ -1,4 +1,5 @@
 import type { TrustedKey } from '../evidence/keys';
+import type { CertificateIdentity, SigstoreTrustedRoot } from '../evidence/sigstore';
 import type { AttestationVerdict, ImageVerification, VerificationPolicy } from '../evidence/verify';
 import type { Attachment } from '../registry/inspect';
 import { object, objects, strings, text } from '../reports/json';
@@ -9,11 +10,15 @@ import { imageOfPurl } from '../reports/vex';
 // The gates that verify evidence instead of counting attachments: signatures by trusted keys,
 // SLSA provenance with conditions on its source, commit and builder, an SBOM that describes this image.
 
-/** `signature: {keys, threshold}`: verified, not merely present. */
+/** `signature: {keys, identities, trustedRoot, threshold}`: verified, not merely present. */
 export interface SignatureGate {
   /** PEM public keys, relative to the config file's folder. */
-  readonly keys: readonly string[];
-  /** Valid signatures needed, each by a distinct key (default 1). */
+  readonly keys?: readonly string[];
+  /** Keyless signers: `{issuer, subject | subjectRegExp}` (RE2, the whole SAN). */
+  readonly identities?: readonly CertificateIdentity[];
+  /** A sigstore `trusted_root.json`, relative to the config file's folder (needed with identities). */
+  readonly trustedRoot?: string;
+  /** Valid signatures needed, each by a distinct key or identity (default 1). */
   readonly threshold?: number;
 }
 
@@ -48,23 +53,29 @@ export interface EvidenceAccess {
   readonly digests?: readonly string[];
   /** Reads public keys a gate names (inside the config's folder). */
   readonly loadKeys?: (paths: readonly string[]) => Promise<TrustedKey[]>;
+  /** Reads the sigstore trusted root a gate names (inside the config's folder). */
+  readonly loadTrustedRoot?: (path: string) => Promise<SigstoreTrustedRoot>;
   /** Verifies the image's signatures and attestations with a policy. */
   readonly verify?: (policy: VerificationPolicy) => Promise<ImageVerification>;
 }
 
 const SLSA_PROVENANCE = /^https:\/\/slsa\.dev\/provenance\//;
 
-async function verification(access: EvidenceAccess, keyPaths: readonly string[], threshold?: number): Promise<ImageVerification | string> {
+async function verification(access: EvidenceAccess, keyPaths: readonly string[], threshold?: number, keyless?: Pick<SignatureGate, 'identities' | 'trustedRoot'>): Promise<ImageVerification | string> {
   if (!access.verify || !access.loadKeys) return 'signatures cannot be verified here';
+  const identities = keyless?.identities ?? [];
+  if (identities.length > 0 && !keyless?.trustedRoot) return 'identities need a trustedRoot (a sigstore trusted_root.json) to verify keyless signatures against';
+  if (keyless?.trustedRoot && !access.loadTrustedRoot) return 'keyless signatures cannot be verified here';
   try {
     const keys = await access.loadKeys(keyPaths);
-    return await access.verify({ keys, ...(threshold !== undefined ? { threshold } : {}) });
+    const trustedRoot = keyless?.trustedRoot ? await access.loadTrustedRoot!(keyless.trustedRoot) : undefined;
+    return await access.verify({ keys, ...(identities.length > 0 ? { identities } : {}), ...(trustedRoot ? { trustedRoot } : {}), ...(threshold !== undefined ? { threshold } : {}) });
   } catch (error) {
     return (error as Error).message;
   }
 }
 
-/** `signature: true` counts what is attached ("present, not verified"); `signature: {keys}` verifies it. */
+/** `signature: true` counts what is attached ("present, not verified"); `signature: {keys | identities}` verifies it. */
 export async function signatureGate(gate: true | SignatureGate, access: EvidenceAccess): Promise<EvidenceGateResult> {
   if (gate === true) {
     const signatures = access.attachments.filter((attachment) => attachment.kind === 'signature');
@@ -73,7 +84,7 @@ export async function signatureGate(gate: true | SignatureGate, access: Evidence
       ? { gate: 'signature', pass: true, detail: `present, not verified (${first.via === 'cosign-tag' ? `cosign tag ${first.tag}` : first.artifactType ?? 'referrer'}); configure keys to verify it` }
       : { gate: 'signature', pass: false, detail: 'no signature is attached to the image (cosign sign, notation sign)' };
   }
-  const result = await verification(access, gate.keys, gate.threshold);
+  const result = await verification(access, gate.keys ?? [], gate.threshold, gate);
   if (typeof result === 'string') return { gate: 'signature', pass: false, detail: result };
   const each = result.signatures.map((signature, index) => `signature ${index + 1}: ${signature.reason}`);
   return { gate: 'signature', pass: result.verified, detail: [result.reason, ...each].join('; ') };

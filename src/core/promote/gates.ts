@@ -22,7 +22,7 @@ export interface PromotionGates {
   readonly scan?: PromotionScanGate;
   /** `true`: an SBOM is attached; `{describesImage: true}`: and its subject is this image. */
   readonly sbom?: boolean | SbomGate;
-  /** `true`: a signature is attached ("present, not verified"); `{keys, threshold}`: verified offline. */
+  /** `true`: a signature is attached ("present, not verified"); `{keys, identities, trustedRoot, threshold}`: verified offline. */
   readonly signature?: boolean | SignatureGate;
   readonly provenance?: ProvenanceGate;
   /** Labels the image config must carry. */

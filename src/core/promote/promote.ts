@@ -10,6 +10,7 @@ import { ImageCopier } from './copy';
 import type { CopyOptions, CopyProgress, CopyStats } from './copy';
 import { evaluateGates, isImmutable } from './gates';
 import { loadKeyFiles } from '../evidence/keys';
+import { loadTrustedRoot } from '../evidence/sigstore';
 import { verifyImage } from '../evidence/verify';
 import type { VerificationPolicy } from '../evidence/verify';
 import { loadVexFiles } from '../reports/loadVex';
@@ -154,6 +155,7 @@ export async function planPromotion(sourceRegistry: string, source: PromotionSou
     ...(options.configRoot ? {
       loadVex: (paths: readonly string[]) => loadVexFiles(paths, options.configRoot!, options.configRoot),
       loadKeys: (paths: readonly string[]) => loadKeyFiles(paths, options.configRoot!, options.configRoot),
+      loadTrustedRoot: (path: string) => loadTrustedRoot(path, options.configRoot!, options.configRoot),
     } : {}),
     verify: (policy: VerificationPolicy) => verifyImage(source.backend, source.repository, descriptor.digest, policy),
     digests: [descriptor.digest, ...details.platforms.map((platform) => platform.digest)],
