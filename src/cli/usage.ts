@@ -56,6 +56,11 @@ gate options:
   --vex <file>               OpenVEX or CycloneDX VEX: not_affected/fixed statements (repeatable)
   --deny-license <id>        a license no license finding may carry (repeatable)
   --format text|json|sarif   output (text also prints GitHub annotations when GITHUB_ACTIONS=true)
+verify options (keyless, as cosign names them):
+  --certificate-identity <SAN> | --certificate-identity-regexp <RE2, whole SAN>
+  --certificate-oidc-issuer <issuer>
+  --trusted-root <trusted_root.json>
+                             sigstore bundles and cosign certificates chained to this root, offline
 sbom options:
   --deny <id>                licenses: a denied SPDX id (repeatable; GPL-3.0 means GPL-3.0-only)
   --json                     JSON output
