@@ -1,4 +1,5 @@
 import { compileUserGlob } from '../patterns/userPatterns';
+import { describeAttachment } from '../registry/inspect';
 import type { Attachment } from '../registry/inspect';
 import { evaluateGate } from '../reports/gate';
 import type { ScanGate } from '../reports/gate';
@@ -69,7 +70,7 @@ export async function evaluateGates(gates: PromotionGates | undefined, evidence:
   if (!gates) return results;
   if (gates.sbom) {
     const sboms = evidence.attachments.filter((attachment) => attachment.kind === 'sbom');
-    results.push({ gate: 'sbom', pass: sboms.length > 0, detail: sboms.length > 0 ? `SBOM attached (${sboms[0]!.artifactType ?? sboms[0]!.mediaType})` : 'no SBOM is attached to the image (Generate SBOM, then attach it)' });
+    results.push({ gate: 'sbom', pass: sboms.length > 0, detail: sboms.length > 0 ? `SBOM attached (${describeAttachment(sboms[0]!)})` : 'no SBOM is attached to the image (Generate SBOM, then attach it)' });
   }
   if (gates.signature) {
     const signatures = evidence.attachments.filter((attachment) => attachment.kind === 'signature');
