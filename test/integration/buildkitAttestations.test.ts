@@ -175,7 +175,7 @@ describe('BuildKit attestations and signature formats on a real registry', () =>
       assert.deepEqual([artifact?.role, artifact?.subject], ['attachment', digest], `the attestation manifest of ${platform} is attached to its platform`);
     }
     // Untagged artifacts are deleted unless something kept holds them: the strictest case for attestations.
-    const policy = policyFrom({ retention: { rules: [{ tags: ['1.*', 'signed'], keepLast: 5 }], untagged: 'delete' } }, '.steward.yaml');
+    const policy = policyFrom({ retention: { rules: [{ tags: ['*.*.*'], keepLast: 1 }, { tags: ['signed'], always: true }], untagged: 'delete' } }, '.steward.yaml');
     const plan = planRetention([inventory], policy, NO_PROTECTION, Date.parse('2026-06-01T00:00:00Z'));
     const items = new Map(plan.repositories[0]!.items.map((item) => [item.digest, item]));
     for (const { platform, attestation } of kept.values()) {
