@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { basename, resolve } from 'node:path';
-import { inspectImage } from '../../core/registry/inspect';
+import { describeAttachment, inspectImage } from '../../core/registry/inspect';
 import type { ImageDetails } from '../../core/registry/inspect';
 import { OciLayoutRegistry } from '../../core/registry/ociLayout';
 import { parseReference } from '../../core/reference/parse';
@@ -45,7 +45,7 @@ async function report(json: boolean, registry: string, reference: string, detail
     `Labels:${Object.keys(details.labels).length === 0 ? '      (none)' : ''}`,
     ...Object.entries(details.labels).sort().map(([key, value]) => `  ${key}=${value}`),
     `Attachments:${details.attachments.length === 0 ? ' (none)' : ''}`,
-    ...details.attachments.map((attachment) => `  ${attachment.kind.padEnd(12)} ${attachment.digest}  ${attachment.artifactType ?? attachment.mediaType}${attachment.tag ? ` (tag ${attachment.tag})` : ''}`),
+    ...details.attachments.map((attachment) => `  ${attachment.kind.padEnd(12)} ${attachment.digest}  ${describeAttachment(attachment)}`),
   ];
   await print(`${inert(lines.join('\n'))}\n`);
   return 0;

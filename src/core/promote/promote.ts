@@ -184,7 +184,8 @@ export async function executePromotion(source: PromotionSource, target: Promotio
   const manifest = plan.strategy === 'tag' ? await target.registry.getManifest(target.repository, digest, signal) : await copier.copyManifest(digest);
   let attachmentsCopied = 0;
   if (plan.strategy !== 'tag') {
-    for (const attachment of plan.attachments) {
+    // BuildKit attestations ride inside the index, copied with it.
+    for (const attachment of plan.attachments.filter((candidate) => candidate.via !== 'buildkit')) {
       const copied = await copier.copyManifest(attachment.digest);
       if (attachment.via === 'cosign-tag' && attachment.tag) await target.registry.putManifest(target.repository, attachment.tag, copied.bytes, copied.descriptor.mediaType, signal);
       attachmentsCopied += 1;

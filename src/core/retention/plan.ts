@@ -94,7 +94,7 @@ export function planRepository(inventory: RepositoryInventory, policy: Retention
     const keptParent = (parents.get(artifact.digest) ?? []).find((parent) => decide(parent).keep);
     const subject = artifact.subject ? byDigest.get(artifact.subject) : undefined;
     if (guard) decision = { keep: true, ...(own.action === 'delete' ? { because: guard } : {}) };
-    else if (keptParent) decision = { keep: true, ...(own.action === 'delete' ? { because: `a platform of the kept index ${shortDigest(keptParent.digest)}` } : {}) };
+    else if (keptParent) decision = { keep: true, ...(own.action === 'delete' ? { because: `${artifact.role === 'attachment' ? 'an attestation in' : 'a platform of'} the kept index ${shortDigest(keptParent.digest)}` } : {}) };
     else if (subject) decision = decide(subject).keep ? { keep: true, ...(own.action === 'delete' ? { because: `attached to the kept ${shortDigest(subject.digest)}` } : {}) } : { keep: false, because: `attached to ${shortDigest(subject.digest)}, which is deleted` };
     else if (parents.has(artifact.digest) && artifact.tags.length === 0) decision = { keep: false, because: 'a platform of a deleted index, used by no kept one' };
     else decision = { keep: own.action === 'keep' };
