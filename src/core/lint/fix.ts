@@ -14,6 +14,8 @@ export interface Fix {
   readonly preferred?: boolean;
   /** Deterministic and needs no input: may run under `source.fixAll`. */
   readonly safeForFixAll?: boolean;
+  /** What the user must do after the edit (pass build arguments, say), with text worth copying. */
+  readonly followUp?: { readonly message: string; readonly copyText: string };
 }
 
 /** Escapes literal text for VS Code snippet syntax. */
