@@ -20,6 +20,7 @@ interface ImageText {
   readonly text: string;
   readonly range: Range;
   readonly origin: string;
+  readonly rangeIsTag?: boolean;
 }
 
 function toOccurrence(image: ImageText): ImageOccurrence {
