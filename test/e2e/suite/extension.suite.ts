@@ -48,12 +48,35 @@ suite('Artifact Steward in the extension host', () => {
     });
   }
 
-  test('diagnostics carry the rule id with a link to its documentation, and related information', async () => {
+  test('diagnostics carry the rule id with an offline link to the page the extension ships, and related information', async () => {
     const { document } = await openAndSettle('Dockerfile');
     const undefinedVariable = vscode.languages.getDiagnostics(document.uri).find((diagnostic) => (diagnostic.code as { value: string }).value === 'label-undefined-variable')!;
-    const code = undefinedVariable.code as { value: string; target: vscode.Uri };
-    assert.match(code.target.toString(), /docs\/rules\/label-undefined-variable\.md$/);
+    const { target } = undefinedVariable.code as { value: string; target: vscode.Uri };
+    assert.equal(`${target.scheme}:${target.path}`, 'command:artifactSteward.lint.openRuleDocs');
+    const args = JSON.parse(decodeURIComponent(target.query)) as string[];
+    assert.deepEqual(args, ['label-undefined-variable']);
     assert.equal(undefinedVariable.relatedInformation?.[0]?.location.range.start.line, 2);
+    // Following the link as the Problems panel would: the page from the installed extension opens in the Markdown preview.
+    const page = vscode.Uri.joinPath(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri, 'docs', 'rules', 'label-undefined-variable.md');
+    assert.match(Buffer.from(await vscode.workspace.fs.readFile(page)).toString('utf8'), /^# label-undefined-variable/m);
+    await vscode.commands.executeCommand(target.path, ...args);
+    const preview = await waitFor('the rule page in the Markdown preview', () => vscode.window.tabGroups.all.flatMap((group) => group.tabs)
+      .find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.includes('markdown.preview') && tab.label.includes('label-undefined-variable.md')));
+    await vscode.window.tabGroups.close(preview);
+  });
+
+  test('quick-fix order: real fixes first with one preferred, Ignore last (Dockerfile FROM, untagged image, Helm image map)', async () => {
+    const titlesAt = async (relative: string, rule: string) => {
+      const { document } = await openAndSettle(relative);
+      const diagnostic = vscode.languages.getDiagnostics(document.uri).find((candidate) => (candidate.code as { value: string }).value === rule)!;
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+      return actions.map((action) => `${action.isPreferred ? '* ' : ''}${action.title}`);
+    };
+    const dockerfile = await titlesAt('Dockerfile', 'label-missing');
+    assert.deepEqual(dockerfile.slice(0, 3), ['* Add missing OCI labels', 'Pin to digest (keep the tag)', 'Use newest version…']);
+    assert.deepEqual(dockerfile.slice(3).sort(), ['Ignore image-floating-tag on this line', 'Ignore label-missing on this line']);
+    assert.deepEqual(await titlesAt('compose.yaml', 'image-untagged'), ['* Pin to digest (as :latest)', 'Use newest version…', 'Ignore image-untagged on this line']);
+    assert.deepEqual(await titlesAt('charts/web/values.yaml', 'image-latest'), ['* Pin to digest (keep the tag)', 'Use newest version…', 'Ignore image-latest on this line']);
   });
 
   test('hover on an image shows its parts and mutability', async () => {
@@ -65,20 +88,22 @@ suite('Artifact Steward in the extension host', () => {
     assert.match(text, /major\.minor tag/);
   });
 
-  test('quick-fix: Add missing OCI labels inserts the LABEL and ARGs and the findings go away', async () => {
+  test('quick-fix: Add missing OCI labels extends the LABEL after the last COPY, declares its ARG above it, and the unknown source stays reported', async () => {
     const { document } = await openAndSettle('Dockerfile');
     const before = document.getText();
-    await applyQuickFix(document, 'label-missing', 'Add missing OCI labels');
-    const inserted = [
-      'ARG GIT_SHA',
-      'LABEL org.opencontainers.image.source="https://" \\',
-      '      org.opencontainers.image.revision=$GIT_SHA \\',
-      '      org.opencontainers.image.title="workspace"',
-    ].join('\n');
     const lines = before.split('\n');
+    const diagnostic = vscode.languages.getDiagnostics(document.uri).find((candidate) => (candidate.code as { value: string }).value === 'label-missing')!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+    const followUp = actions.find((action) => action.title === 'Add missing OCI labels')!.command!.arguments![3] as { copyText: string };
+    assert.equal(followUp.copyText, 'docker build --build-arg GIT_SHA=$(git rev-parse HEAD) -f Dockerfile .');
+    await applyQuickFix(document, 'label-missing', 'Add missing OCI labels');
     await waitFor('the snippet', () => (document.getText() !== before ? true : undefined));
-    assert.equal(document.getText(), [...lines.slice(0, 14), inserted, ...lines.slice(14)].join('\n'));
-    await waitFor('label-missing to disappear', () => (diagnosticsOf(document.uri, 'Dockerfile').some((line) => line.endsWith('label-missing')) ? undefined : true));
+    const added = ['      org.opencontainers.image.source="" \\', '      org.opencontainers.image.revision=$GIT_SHA \\', '      org.opencontainers.image.title="workspace"'];
+    assert.equal(document.getText(), [...lines.slice(0, 17), 'ARG GIT_SHA', ...lines.slice(17, 22), `${lines[22]} \\`, ...added, ...lines.slice(23)].join('\n'));
+    await waitFor('label-missing to give way to label-empty on the source tab stop', () => {
+      const diagnostics = diagnosticsOf(document.uri, 'Dockerfile');
+      return !diagnostics.some((line) => line.endsWith('label-missing')) && diagnostics.includes('Dockerfile:25:7 warning label-empty') ? true : undefined;
+    });
   });
 
   test('quick-fix: Re-declare the global ARG fixes label-undefined-variable', async () => {
@@ -170,24 +195,49 @@ suite('Registry-aware quick-fixes in the extension host (a real docker-registry)
     await registry?.stop();
   });
 
-  async function registryAction(relative: string, content: string, title: string): Promise<{ document: vscode.TextDocument; action: vscode.CodeAction }> {
+  /** The code action `title` offered where `at` (default: the registry host) is written in `content`. */
+  async function registryAction(relative: string, content: string, title: string, at = registry!.host): Promise<{ document: vscode.TextDocument; action: vscode.CodeAction }> {
     const uri = fileUri(relative);
     await vscode.workspace.fs.writeFile(uri, Buffer.from(content));
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document);
-    const position = document.positionAt(content.indexOf(registry!.host) + 2);
+    const position = document.positionAt(content.indexOf(at) + 2);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(position, position));
     const action = actions.find((candidate) => candidate.title === title);
     assert.ok(action?.command, `no "${title}" among ${actions.map((candidate) => candidate.title).join(', ')}`);
     return { document, action };
   }
 
+  /** The digest of a tag as skopeo sees it: the SHA-256 of its raw manifest (the index of a multi-arch image). */
+  async function skopeoDigest(tag: string): Promise<string> {
+    const { stdout } = await promisify(execFile)('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${registry!.host}/acme/app:${tag}`], { encoding: 'buffer' });
+    return `sha256:${createHash('sha256').update(stdout).digest('hex')}`;
+  }
+
   test('Pin to digest writes tag@digest as skopeo inspect reports it (index digest of a multi-arch image)', async () => {
     const { document, action } = await registryAction('pin/Dockerfile', `FROM ${registry!.host}/acme/app:1.4.2\n`, 'Pin to digest (keep the tag)');
     await vscode.commands.executeCommand(action.command!.command, ...(action.command!.arguments ?? []), 'index');
-    const { stdout } = await promisify(execFile)('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${registry!.host}/acme/app:1.4.2`], { encoding: 'buffer' });
-    const digest = `sha256:${createHash('sha256').update(stdout).digest('hex')}`;
-    assert.equal(document.getText(), `FROM ${registry!.host}/acme/app:1.4.2@${digest}\n`);
+    assert.equal(document.getText(), `FROM ${registry!.host}/acme/app:1.4.2@${await skopeoDigest('1.4.2')}\n`);
+  });
+
+  test('an untagged reference (the registry port is not a tag) pins as :latest@digest and moves to the newest release', async () => {
+    const content = `FROM ${registry!.host}/acme/app\n`;
+    const pin = await registryAction('untagged/Dockerfile', content, 'Pin to digest (as :latest)');
+    await vscode.commands.executeCommand(pin.action.command!.command, ...(pin.action.command!.arguments ?? []), 'index');
+    assert.equal(pin.document.getText(), `FROM ${registry!.host}/acme/app:latest@${await skopeoDigest('latest')}\n`);
+    const newest = await registryAction('untagged/newest.Dockerfile', content, 'Use newest version…');
+    await vscode.commands.executeCommand(newest.action.command!.command, ...(newest.action.command!.arguments ?? []), '1.4.2');
+    assert.equal(newest.document.getText(), `FROM ${registry!.host}/acme/app:1.4.2\n`);
+  });
+
+  test('on a Helm image map, Pin to digest and Use newest version rewrite the tag value only', async () => {
+    const content = `image:\n  repository: ${registry!.host}/acme/app\n  tag: latest\n  pullPolicy: IfNotPresent\n`;
+    const pin = await registryAction('helm/values.yaml', content, 'Pin to digest (keep the tag)', 'latest');
+    await vscode.commands.executeCommand(pin.action.command!.command, ...(pin.action.command!.arguments ?? []), 'index');
+    assert.equal(pin.document.getText(), content.replace('tag: latest', `tag: latest@${await skopeoDigest('latest')}`));
+    const newest = await registryAction('helm/values-newest.yaml', content, 'Use newest version…', 'latest');
+    await vscode.commands.executeCommand(newest.action.command!.command, ...(newest.action.command!.arguments ?? []), '1.4.2');
+    assert.equal(newest.document.getText(), content.replace('tag: latest', 'tag: 1.4.2'));
   });
 
   test('Pin to digest can take a platform digest instead', async () => {
