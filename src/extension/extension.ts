@@ -36,6 +36,7 @@ import { REGISTRY_VIEW, RegistryTreeProvider } from './registry/registryTree';
 import { ReportPanels } from './reports/reportPanels';
 import { RETENTION_VIEW, RetentionPlans } from './retention/retentionPlans';
 import { readLintSettings } from './settings';
+import { registerStatusBar } from './statusBar';
 
 const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, pinToDigest, useNewestVersion, deleteImage, removeRegistry, openReport, compareSboms, openAttachment, scanImage, generateSbom, promoteImage, planRetentionCommand, applyRetentionCommand, exportRetentionCommand, openRuleDocs];
 
@@ -82,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
     registerDiagnostics(context, linter, configs);
     registerCodeActions(context, configs);
     registerHover(context);
+    registerStatusBar(context, reports);
     if (readLintSettings().lintWorkspaceOnStartup) void lintWorkspace(services);
     const activationMs = performance.now() - started;
     log.info(`Artifact Steward ${String(context.extension.packageJSON.version)} activated in ${activationMs.toFixed(1)} ms`);

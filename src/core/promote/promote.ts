@@ -133,7 +133,9 @@ export async function planPromotion(sourceRegistry: string, source: PromotionSou
     Promise.all(target.tags.map((tag) => currentDigest(target, tag, signal))),
   ]);
   const descriptor: Descriptor = { mediaType: details.mediaType, digest: details.digest, size: details.size };
-  const sourceName = `${sourceRegistry}/${source.repository}${source.reference.includes(':') ? '@' : ':'}${source.reference}`;
+  const separator = source.reference.includes(':') ? '@' : ':';
+  // An OCI layout's repository is its folder's name: `oci:DIR/DIR-name` would name no layout.
+  const sourceName = sourceRegistry.startsWith('oci:') ? `${sourceRegistry}${separator}${source.reference}` : `${sourceRegistry}/${source.repository}${separator}${source.reference}`;
   const tags: TagPlan[] = [];
   const blockers: string[] = [];
   for (const [index, tag] of target.tags.entries()) {

@@ -49,7 +49,9 @@ export class OciLayoutRegistry implements RegistryBackend {
         raw: json,
       };
     } catch (error) {
-      throw new RegistryError('read OCI layout', this.dir, (error as Error).message);
+      // A file, or a folder without index.json, is simply not a layout: say that, not ENOTDIR.
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new RegistryError('read OCI layout', this.dir, code === 'ENOTDIR' || code === 'ENOENT' ? 'not an OCI image layout folder (no index.json in it)' : (error as Error).message);
     }
   }
 
