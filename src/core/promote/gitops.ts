@@ -68,7 +68,7 @@ interface Promotion {
   readonly tag: string;
   readonly digest: string;
   /** Undefined for a source no manifest can name (an OCI layout). */
-  readonly source?: Repository & { readonly tag?: string; readonly digest?: string };
+  readonly source?: Repository & { readonly name: string; readonly tag?: string; readonly digest?: string };
 }
 
 type Decision = { readonly move: 'in-place' | 'to-target'; readonly concern?: ReferenceUpdate['concern'] } | { readonly skip: string };
@@ -97,7 +97,7 @@ function promotionOf(promoted: PromotedImage): Promotion {
   const source = parsed(promoted.source);
   return {
     targetName: `${target.domain}/${target.path}`, target: repositoryOf(target), tag: target.tag, digest: target.digest,
-    ...(source ? { source: { ...repositoryOf(source), ...(tagOf(source) ? { tag: tagOf(source)! } : {}), ...(source.digest ? { digest: source.digest } : {}) } } : {}),
+    ...(source ? { source: { ...repositoryOf(source), name: `${source.domain}/${source.path}`, ...(tagOf(source) ? { tag: tagOf(source)! } : {}), ...(source.digest ? { digest: source.digest } : {}) } } : {}),
   };
 }
 
@@ -124,9 +124,8 @@ function decide(current: ImageReference, promotion: Promotion): Decision | undef
   const { source } = promotion;
   if (!source || !sameRepository(current, source)) return undefined;
   const isPromotedImage = current.digest ? current.digest === promotion.digest : tagOf(current) === source.tag;
-  const sourceName = `${source.host}/${source.path}`;
-  if (!isPromotedImage) return { skip: `another image of ${sourceName} than the promoted one` };
-  return { move: 'to-target', concern: { kind: 'other-repository', reason: `the promoted source itself: it moves from ${sourceName} to ${promotion.target.host}/${promotion.target.path}` } };
+  if (!isPromotedImage) return { skip: `another image of ${source.name} than the promoted one` };
+  return { move: 'to-target', concern: { kind: 'other-repository', reason: `the promoted source itself: it moves from ${source.name} to ${promotion.targetName}` } };
 }
 
 /** `host:5000/app:1.2@sha256:…` → `host:5000/app`, as written. */
