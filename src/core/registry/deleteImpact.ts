@@ -1,4 +1,5 @@
 import { readInventory } from '../retention/inventory';
+import { shortDigest } from '../retention/plan';
 import { pullsArtifact, referencesToRepository } from '../retention/protection';
 import type { WorkspaceReference } from '../retention/protection';
 import type { RegistryBackend } from './types';
@@ -30,16 +31,12 @@ export async function deleteImpact(backend: RegistryBackend, repository: string,
   return { digest, tags: own?.tags ?? [], indexes: indexes.map((index) => ({ digest: index.digest, tags: index.tags })), deployedBy: [...new Set(deployedBy)] };
 }
 
-function shortDigest(digest: string): string {
-  return `${digest.slice(0, 19)}…`;
-}
-
 /** The impact in words, one fact per line, for a confirmation; `limit` entries per list at most. */
 export function describeDeleteImpact(impact: DeleteImpact, limit = Number.POSITIVE_INFINITY): string {
   const list = (items: readonly string[]) => items.slice(0, limit).join(', ') + (items.length > limit ? ` and ${items.length - limit} more` : '');
   const lines = [impact.tags.length > 0 ? `Tags that go with it: ${list(impact.tags)}.` : 'No tag points at it.'];
   if (impact.indexes.length > 0) {
-    const indexes = impact.indexes.map((index) => `${shortDigest(index.digest)} (${index.tags.length > 0 ? index.tags.join(', ') : 'untagged'})`);
+    const indexes = impact.indexes.map((index) => `${shortDigest(index.digest)}… (${index.tags.length > 0 ? index.tags.join(', ') : 'untagged'})`);
     lines.push(`It is a platform of ${impact.indexes.length} multi-arch image(s), which break: ${list(indexes)}.`);
   }
   if (impact.deployedBy.length > 0) lines.push(`The workspace deploys it: ${list(impact.deployedBy)}.`);
