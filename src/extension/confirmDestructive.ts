@@ -14,10 +14,10 @@ export interface DestructiveQuestion {
 }
 
 /**
- * A modal whose Enter does nothing harmful. VS Code makes the first item the default button and
- * always adds Cancel (Escape) last — `isCloseAffordance` only names that Cancel button, it does not
- * move the default — so the first item is "Show details", which opens the full list in an editor
- * and deletes nothing, and the destructive action is the second. True only for the action.
+ * A modal whose Enter does nothing harmful. VS Code makes the first item the default (primary,
+ * focused) button; `isCloseAffordance` only marks the Cancel button Escape presses, it does not move
+ * the default — so the first item is "Show details", which opens the full list in an editor and
+ * deletes nothing, and the destructive action is the second. True only for the action.
  */
 export async function confirmDestructive(question: DestructiveQuestion, ask: WarningPrompt = (message, options, ...items) => vscode.window.showWarningMessage(message, options, ...items)): Promise<boolean> {
   const showDetails: vscode.MessageItem = { title: 'Show details' };
