@@ -67,7 +67,11 @@ export const COMMAND_HELP = {
   --trivy-arg <arg>          an extra trivy flag, e.g. --trivy-arg=--skip-db-update (repeatable)
   --scan-report <file>       the scan report the scan gate reads (default: the attached one)
   --override-reason <text>   go ahead despite failed gates (never immutability); recorded
-  --update-manifests <path>  point the manifests there at repo:tag@digest (repeatable)
+  --update-manifests <path>  point the manifests there that deploy the target repository at
+                             repo:tag@digest when the tag is newer (repeatable); lists the rest
+  --allow-downgrade          --update-manifests: also where the tag is older or not SemVer
+  --update-source-references --update-manifests: also move the promoted source image's own
+                             references to the target repository
   --config-root <dir>        folder holding .steward.yaml
   --dry-run                  show the plan (and the manifest diff), change nothing
   --json                     JSON output

@@ -81,6 +81,16 @@ async function panelRows(frame: Frame, scope: string): Promise<string[][]> {
     .map((row) => [...row.querySelectorAll('.cell')].map((cell) => cell.textContent ?? '')));
 }
 
+/** Gives one platform of a multi-arch image a tag of its own: an image the explorer can delete that the index needs. */
+async function tagPlatform(registry: RunningRegistry, repository: string, tag: string, architecture: string, platformTag: string): Promise<void> {
+  const index = JSON.parse(await (await fetch(`${registry.url}/v2/${repository}/manifests/${tag}`, { headers: { accept: 'application/vnd.oci.image.index.v1+json' } })).text()) as { manifests: { digest: string; platform: { architecture: string } }[] };
+  const digest = index.manifests.find((entry) => entry.platform.architecture === architecture)!.digest;
+  const accept = 'application/vnd.oci.image.manifest.v1+json';
+  const manifest = Buffer.from(await (await fetch(`${registry.url}/v2/${repository}/manifests/${digest}`, { headers: { accept } })).arrayBuffer());
+  const put = await fetch(`${registry.url}/v2/${repository}/manifests/${platformTag}`, { method: 'PUT', body: manifest, headers: { 'content-type': accept } });
+  assert.equal(put.status, 201);
+}
+
 describe('UI in a real VS Code workbench (Chromium)', () => {
   let workDir = '';
   let workspace = '';
@@ -98,6 +108,7 @@ describe('UI in a real VS Code workbench (Chromium)', () => {
     // A pull-request build from 2024: the retention rules of examples/.steward.yaml expire it.
     await skopeoPush(registry, join(workspace, 'oci-layout'), '1.4.1', 'acme/app', 'pr-1');
     writeFileSync(join(workspace, 'pin.Dockerfile'), `FROM ${registry.host}/acme/app:1.4.2\n`);
+    await tagPlatform(registry, 'acme/app', '1.4.2', 'amd64', '1.4.2-amd64');
     session = await openWorkbench(installPackagedExtension(workDir), workspace, workDir, { 'artifactSteward.registries': [{ host: registry.host }] });
     await session.page.locator('.monaco-workbench').waitFor();
   });
@@ -298,5 +309,19 @@ describe('UI in a real VS Code workbench (Chromium)', () => {
     // The step's page is our markdown, rendered in a webview: it shipped in the .vsix.
     await webviewFrame(page, 'h1:has-text("Lint a Dockerfile")');
     await screenshot(page, 'walkthrough');
+  }));
+
+  it('Delete image on a platform of a multi-arch image names the index and the files deploying it, and Enter is the harmless Show details', () => step(async () => {
+    const { page } = session!;
+    const tag = page.locator('.monaco-list-row[role="treeitem"][aria-level="4"]', { hasText: '1.4.2-amd64' }).first();
+    await tag.click({ button: 'right' });
+    await page.locator('.monaco-menu .action-label', { hasText: 'Delete image (by digest)' }).click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.getByText(/It is a platform of 1 multi-arch image\(s\), which break: sha256:[0-9a-f]{12}… \(1\.4\.2\)/).waitFor();
+    await dialog.getByText(/The workspace deploys it: pin\.Dockerfile:1/).waitFor();
+    assert.equal(await dialog.locator('.monaco-button:focus').textContent(), 'Show details');
+    await screenshot(page, 'delete-image');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
   }));
 });

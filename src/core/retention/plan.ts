@@ -1,5 +1,5 @@
 import { compileUserGlobs } from '../patterns/userPatterns';
-import { normalizeRegistryHost } from '../reference/registryHost';
+import { pullsArtifact, referencesToRepository } from './protection';
 import type { Artifact, PolicyFormat, PolicyVerdict, RepositoryInventory, RetentionPolicy } from './model';
 import type { Protection, UnreadableFile } from './protection';
 
@@ -67,14 +67,12 @@ export function planRepository(inventory: RepositoryInventory, policy: Retention
       else parents.set(child, [artifact]);
     }
   }
-  // `localhost:5000/app` in a manifest is the registry planned as `127.0.0.1:5000`.
-  const registry = normalizeRegistryHost(inventory.registry);
-  const references = protection.references.filter((reference) => reference.repository === inventory.repository && normalizeRegistryHost(reference.registry) === registry);
+  const references = referencesToRepository(protection.references, inventory.registry, inventory.repository);
   const immutable = protection.immutableTags(inventory.registry, inventory.repository);
   const isImmutable = immutable.length > 0 ? compileUserGlobs(immutable) : () => false;
 
   const directProtection = (artifact: Artifact): string | undefined => {
-    const used = references.find((reference) => reference.digest === artifact.digest || (!reference.digest && reference.tag !== undefined && artifact.tags.includes(reference.tag)));
+    const used = references.find((reference) => pullsArtifact(reference, artifact));
     if (used) return `the workspace uses it (${used.where})`;
     const fixed = artifact.tags.find((tag) => isImmutable(tag));
     return fixed ? `tag ${fixed} is immutable (${immutable.join(', ')})` : undefined;

@@ -278,30 +278,43 @@ suite('Registry-aware quick-fixes in the extension host (a real docker-registry)
     }
   });
 
-  test('Promote… from the tree mounts the image into another repository with its attachments and a record, and points the workspace at it', async function () {
+  test('Promote… from the tree mounts the image into another repository with its attachments and a record, and offers one edit per reference, newer ones checked', async function () {
     this.timeout(120_000);
     const settings = vscode.workspace.getConfiguration('artifactSteward');
     await settings.update('registries', [{ host: registry!.host }], vscode.ConfigurationTarget.Global);
     const manifest = fileUri('promote/deploy.yaml');
-    await vscode.workspace.fs.writeFile(manifest, Buffer.from(`apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n    - name: app  # promoted\n      image: ${registry!.host}/acme/app:1.4.1\n`));
+    const host = registry!.host;
+    const pod = (images: string[]) => `apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n${images.map((image, index) => `    - name: c${index}  # promoted\n      image: ${image}\n`).join('')}`;
+    const deployed = [`${host}/acme/prod:1.4.1`, `${host}/acme/prod:1.5.0`, `${host}/acme/app:1.4.1`, `${host}/acme/app:1.4.2`];
+    await vscode.workspace.fs.writeFile(manifest, Buffer.from(pod(deployed)));
     try {
       const api = await reportsApi();
-      const tag = await waitFor('the registry in the tree', () => treeNode(api.registryTree, [registry!.host, 'acme', 'app', '1.4.2']).catch(() => undefined));
-      const result = await vscode.commands.executeCommand<{ noop: boolean; stats: { blobsMounted: number; blobsCopied: number }; plan: { strategy: string; descriptor: { digest: string } } } | undefined>(
-        'artifactSteward.promote.promoteImage', tag, `${registry!.host}/acme/prod:1.4.2`, { confirm: true, applyManifestEdits: true });
+      const tag = await waitFor('the registry in the tree', () => treeNode(api.registryTree, [host, 'acme', 'app', '1.4.2']).catch(() => undefined));
+      const result = await vscode.commands.executeCommand<{ noop: boolean; stats: { blobsMounted: number; blobsCopied: number }; plan: { strategy: string; descriptor: { digest: string } }; manifestEdits: { file: string; line: number; from: string; to: string; needsConfirmation: boolean }[] } | undefined>(
+        'artifactSteward.promote.promoteImage', tag, `${host}/acme/prod:1.4.2`, { confirm: true, manifests: 'update-with-source', acceptPreviewDefaults: true });
       assert.ok(result, 'the promotion ran');
       assert.equal(result.plan.strategy, 'repository');
       assert.ok(result.stats.blobsMounted > 0 && result.stats.blobsCopied === 0, JSON.stringify(result.stats));
       const children = await waitFor('the promoted tag with its attachments', async () => {
-        const node = await treeNode(api.registryTree, [registry!.host, 'acme', 'prod', '1.4.2']).catch(() => undefined);
+        const node = await treeNode(api.registryTree, [host, 'acme', 'prod', '1.4.2']).catch(() => undefined);
         if (!node) return undefined;
         const labels = await Promise.all(((await api.registryTree.getChildren(node)) ?? []).map(async (child) => String((await api.registryTree.getTreeItem(child)).label)));
         return labels.includes('promotion') ? labels : undefined;
       });
       assert.ok(children.includes('linux/amd64') && children.includes('linux/arm64'), children.join(', '));
       if (!('skip' in installedTrivy())) assert.ok(children.includes('sbom'), `the SBOM attached earlier travelled: ${children.join(', ')}`);
+      const pinned = `${host}/acme/prod:1.4.2@${result.plan.descriptor.digest}`;
+      // The older 1.5.0 and the promoted source itself wait for a check in the refactor preview; another acme/app image is not offered at all.
+      assert.ok(result.manifestEdits.filter((edit) => edit.file !== 'promote/deploy.yaml').every((edit) => edit.needsConfirmation), 'files of earlier tests naming the source image wait for a tick too');
+      assert.deepEqual(result.manifestEdits.filter((edit) => edit.file === 'promote/deploy.yaml'), [
+        { file: 'promote/deploy.yaml', line: 7, from: deployed[0], to: pinned, needsConfirmation: false },
+        { file: 'promote/deploy.yaml', line: 9, from: deployed[1], to: pinned, needsConfirmation: true },
+        { file: 'promote/deploy.yaml', line: 13, from: deployed[3], to: pinned, needsConfirmation: true },
+      ]);
       const document = await vscode.workspace.openTextDocument(manifest);
-      assert.equal(document.getText(), `apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n    - name: app  # promoted\n      image: ${registry!.host}/acme/prod:1.4.2@${result.plan.descriptor.digest}\n`);
+      assert.equal(document.getText(), pod([pinned, ...deployed.slice(1)]), 'what the preview checks at first is what was applied');
+      const left = await vscode.commands.executeCommand<{ manifestEdits: unknown[] } | undefined>('artifactSteward.promote.promoteImage', tag, `${host}/acme/prod:1.4.2`, { confirm: true, manifests: 'leave' });
+      assert.deepEqual(left?.manifestEdits, [], 'leaving the manifests is a choice too');
     } finally {
       await settings.update('registries', undefined, vscode.ConfigurationTarget.Global);
     }
@@ -335,12 +348,63 @@ suite('Registry-aware quick-fixes in the extension host (a real docker-registry)
       const planView = (await api.retention.getChildren()) ?? [];
       assert.match(String((await api.retention.getTreeItem(planView[0])).description), new RegExp(`^1 of ${items.length} to delete · [\\d.]+ [KM]?B reclaimable$`));
 
+      const modal = captureModal();
+      assert.equal(await vscode.commands.executeCommand('artifactSteward.retention.applyPlan', { ask: modal.answer(undefined) }), undefined, 'cancelled: nothing applied');
+      assert.deepEqual(modal.buttons(), ['Show details', 'Delete without them', 'Cancel (close affordance)'], 'the default (first) button deletes nothing');
+      assert.match(modal.shown[0]!.detail, /acme\/retain:1\.4\.1, acme\/retain:old\.\n1 workspace file\(s\) could not be read or parsed/);
       const results = await vscode.commands.executeCommand<{ outcome: string; tags: string[] }[]>('artifactSteward.retention.applyPlan', { confirm: true, allowUnreadable: true });
       assert.deepEqual(results.map((result) => `${result.outcome} ${result.tags.join('+')}`), ['deleted 1.4.1+old']);
       const { stdout } = await promisify(execFile)('skopeo', ['list-tags', '--tls-verify=false', `docker://${registry!.host}/acme/retain`]);
       assert.deepEqual((JSON.parse(stdout) as { Tags: string[] }).Tags, ['1.4.2']);
       assert.deepEqual((await api.retention.getChildren()) ?? [], [], 'the applied plan is cleared');
     } finally {
+      await vscode.workspace.fs.delete(deployment);
+      await settings.update('registries', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  test('Delete image on a platform of a multi-arch image lists the index and the workspace files that deploy it; Enter deletes nothing', async function () {
+    this.timeout(120_000);
+    const host = registry!.host;
+    await skopeoPush(registry!, fileUri('oci-layout').fsPath, '1.4.2', 'acme/multi');
+    const accept = 'application/vnd.oci.image.index.v1+json';
+    const index = JSON.parse(await (await fetch(`http://${host}/v2/acme/multi/manifests/1.4.2`, { headers: { accept } })).text()) as { manifests: { digest: string; platform: { architecture: string } }[] };
+    const amd64 = index.manifests.find((entry) => entry.platform.architecture === 'amd64')!.digest;
+    const indexDigest = (JSON.parse(readFileSync(join(fileUri('oci-layout').fsPath, 'index.json'), 'utf8')) as { manifests: { digest: string; annotations?: Record<string, string> }[] }).manifests.find((entry) => entry.annotations?.['org.opencontainers.image.ref.name'] === '1.4.2')!.digest;
+    const platform = Buffer.from(await (await fetch(`http://${host}/v2/acme/multi/manifests/${amd64}`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).arrayBuffer());
+    const put = await fetch(`http://${host}/v2/acme/multi/manifests/1.4.2-amd64`, { method: 'PUT', body: platform, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
+    assert.equal(put.status, 201);
+    const deployment = fileUri('delete/deploy.yaml');
+    await vscode.workspace.fs.writeFile(deployment, Buffer.from(`apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n    - name: app\n      image: ${host}/acme/multi:1.4.2\n`));
+    const settings = vscode.workspace.getConfiguration('artifactSteward');
+    await settings.update('registries', [{ host }], vscode.ConfigurationTarget.Global);
+    try {
+      const api = await reportsApi();
+      await vscode.commands.executeCommand('artifactSteward.registry.refreshRegistries');
+      const node = await waitFor('the platform tag in the tree', () => treeNode(api.registryTree, [host, 'acme', 'multi', '1.4.2-amd64']).catch(() => undefined));
+      const modal = captureModal();
+      await vscode.commands.executeCommand('artifactSteward.registry.deleteImage', node, { ask: modal.answer(undefined) });
+      assert.equal(modal.shown[0]!.message, `Delete acme/multi@${amd64}?`);
+      assert.deepEqual(modal.shown[0]!.detail.split('\n').slice(0, 3), [
+        'Tags that go with it: 1.4.2-amd64.',
+        `It is a platform of 1 multi-arch image(s), which break: ${indexDigest.slice(0, 19)}… (1.4.2).`,
+        'The workspace deploys it: delete/deploy.yaml:7.',
+      ]);
+      assert.match(modal.shown[0]!.detail, /could not be read or parsed; what they deploy is unknown: broken\.yaml\./);
+      assert.deepEqual(modal.buttons(), ['Show details', 'Delete anyway', 'Cancel (close affordance)'], 'the default (first) button deletes nothing');
+      assert.equal((await fetch(`http://${host}/v2/acme/multi/manifests/${amd64}`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).status, 200, 'cancelled: nothing deleted');
+
+      const details = captureModal();
+      await vscode.commands.executeCommand('artifactSteward.registry.deleteImage', node, { ask: details.answer('Show details') });
+      const shown = await waitFor('the details document', () => (vscode.window.activeTextEditor?.document.getText().includes(amd64) ? vscode.window.activeTextEditor.document.getText() : undefined));
+      assert.match(shown, /- The workspace deploys it: delete\/deploy\.yaml:7\./);
+      assert.equal((await fetch(`http://${host}/v2/acme/multi/manifests/${amd64}`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).status, 200, 'Show details deletes nothing');
+
+      const confirmed = captureModal();
+      await vscode.commands.executeCommand('artifactSteward.registry.deleteImage', node, { ask: confirmed.answer('Delete anyway') });
+      assert.equal((await fetch(`http://${host}/v2/acme/multi/manifests/${amd64}`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).status, 404, 'Delete anyway deletes the digest');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await vscode.workspace.fs.delete(deployment);
       await settings.update('registries', undefined, vscode.ConfigurationTarget.Global);
     }
@@ -362,7 +426,7 @@ suite('Registry-aware quick-fixes in the extension host (a real docker-registry)
     const app = await find(await tree.getChildren(await find(await tree.getChildren(root), 'acme')), 'app');
     const tags = (await tree.getChildren(app)) ?? [];
     assert.deepEqual(await Promise.all(tags.map(label)), ['1.4.2', '1.4.1', 'latest']);
-    await vscode.commands.executeCommand('artifactSteward.registry.deleteImage', await find(tags, '1.4.1'), true);
+    await vscode.commands.executeCommand('artifactSteward.registry.deleteImage', await find(tags, '1.4.1'), { confirm: true });
     const remaining = (await (await fetch(`http://${registry!.host}/v2/acme/app/tags/list`)).json()) as { tags: string[] };
     assert.deepEqual(remaining.tags.filter((tag) => !tag.startsWith('sha256-')), ['1.4.2'], 'the referrers tag index of 1.4.2 (from the SBOM test) is not an image tag');
     await vscode.workspace.getConfiguration('artifactSteward').update('registries', undefined, vscode.ConfigurationTarget.Global);
@@ -388,6 +452,22 @@ async function reportsApi(): Promise<ReportsApi> {
 async function panelShowing(predicate: (entry: PanelEntry) => boolean, what: string): Promise<NonNullable<PanelEntry['view']>> {
   const api = await reportsApi();
   return waitFor(what, () => [...api.reports.open].find((entry) => entry.view && predicate(entry))?.view, 60_000);
+}
+
+/**
+ * Stands in for the extension's modal (the suite's `vscode` API object is not the extension's, so
+ * stubbing `vscode.window` here would not reach it): records what it was asked, answers by title.
+ */
+function captureModal() {
+  const shown: { message: string; detail: string; items: { title: string; isCloseAffordance?: boolean }[] }[] = [];
+  return {
+    shown,
+    answer: (title: string | undefined) => async (message: string, options: { detail?: string }, ...items: { title: string; isCloseAffordance?: boolean }[]) => {
+      shown.push({ message, detail: options.detail ?? '', items });
+      return items.find((item) => item.title === title);
+    },
+    buttons: () => shown[0]!.items.map((item) => `${item.title}${item.isCloseAffordance ? ' (close affordance)' : ''}`),
+  };
 }
 
 async function treeNode(tree: vscode.TreeDataProvider<{ kind: string }>, path: string[]): Promise<{ kind: string }> {
