@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { basename, resolve } from 'node:path';
-import { inspectImage } from '../../core/registry/inspect';
+import { describeAttachment, inspectImage } from '../../core/registry/inspect';
 import type { ImageDetails } from '../../core/registry/inspect';
 import { OciLayoutRegistry } from '../../core/registry/ociLayout';
 import { parseReference } from '../../core/reference/parse';
@@ -15,19 +15,27 @@ export async function inspectCommand(args: readonly string[]): Promise<number> {
   const layout = splitLayoutArgument(positionals[0]!);
   if (layout) {
     const dir = resolve(layout.dir);
-    const details = await inspectImage(new OciLayoutRegistry(dir), basename(dir), layout.tag ?? 'latest');
-    return report(values.json === true, `oci:${layout.dir}`, positionals[0]!, details);
+    const tag = layout.tag ?? impliedLatest();
+    const details = await inspectImage(new OciLayoutRegistry(dir), basename(dir), tag);
+    return report(values.json === true, `oci:${layout.dir}`, `oci:${layout.dir}:${tag}`, details);
   }
   const parsed = parseReference(positionals[0]!);
   if (!parsed.ok) throw new UsageError(`"${positionals[0]}" is not a valid image reference: ${parsed.error}`);
-  const { domain, path, tag, digest } = parsed.reference;
+  const { domain, path, digest } = parsed.reference;
+  const tag = parsed.reference.tag ?? (digest ? undefined : impliedLatest());
   const access = registryAccess(values);
   try {
-    const details = await inspectImage(access.open(domain), path, digest ?? tag ?? 'latest');
+    const details = await inspectImage(access.open(domain), path, digest ?? tag!);
     return await report(values.json === true, domain, `${domain}/${path}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`, details);
   } finally {
     await access.close();
   }
+}
+
+/** A reference without tag or digest means `latest`, as docker has it; said on stderr, so JSON output stays clean. */
+function impliedLatest(): 'latest' {
+  process.stderr.write('steward: no tag or digest given: inspecting the tag latest\n');
+  return 'latest';
 }
 
 async function report(json: boolean, registry: string, reference: string, details: ImageDetails): Promise<number> {
@@ -45,7 +53,7 @@ async function report(json: boolean, registry: string, reference: string, detail
     `Labels:${Object.keys(details.labels).length === 0 ? '      (none)' : ''}`,
     ...Object.entries(details.labels).sort().map(([key, value]) => `  ${key}=${value}`),
     `Attachments:${details.attachments.length === 0 ? ' (none)' : ''}`,
-    ...details.attachments.map((attachment) => `  ${attachment.kind.padEnd(12)} ${attachment.digest}  ${attachment.artifactType ?? attachment.mediaType}${attachment.tag ? ` (tag ${attachment.tag})` : ''}`),
+    ...details.attachments.map((attachment) => `  ${attachment.kind.padEnd(12)} ${attachment.digest}  ${describeAttachment(attachment)}`),
   ];
   await print(`${inert(lines.join('\n'))}\n`);
   return 0;

@@ -1,5 +1,6 @@
 import { isDigest, referrersTag } from '../registry/digest';
-import { allTags, attachmentKind } from '../registry/inspect';
+import { RegistryError } from '../registry/errors';
+import { attachmentKind } from '../registry/inspect';
 import { object, objects, text } from '../reports/json';
 import type { Json } from '../reports/json';
 import type { Descriptor, RegistryBackend } from '../registry/types';
@@ -222,8 +223,14 @@ async function verifyBundleReferrer(backend: RegistryBackend, repository: string
   }
 }
 
-async function manifestLayers(backend: RegistryBackend, repository: string, reference: string): Promise<readonly Descriptor[]> {
-  return (await backend.getManifest(repository, reference)).json.layers ?? [];
+/** The layers of a manifest, or undefined when there is none under that reference (404). */
+async function layersIfPresent(backend: RegistryBackend, repository: string, reference: string): Promise<readonly Descriptor[] | undefined> {
+  try {
+    return (await backend.getManifest(repository, reference)).json.layers ?? [];
+  } catch (error) {
+    if (error instanceof RegistryError && error.status === 404) return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -234,29 +241,31 @@ async function manifestLayers(backend: RegistryBackend, repository: string, refe
 export async function verifyImage(backend: RegistryBackend, repository: string, digest: string, policy: VerificationPolicy): Promise<ImageVerification> {
   const identities = policy.identities ?? [];
   const trust: Trust = { keys: policy.keys, identities: identities.length, trusts: identityMatcher(identities), ...(policy.trustedRoot ? { root: policy.trustedRoot } : {}) };
-  const tags = new Set(await allTags(backend, repository));
   const prefix = referrersTag(digest);
-  const signatures: SignatureVerdict[] = [];
+  // The cosign tags are asked for directly (a 404 is "none"), at once with the referrers: a repository's tag list can be long.
+  const [signatureLayers, attestationLayers, referrers] = await Promise.all([
+    layersIfPresent(backend, repository, `${prefix}.sig`), layersIfPresent(backend, repository, `${prefix}.att`), backend.referrers(repository, digest),
+  ]);
+  const signatures = await Promise.all((signatureLayers ?? []).map((layer, index) => verifyCosignLayer(backend, repository, digest, layer, `${prefix}.sig layer ${index + 1}`, trust)));
+  const envelopeManifests: { layers: readonly Descriptor[]; label: string }[] = attestationLayers ? [{ layers: attestationLayers, label: `${prefix}.att` }] : [];
   const attestations: AttestationVerdict[] = [];
-  if (tags.has(`${prefix}.sig`)) {
-    for (const [index, layer] of (await manifestLayers(backend, repository, `${prefix}.sig`)).entries()) {
-      signatures.push(await verifyCosignLayer(backend, repository, digest, layer, `${prefix}.sig layer ${index + 1}`, trust));
-    }
-  }
-  const envelopeSources: { reference: string; label: string }[] = [];
-  if (tags.has(`${prefix}.att`)) envelopeSources.push({ reference: `${prefix}.att`, label: `${prefix}.att` });
   const bundles: Descriptor[] = [];
-  for (const referrer of await backend.referrers(repository, digest)) {
+  for (const referrer of referrers) {
     const type = referrer.artifactType ?? referrer.mediaType;
     const kind = attachmentKind(type);
-    if (NOTATION_SIGNATURE.test(type)) signatures.push({ kind: 'notation', source: `referrer ${short(referrer.digest)}`, verified: false, reason: 'not supported yet (notation)' });
-    else if (/dsse|in-toto/.test(referrer.artifactType ?? '') || kind === 'attestation') envelopeSources.push({ reference: referrer.digest, label: `referrer ${short(referrer.digest)}` });
-    // Bundles, and artifacts that may be bundles under another artifactType.
-    else if (SIGSTORE_BUNDLE.test(type) || kind === 'signature' || kind === 'artifact') bundles.push(referrer);
+    if (NOTATION_SIGNATURE.test(type)) {
+      signatures.push({ kind: 'notation', source: `referrer ${short(referrer.digest)}`, verified: false, reason: 'not supported yet (notation)' });
+    } else if (/dsse|in-toto/.test(referrer.artifactType ?? '') || kind === 'attestation') {
+      const layers = await layersIfPresent(backend, repository, referrer.digest);
+      if (layers) envelopeManifests.push({ layers, label: `referrer ${short(referrer.digest)}` });
+    } else if (SIGSTORE_BUNDLE.test(type) || kind === 'signature' || kind === 'artifact') {
+      // Bundles, and artifacts that may be bundles under another artifactType.
+      bundles.push(referrer);
+    }
   }
   for (const referrer of bundles) await verifyBundleReferrer(backend, repository, digest, referrer, trust, { signatures, attestations });
-  for (const { reference, label } of envelopeSources) {
-    for (const [index, layer] of (await manifestLayers(backend, repository, reference)).entries()) {
+  for (const { layers, label } of envelopeManifests) {
+    for (const [index, layer] of layers.entries()) {
       if (layer.mediaType !== DSSE_ENVELOPE_TYPE && !/dsse/.test(layer.mediaType)) continue;
       const envelope = parseJson(await backend.getBlob(repository, layer.digest));
       attestations.push(verifyEnvelope(envelope, digest, `${label} layer ${index + 1}`, policy.keys));

@@ -1,6 +1,7 @@
 import type { TrustedKey } from '../evidence/keys';
 import type { CertificateIdentity, SigstoreTrustedRoot } from '../evidence/sigstore';
 import type { AttestationVerdict, ImageVerification, VerificationPolicy } from '../evidence/verify';
+import { describeAttachment } from '../registry/inspect';
 import type { Attachment } from '../registry/inspect';
 import { object, objects, strings, text } from '../reports/json';
 import type { Json } from '../reports/json';
@@ -184,15 +185,14 @@ function describedDigests(content: Buffer): string[] {
 export async function sbomGate(gate: true | SbomGate, access: EvidenceAccess): Promise<EvidenceGateResult> {
   const sboms = access.attachments.filter((attachment) => attachment.kind === 'sbom');
   if (sboms.length === 0) return { gate: 'sbom', pass: false, detail: 'no SBOM is attached to the image (Generate SBOM, then attach it)' };
-  const describe = (attachment: Attachment) => `${attachment.via === 'buildkit' ? 'BuildKit attestation' : attachment.artifactType ?? attachment.mediaType}`;
-  if (gate === true || !gate.describesImage) return { gate: 'sbom', pass: true, detail: `SBOM attached (${describe(sboms[0]!)})` };
+  if (gate === true || !gate.describesImage) return { gate: 'sbom', pass: true, detail: `SBOM attached (${describeAttachment(sboms[0]!)})` };
   const digests = new Set(access.digests ?? []);
   const named: string[] = [];
   for (const attachment of sboms) {
     // BuildKit binds each SBOM to its platform manifest inside the index.
     if (attachment.via === 'buildkit') return { gate: 'sbom', pass: true, detail: `SBOM of ${attachment.platform ?? 'a platform'} (BuildKit attestation)` };
     const described = describedDigests(await access.read(attachment));
-    if (described.some((digest) => digests.has(digest))) return { gate: 'sbom', pass: true, detail: `SBOM attached and describes this image (${describe(attachment)})` };
+    if (described.some((digest) => digests.has(digest))) return { gate: 'sbom', pass: true, detail: `SBOM attached and describes this image (${describeAttachment(attachment)})` };
     named.push(...described);
   }
   return { gate: 'sbom', pass: false, detail: named.length > 0 ? `the attached SBOM(s) describe ${[...new Set(named)].map((digest) => `${digest.slice(0, 19)}…`).join(', ')}, not this image` : 'no attached SBOM names the image it describes (a subject with a pkg:oci purl)' };

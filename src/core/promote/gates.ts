@@ -1,4 +1,5 @@
 import { compileUserGlob } from '../patterns/userPatterns';
+import { describeAttachment } from '../registry/inspect';
 import type { Attachment } from '../registry/inspect';
 import { evaluateGate } from '../reports/gate';
 import type { ScanGate } from '../reports/gate';

@@ -134,7 +134,9 @@ export async function planPromotion(sourceRegistry: string, source: PromotionSou
     Promise.all(target.tags.map((tag) => currentDigest(target, tag, signal))),
   ]);
   const descriptor: Descriptor = { mediaType: details.mediaType, digest: details.digest, size: details.size };
-  const sourceName = `${sourceRegistry}/${source.repository}${source.reference.includes(':') ? '@' : ':'}${source.reference}`;
+  const separator = source.reference.includes(':') ? '@' : ':';
+  // An OCI layout's repository is its folder's name: `oci:DIR/DIR-name` would name no layout.
+  const sourceName = sourceRegistry.startsWith('oci:') ? `${sourceRegistry}${separator}${source.reference}` : `${sourceRegistry}/${source.repository}${separator}${source.reference}`;
   const tags: TagPlan[] = [];
   const blockers: string[] = [];
   for (const [index, tag] of target.tags.entries()) {
@@ -186,7 +188,8 @@ export async function executePromotion(source: PromotionSource, target: Promotio
   const manifest = plan.strategy === 'tag' ? await target.registry.getManifest(target.repository, digest, signal) : await copier.copyManifest(digest);
   let attachmentsCopied = 0;
   if (plan.strategy !== 'tag') {
-    for (const attachment of plan.attachments) {
+    // BuildKit attestations ride inside the index, copied with it.
+    for (const attachment of plan.attachments.filter((candidate) => candidate.via !== 'buildkit')) {
       const copied = await copier.copyManifest(attachment.digest);
       if (attachment.via === 'cosign-tag' && attachment.tag) await target.registry.putManifest(target.repository, attachment.tag, copied.bytes, copied.descriptor.mediaType, signal);
       attachmentsCopied += 1;

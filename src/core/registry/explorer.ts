@@ -1,6 +1,6 @@
 import semver from 'semver';
 import { mapLimited } from '../concurrency';
-import { attachmentsOf } from './inspect';
+import { attachmentsOf, imagePlatforms } from './inspect';
 import type { Attachment } from './inspect';
 import { isIndex, platformString } from './types';
 import type { RegistryBackend } from './types';
@@ -16,7 +16,9 @@ export type ExplorerNode =
   | { readonly kind: 'namespace'; readonly id: string; readonly parent: ExplorerNode; readonly label: string; readonly repositories: readonly string[]; readonly depth: number }
   | { readonly kind: 'repository'; readonly id: string; readonly parent: ExplorerNode; readonly label: string; readonly repository: string; readonly backend: RegistryBackend }
   | { readonly kind: 'tag'; readonly id: string; readonly parent: ExplorerNode; readonly tag: string; readonly repository: string; readonly backend: RegistryBackend; details?: TagDetails }
-  | { readonly kind: 'platform'; readonly id: string; readonly parent: ExplorerNode; readonly label: string; readonly digest: string }
+  | { readonly kind: 'platform'; readonly id: string; readonly parent: ExplorerNode; readonly label: string; readonly digest: string;
+    /** BuildKit attestations of this platform (SBOM, provenance), folded under it. */
+    readonly attachments: readonly Attachment[] }
   | { readonly kind: 'attachment'; readonly id: string; readonly parent: ExplorerNode; readonly attachment: Attachment }
   | { readonly kind: 'loadMore'; readonly id: string; readonly parent: ExplorerNode; readonly shown: number }
   | { readonly kind: 'error'; readonly id: string; readonly parent?: ExplorerNode; readonly message: string; readonly fix: 'sign-in' | 'settings' | 'retry' };
@@ -75,7 +77,7 @@ export function groupRepositories(repositories: readonly string[], depth: number
 export async function tagDetails(backend: RegistryBackend, repository: string, tag: string): Promise<TagDetails> {
   const manifest = await backend.getManifest(repository, tag);
   const { digest, mediaType } = manifest.descriptor;
-  if (isIndex(mediaType)) return { digest, mediaType, sameImage: [], platforms: (manifest.json.manifests ?? []).filter((child) => child.platform && child.platform.os !== 'unknown').length };
+  if (isIndex(mediaType)) return { digest, mediaType, sameImage: [], platforms: imagePlatforms(manifest.json).length };
   const config = manifest.json.config;
   const size = (config?.size ?? 0) + (manifest.json.layers ?? []).reduce((total, layer) => total + layer.size, 0);
   let created: string | undefined;
@@ -83,6 +85,18 @@ export async function tagDetails(backend: RegistryBackend, repository: string, t
     created = (JSON.parse((await backend.getBlob(repository, config.digest)).toString('utf8')) as { created?: string }).created;
   }
   return { digest, mediaType, sameImage: [], size, ...(created ? { created } : {}) };
+}
+
+/** One node per attachment; a BuildKit manifest holds several (SBOM, provenance), told apart by their layer. */
+function attachmentNodes(parent: ExplorerNode, attachments: readonly Attachment[]): ExplorerNode[] {
+  return attachments.map((attachment) => ({ kind: 'attachment', id: `${parent.id}#${attachment.layerDigest ?? attachment.digest}`, parent, attachment }));
+}
+
+/** The tag an attachment or platform node belongs to: what its content is read through. */
+export function tagOf(node: ExplorerNode): Extract<ExplorerNode, { kind: 'tag' }> | undefined {
+  let current: ExplorerNode | undefined = node;
+  while (current && current.kind !== 'tag') current = 'parent' in current ? current.parent : undefined;
+  return current;
 }
 
 /** Loads children on demand, caches lists per node, and never fetches more than it shows. */
@@ -181,13 +195,20 @@ export class ExplorerModel {
       }
       case 'tag': {
         const manifest = await node.backend.getManifest(node.repository, node.tag);
-        const platforms: ExplorerNode[] = isIndex(manifest.descriptor.mediaType)
-          ? (manifest.json.manifests ?? []).filter((child) => child.platform && child.platform.os !== 'unknown').map((child) => ({ kind: 'platform', id: `${node.id}@${child.digest}`, parent: node, label: platformString(child.platform), digest: child.digest }))
-          : [];
         const allTags = await this.tags(node.parent as Extract<ExplorerNode, { kind: 'repository' }>);
-        const attachments = (await attachmentsOf(node.backend, node.repository, manifest.descriptor.digest, allTags)).map((attachment): ExplorerNode => ({ kind: 'attachment', id: `${node.id}#${attachment.digest}`, parent: node, attachment }));
-        return [...platforms, ...attachments];
+        const attachments = await attachmentsOf(node.backend, node.repository, manifest.descriptor.digest, allTags, undefined, manifest.json);
+        const platforms = isIndex(manifest.descriptor.mediaType) ? imagePlatforms(manifest.json) : [];
+        const folded = new Set<Attachment>();
+        const platformNodes = platforms.map((child): ExplorerNode => {
+          const label = platformString(child.platform);
+          const own = attachments.filter((attachment) => attachment.via === 'buildkit' && attachment.platform === label);
+          for (const attachment of own) folded.add(attachment);
+          return { kind: 'platform', id: `${node.id}@${child.digest}`, parent: node, label, digest: child.digest, attachments: own };
+        });
+        return [...platformNodes, ...attachmentNodes(node, attachments.filter((attachment) => !folded.has(attachment)))];
       }
+      case 'platform':
+        return attachmentNodes(node, node.attachments);
       default:
         return [];
     }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { retaggedText } from '../../core/registry/pin';
 import type { PinCandidate } from '../../core/registry/pin';
 import { newerVersionTags } from '../../core/registry/newestTag';
 import { reportFailure } from '../log';
@@ -22,7 +23,7 @@ export const useNewestVersion: Command = {
       }
       const tag = choice ?? (await vscode.window.showQuickPick(newer, { title: `Replace ${candidate.tag} with` }));
       if (!tag) return;
-      await rewriteReference(uri, candidate, `${candidate.written.slice(0, candidate.written.lastIndexOf(':'))}:${tag}`);
+      await rewriteReference(uri, candidate, retaggedText(candidate, tag));
     } catch (error) {
       reportFailure(services.log, 'Use newest version', error);
     }

@@ -3,6 +3,7 @@ import { formatBytes } from '../../core/formatBytes';
 import { ExplorerModel } from '../../core/registry/explorer';
 import type { ExplorerNode, TagSort } from '../../core/registry/explorer';
 import { RegistryError } from '../../core/registry/errors';
+import { describeAttachment } from '../../core/registry/inspect';
 import type { HttpRegistry } from '../../core/registry/httpRegistry';
 import type { Logger } from '../log';
 import { SETTINGS_SECTION } from '../settings';
@@ -16,7 +17,7 @@ export const REGISTRY_VIEW = 'artifactSteward.registries';
 /** Attachments the report panels render (attestations are DSSE envelopes around an SBOM or scan). */
 const VIEWABLE_ATTACHMENTS: ReadonlySet<string> = new Set(['sbom', 'scan-report', 'attestation']);
 
-const ATTACHMENT_ICONS: Readonly<Record<string, string>> = { signature: 'verified', sbom: 'checklist', attestation: 'law', 'scan-report': 'shield', vex: 'pass', promotion: 'rocket', artifact: 'file-binary' };
+const ATTACHMENT_ICONS: Readonly<Record<string, string>> = { signature: 'verified', sbom: 'checklist', provenance: 'source-control', attestation: 'law', 'scan-report': 'shield', vex: 'pass', promotion: 'rocket', artifact: 'file-binary' };
 
 function describeError(error: unknown): { message: string; fix: 'sign-in' | 'settings' | 'retry' } {
   const message = (error as Error).message;
@@ -139,11 +140,11 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
         return Object.assign(item, { id: node.id });
       }
       case 'platform':
-        return Object.assign(new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None), { id: node.id, description: node.digest.slice(7, 19), iconPath: new vscode.ThemeIcon('vm'), contextValue: 'platform' });
+        return Object.assign(new vscode.TreeItem(node.label, node.attachments.length > 0 ? collapsed : vscode.TreeItemCollapsibleState.None), { id: node.id, description: node.digest.slice(7, 19), iconPath: new vscode.ThemeIcon('vm'), contextValue: 'platform' });
       case 'attachment': {
         const { attachment } = node;
         const item = new vscode.TreeItem(attachment.kind, vscode.TreeItemCollapsibleState.None);
-        item.description = `${attachment.artifactType ?? attachment.mediaType}${attachment.tag ? ` (tag ${attachment.tag})` : ''}`;
+        item.description = describeAttachment(attachment);
         item.tooltip = attachment.digest;
         item.iconPath = new vscode.ThemeIcon(ATTACHMENT_ICONS[attachment.kind] ?? 'file');
         item.contextValue = `attachment.${attachment.kind}`;
