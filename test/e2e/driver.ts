@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { CHROMIUM, ensureCodeServer, remoteUri, startHost, workbenchUrl } from '../../scripts/vscodeHost';
 import type { Host } from '../../scripts/vscodeHost';
 import { REPO_ROOT } from '../helpers';
@@ -122,6 +122,20 @@ export async function openWorkbench(extensionFolder: string, workspace: string, 
       await host.stop();
     },
   };
+}
+
+/**
+ * Runs an entry of `target`'s context menu. The item is chosen from the keyboard once the menu has
+ * focused it: a click that lands while the menu is still opening is dropped by the workbench, and the
+ * menu then waits for ever.
+ */
+export async function runContextMenuItem(page: Page, target: Locator, label: string): Promise<void> {
+  await target.click({ button: 'right' });
+  const item = page.locator('.monaco-menu .action-item', { has: page.locator('.action-label', { hasText: label }) }).first();
+  await item.hover();
+  await page.locator('.monaco-menu .action-item.focused', { hasText: label }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.monaco-menu').waitFor({ state: 'detached' });
 }
 
 /** Resolves once `file` holds `text`: read now and again on every change the file system reports in its folder. */

@@ -10,7 +10,7 @@ import { REPO_ROOT } from '../helpers';
 import { skopeoPush } from '../integration/fixtures';
 import { startRegistry } from '../integration/registryServer';
 import type { RunningRegistry } from '../integration/registryServer';
-import { cleanup, copyOfExamples, fileContaining, installPackagedExtension, openWorkbench, scratch, UI_LIMIT_MS } from './driver';
+import { cleanup, copyOfExamples, fileContaining, installPackagedExtension, openWorkbench, runContextMenuItem, scratch, UI_LIMIT_MS } from './driver';
 
 /** Screenshots for the README are refreshed with STEWARD_UPDATE_SCREENSHOTS=1; failures always leave one. */
 const UPDATE_SCREENSHOTS = process.env.STEWARD_UPDATE_SCREENSHOTS === '1';
@@ -314,8 +314,7 @@ describe('UI in a real VS Code workbench (Chromium)', () => {
   it('Delete image on a platform of a multi-arch image names the index and the files deploying it, and Enter is the harmless Show details', () => step(async () => {
     const { page } = session!;
     const tag = page.locator('.monaco-list-row[role="treeitem"][aria-level="4"]', { hasText: '1.4.2-amd64' }).first();
-    await tag.click({ button: 'right' });
-    await page.locator('.monaco-menu .action-label', { hasText: 'Delete image (by digest)' }).click();
+    await runContextMenuItem(page, tag, 'Delete image (by digest)');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.getByText(/It is a platform of 1 multi-arch image\(s\), which break: sha256:[0-9a-f]{12}… \(1\.4\.2\)/).waitFor();
     await dialog.getByText(/The workspace deploys it: pin\.Dockerfile:1/).waitFor();
