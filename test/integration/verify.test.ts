@@ -15,6 +15,7 @@ import { readTrustedRoot, loadTrustedRoot } from '../../src/core/evidence/sigsto
 import { verifyImage } from '../../src/core/evidence/verify';
 import type { VerificationPolicy } from '../../src/core/evidence/verify';
 import { evaluateGates } from '../../src/core/promote/gates';
+import { executePromotion, planPromotion } from '../../src/core/promote/promote';
 import type { GateEvidence, PromotionGates } from '../../src/core/promote/gates';
 import { attachmentContent, inspectImage } from '../../src/core/registry/inspect';
 import { noCredentials } from '../../src/core/registry/auth';
@@ -141,6 +142,25 @@ describe('steward verify and verifyImage, offline, on a real registry', () => {
     const [[, unsigned, unsignedWhy]] = await gates('attested', { provenance: { ...provenance, keys: ['ops.pub'] } }) as [[string, boolean, string]];
     assert.deepEqual([unsigned, unsignedWhy], [false, `${digests.attested!.replace(':', '-')}.att layer 1: present, not signed by a trusted key (no signature of the envelope verifies with the 1 configured key(s))`]);
     assert.deepEqual(await gates('signed', { provenance: { source: 'https://github.com/example/app' } }), [['provenance', false, 'no SLSA provenance is attached to the image (docker buildx build --provenance=true, cosign attest --type slsaprovenance)']]);
+  });
+
+  it('a promotion to another registry carries the signatures and attestations: verification passes at the target, behind a verifying gate', async () => {
+    const target = await startRegistry('plain', join(root, 'target'));
+    try {
+      const targetClient = new HttpRegistry(target.host, new Transport({}), noCredentials);
+      const source = { backend: client, repository: 'team/app', reference: 'two-keys' };
+      const destination = { registry: targetClient, repository: 'prod/app', tags: ['1.0.0'] };
+      const rule = { match: `${target.host}/prod/**`, gates: { signature: { keys: ['release.pub', 'ops.pub'], threshold: 2 } } };
+      const plan = await planPromotion(registry.host, source, destination, { rule, configRoot: root });
+      assert.deepEqual(plan.gates.map((gate) => [gate.gate, gate.pass]), [['signature', true]], plan.blockers.join('; '));
+      await executePromotion(source, destination, plan, { rule, configRoot: root });
+      const atTarget = await verifyImage(targetClient, 'prod/app', digests['two-keys']!, { keys: [release.trusted, ops.trusted], threshold: 2 });
+      assert.deepEqual([atTarget.verified, atTarget.reason], [true, '2 of the required 2 distinct key(s) signed it']);
+      const refused = await planPromotion(registry.host, { ...source, reference: 'other-key' }, { ...destination, tags: ['1.0.1'] }, { rule, configRoot: root });
+      assert.match(refused.blockers.join('\n'), /^gate signature failed: 0 distinct trusted key\(s\) signed it, 2 required; signature 1: does not verify/m);
+    } finally {
+      await target.stop();
+    }
   });
 
   it('steward verify: exit 0 verified, 1 not, 2 usage; JSON with a verdict per signature', async () => {
