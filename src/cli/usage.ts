@@ -37,7 +37,8 @@ export const COMMAND_HELP = {
                            digest, media type, platforms, labels and attachments of an image
                            (a reference without tag or digest means its latest tag)
 `,
-    options: `  --json                     JSON output
+    options: `  --key <pem>                also check each signature against these public keys (repeatable)
+  --json                     JSON output
 `,
     readsRegistries: true,
     exitCodes: '0 inspected; 1 the image could not be read; 2 usage error',

@@ -174,6 +174,9 @@ describe('steward verify and verifyImage, offline, on a real registry', () => {
     const attestation = await steward(['verify', `${registry.host}/team/app:attested`, '--key', release.pemFile, '--attestation', 'slsaprovenance'], root);
     assert.equal(attestation.code, 1, 'attested has an attestation but no signature');
     assert.match(attestation.stdout, /attestation 1 \(https:\/\/slsa\.dev\/provenance\/v0\.2, .*\): verified: signed by .*release\.pub/);
+    const inspected = await steward(['inspect', `${registry.host}/team/app:other-key`, '--key', release.pemFile], root);
+    assert.equal(inspected.code, 0, inspected.stderr);
+    assert.match(inspected.stdout, /\nVerification: not verified \(0 distinct trusted key\(s\) signed it, 1 required\)\n {2}invalid {4}sha256-[0-9a-f]{64}\.sig layer 1: does not verify with any of the 1 configured key\(s\)/);
     const usage = await steward(['verify', `${registry.host}/team/app:signed`], root);
     assert.deepEqual([usage.code, /needs at least one --key/.test(usage.stderr)], [2, true]);
   });

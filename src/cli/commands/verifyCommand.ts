@@ -1,14 +1,10 @@
 import { parseArgs } from 'node:util';
-import { basename, resolve } from 'node:path';
 import { loadKeyFiles } from '../../core/evidence/keys';
 import { predicateTypeFor } from '../../core/evidence/predicates';
 import { identityMatcher, loadTrustedRoot } from '../../core/evidence/sigstore';
 import type { CertificateIdentity } from '../../core/evidence/sigstore';
 import { verifyImage } from '../../core/evidence/verify';
-import { OciLayoutRegistry } from '../../core/registry/ociLayout';
-import type { RegistryBackend } from '../../core/registry/types';
-import { parseReference } from '../../core/reference/parse';
-import { registryAccess, splitLayoutArgument } from '../registryAccess';
+import { openImageArgument } from '../registryAccess';
 import { REGISTRY_OPTIONS } from '../registryFlags';
 import { inert } from '../terminalText';
 import { print, UsageError } from '../usage';
@@ -33,28 +29,10 @@ export async function verifyCommand(args: readonly string[]): Promise<number> {
   if (keys.length === 0 && identities.length === 0) throw new UsageError('verify needs at least one --key <public key PEM>, or --certificate-identity (or --certificate-identity-regexp) with --certificate-oidc-issuer and --trusted-root');
   const wanted = (values.attestation ?? []).map((name) => predicateTypeFor(name));
   const argument = positionals[0]!;
-  const layout = splitLayoutArgument(argument);
-  let backend: RegistryBackend;
-  let repository: string;
-  let reference: string;
-  let close = async () => undefined as void;
-  if (layout) {
-    const dir = resolve(layout.dir);
-    backend = new OciLayoutRegistry(dir);
-    repository = basename(dir);
-    reference = layout.tag ?? 'latest';
-  } else {
-    const parsed = parseReference(argument);
-    if (!parsed.ok) throw new UsageError(`"${argument}" is not a valid image reference: ${parsed.error}`);
-    const access = registryAccess(values);
-    close = access.close;
-    backend = access.open(parsed.reference.domain);
-    repository = parsed.reference.path;
-    reference = parsed.reference.digest ?? parsed.reference.tag ?? 'latest';
-  }
+  const image = openImageArgument(argument, values, () => process.stderr.write('steward: no tag or digest given: verifying the tag latest\n'));
   try {
-    const { digest } = await backend.resolve(repository, reference);
-    const result = await verifyImage(backend, repository, digest, { keys, threshold, ...(identities.length > 0 ? { identities } : {}), ...(trustedRoot ? { trustedRoot } : {}) });
+    const { digest } = await image.backend.resolve(image.repository, image.reference);
+    const result = await verifyImage(image.backend, image.repository, digest, { keys, threshold, ...(identities.length > 0 ? { identities } : {}), ...(trustedRoot ? { trustedRoot } : {}) });
     const missing = wanted.filter((type) => !result.attestations.some((attestation) => attestation.verified && attestation.predicateType === type));
     const verified = result.verified && missing.length === 0;
     const reasons = [result.reason, ...missing.map((type) => `no verified attestation of type ${type}`)];
@@ -71,7 +49,7 @@ export async function verifyCommand(args: readonly string[]): Promise<number> {
     }
     return verified ? 0 : 1;
   } finally {
-    await close();
+    await image.close();
   }
 }
 
