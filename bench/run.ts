@@ -14,6 +14,7 @@ import { compare, median, ratio, row } from './measure';
 import { benchRegistry } from './registry';
 import { benchReports } from './reports';
 import { benchRetention } from './retention';
+import { benchVerify } from './verify';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -110,6 +111,7 @@ const BENCHMARKS: Readonly<Record<string, () => unknown>> = {
   registry: () => benchRegistry(row),
   promote: () => inOwnProcess('promote.js'),
   retention: benchRetention,
+  verify: benchVerify,
 };
 
 /** `node out/bench/run.js [name…]`: the named benchmarks only (all of them take minutes). */

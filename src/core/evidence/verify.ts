@@ -33,6 +33,8 @@ export interface VerificationPolicy {
   readonly trustedRoot?: SigstoreTrustedRoot;
   /** Valid signatures needed, each from a distinct key or identity (default 1). */
   readonly threshold?: number;
+  /** `false` when only signatures matter (a signature gate): the `.att` tag and DSSE referrers are not read. */
+  readonly attestations?: boolean;
 }
 
 export interface SignatureVerdict {
@@ -244,7 +246,9 @@ export async function verifyImage(backend: RegistryBackend, repository: string, 
   const prefix = referrersTag(digest);
   // The cosign tags are asked for directly (a 404 is "none"), at once with the referrers: a repository's tag list can be long.
   const [signatureLayers, attestationLayers, referrers] = await Promise.all([
-    layersIfPresent(backend, repository, `${prefix}.sig`), layersIfPresent(backend, repository, `${prefix}.att`), backend.referrers(repository, digest),
+    layersIfPresent(backend, repository, `${prefix}.sig`),
+    policy.attestations === false ? undefined : layersIfPresent(backend, repository, `${prefix}.att`),
+    backend.referrers(repository, digest),
   ]);
   const signatures = await Promise.all((signatureLayers ?? []).map((layer, index) => verifyCosignLayer(backend, repository, digest, layer, `${prefix}.sig layer ${index + 1}`, trust)));
   const envelopeManifests: { layers: readonly Descriptor[]; label: string }[] = attestationLayers ? [{ layers: attestationLayers, label: `${prefix}.att` }] : [];
@@ -256,6 +260,7 @@ export async function verifyImage(backend: RegistryBackend, repository: string, 
     if (NOTATION_SIGNATURE.test(type)) {
       signatures.push({ kind: 'notation', source: `referrer ${short(referrer.digest)}`, verified: false, reason: 'not supported yet (notation)' });
     } else if (/dsse|in-toto/.test(referrer.artifactType ?? '') || kind === 'attestation') {
+      if (policy.attestations === false) continue;
       const layers = await layersIfPresent(backend, repository, referrer.digest);
       if (layers) envelopeManifests.push({ layers, label: `referrer ${short(referrer.digest)}` });
     } else if (SIGSTORE_BUNDLE.test(type) || kind === 'signature' || kind === 'artifact') {

@@ -62,7 +62,8 @@ export interface EvidenceAccess {
 
 const SLSA_PROVENANCE = /^https:\/\/slsa\.dev\/provenance\//;
 
-async function verification(access: EvidenceAccess, keyPaths: readonly string[], threshold?: number, keyless?: Pick<SignatureGate, 'identities' | 'trustedRoot'>): Promise<ImageVerification | string> {
+/** Verifies with the keys and identities a gate names; `attestations: false` when only its signatures are asked about. */
+async function verification(access: EvidenceAccess, keyPaths: readonly string[], attestations: boolean, threshold?: number, keyless?: Pick<SignatureGate, 'identities' | 'trustedRoot'>): Promise<ImageVerification | string> {
   if (!access.verify || !access.loadKeys) return 'signatures cannot be verified here';
   const identities = keyless?.identities ?? [];
   if (identities.length > 0 && !keyless?.trustedRoot) return 'identities need a trustedRoot (a sigstore trusted_root.json) to verify keyless signatures against';
@@ -70,7 +71,7 @@ async function verification(access: EvidenceAccess, keyPaths: readonly string[],
   try {
     const keys = await access.loadKeys(keyPaths);
     const trustedRoot = keyless?.trustedRoot ? await access.loadTrustedRoot!(keyless.trustedRoot) : undefined;
-    return await access.verify({ keys, ...(identities.length > 0 ? { identities } : {}), ...(trustedRoot ? { trustedRoot } : {}), ...(threshold !== undefined ? { threshold } : {}) });
+    return await access.verify({ keys, attestations, ...(identities.length > 0 ? { identities } : {}), ...(trustedRoot ? { trustedRoot } : {}), ...(threshold !== undefined ? { threshold } : {}) });
   } catch (error) {
     return (error as Error).message;
   }
@@ -85,7 +86,7 @@ export async function signatureGate(gate: true | SignatureGate, access: Evidence
       ? { gate: 'signature', pass: true, detail: `present, not verified (${first.via === 'cosign-tag' ? `cosign tag ${first.tag}` : first.artifactType ?? 'referrer'}); configure keys to verify it` }
       : { gate: 'signature', pass: false, detail: 'no signature is attached to the image (cosign sign, notation sign)' };
   }
-  const result = await verification(access, gate.keys ?? [], gate.threshold, gate);
+  const result = await verification(access, gate.keys ?? [], false, gate.threshold, gate);
   if (typeof result === 'string') return { gate: 'signature', pass: false, detail: result };
   const each = result.signatures.map((signature, index) => `signature ${index + 1}: ${signature.reason}`);
   return { gate: 'signature', pass: result.verified, detail: [result.reason, ...each].join('; ') };
@@ -155,7 +156,7 @@ export async function provenanceGate(gate: ProvenanceGate, signatureKeys: readon
   for (const unsigned of await buildkitProvenance(access)) candidates.push({ ...unsigned, signed: false, reason: 'unsigned (BuildKit provenance)' });
   const keyPaths = gate.keys ?? signatureKeys;
   if (keyPaths.length > 0 || gate.signed) {
-    const result = await verification(access, keyPaths);
+    const result = await verification(access, keyPaths, true);
     if (typeof result === 'string') {
       if (gate.signed) return { gate: 'provenance', pass: false, detail: result };
     } else {
