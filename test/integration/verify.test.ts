@@ -348,7 +348,7 @@ describe('keyless verification (sigstore bundles, cosign certificates), offline,
   });
 
   it('promotion gate signature {identities, trustedRoot}: paths relative to the config, read inside its folder; regexps on RE2', async () => {
-    const gate = async (tag: string, signature: PromotionGates['signature']) => {
+    const gate = async (tag: string, signature: PromotionGates['signature'], provenance?: PromotionGates['provenance']) => {
       const details = await inspectImage(client, 'team/keyless', tag);
       const evidence: GateEvidence = {
         attachments: details.attachments, labels: {}, digests: [details.digest],
@@ -357,12 +357,15 @@ describe('keyless verification (sigstore bundles, cosign certificates), offline,
         loadTrustedRoot: (path) => loadTrustedRoot(path, dir, dir),
         verify: (policy) => verifyImage(client, 'team/keyless', details.digest, policy),
       };
-      return (await evaluateGates({ signature }, evidence)).map((result) => [result.pass, result.detail]);
+      return (await evaluateGates({ signature, ...(provenance ? { provenance } : {}) }, evidence)).map((result) => [result.pass, result.detail]);
     };
     assert.deepEqual(await gate('kl-signed', { identities: [release], trustedRoot: 'trusted_root.json' }), [[true, `1 of the required 1 distinct key(s) or identities signed it; signature 1: signed by ${releaseSigner}`]]);
     assert.deepEqual(await gate('kl-two', { identities: [release, { issuer: OPS.issuer, subjectRegExp: '[a-z]+@example\\.com' }], trustedRoot: 'trusted_root.json', threshold: 2 }), [[true, `2 of the required 2 distinct key(s) or identities signed it; signature 1: signed by ${releaseSigner}; signature 2: signed by ${OPS.san} (issuer ${OPS.issuer})`]]);
     const [[outside, outsideWhy]] = await gate('kl-signed', { identities: [release], trustedRoot: '../trusted_root.json' }) as [[boolean, string]];
     assert.deepEqual([outside, /^trusted root \.\.\/trusted_root\.json cannot be read/.test(outsideWhy)], [false, true], outsideWhy);
+    // Keyless SLSA provenance in a bundle satisfies a provenance gate's `signed` with the signature gate's identities.
+    const [, [provenanceSigned, provenanceWhy]] = await gate('kl-attested', { identities: [release], trustedRoot: 'trusted_root.json' }, { signed: true }) as [unknown, [boolean, string]];
+    assert.deepEqual([provenanceSigned, /: signed$/.test(provenanceWhy)], [true, true], provenanceWhy);
     assert.deepEqual(await gate('kl-signed', { identities: [release] }), [[false, 'identities need a trustedRoot (a sigstore trusted_root.json) to verify keyless signatures against']]);
     const [[lookahead, lookaheadWhy]] = await gate('kl-signed', { identities: [{ issuer: RELEASE.issuer, subjectRegExp: '(?!evil).*' }], trustedRoot: 'trusted_root.json' }) as [[boolean, string]];
     assert.deepEqual([lookahead, /is not a valid regular expression for RE2/.test(lookaheadWhy)], [false, true], lookaheadWhy);

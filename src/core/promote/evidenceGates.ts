@@ -151,12 +151,14 @@ async function buildkitProvenance(access: EvidenceAccess): Promise<{ predicate: 
   return found;
 }
 
-export async function provenanceGate(gate: ProvenanceGate, signatureKeys: readonly string[], access: EvidenceAccess): Promise<EvidenceGateResult> {
+/** Provenance conditions; `signed` trusts the gate's own keys, else the signature gate's keys and keyless identities. */
+export async function provenanceGate(gate: ProvenanceGate, signature: boolean | SignatureGate | undefined, access: EvidenceAccess): Promise<EvidenceGateResult> {
   const candidates: { predicate: Json; label: string; signed: boolean; reason?: string }[] = [];
   for (const unsigned of await buildkitProvenance(access)) candidates.push({ ...unsigned, signed: false, reason: 'unsigned (BuildKit provenance)' });
-  const keyPaths = gate.keys ?? signatureKeys;
-  if (keyPaths.length > 0 || gate.signed) {
-    const result = await verification(access, keyPaths, true);
+  const keyless = typeof signature === 'object' && !gate.keys ? signature : undefined;
+  const keyPaths = gate.keys ?? (typeof signature === 'object' ? strings(signature.keys) : []);
+  if (keyPaths.length > 0 || keyless?.identities?.length || gate.signed) {
+    const result = await verification(access, keyPaths, true, undefined, keyless);
     if (typeof result === 'string') {
       if (gate.signed) return { gate: 'provenance', pass: false, detail: result };
     } else {
@@ -198,6 +200,3 @@ export async function sbomGate(gate: true | SbomGate, access: EvidenceAccess): P
   }
   return { gate: 'sbom', pass: false, detail: named.length > 0 ? `the attached SBOM(s) describe ${[...new Set(named)].map((digest) => `${digest.slice(0, 19)}…`).join(', ')}, not this image` : 'no attached SBOM names the image it describes (a subject with a pkg:oci purl)' };
 }
-
-/** The keys a `signature` setting names (none for `true`). */
-export const signatureKeys = (gate: boolean | SignatureGate | undefined): readonly string[] => (typeof gate === 'object' ? strings(gate.keys) : []);

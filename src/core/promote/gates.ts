@@ -6,7 +6,7 @@ import type { ScanGate } from '../reports/gate';
 import { readReport, scanReportOf } from '../reports/readReport';
 import { readVex } from '../reports/vex';
 import type { VexStatement } from '../reports/vex';
-import { provenanceGate, sbomGate, signatureGate, signatureKeys } from './evidenceGates';
+import { provenanceGate, sbomGate, signatureGate } from './evidenceGates';
 import type { EvidenceAccess, ProvenanceGate, SbomGate, SignatureGate } from './evidenceGates';
 
 /** What a promotion target demands, from `.steward.yaml` `promotion.targets[]`. */
@@ -69,7 +69,7 @@ export async function evaluateGates(gates: PromotionGates | undefined, evidence:
   if (!gates) return results;
   if (gates.sbom) results.push(await sbomGate(gates.sbom, evidence));
   if (gates.signature) results.push(await signatureGate(gates.signature, evidence));
-  if (gates.provenance) results.push(await provenanceGate(gates.provenance, signatureKeys(gates.signature), evidence));
+  if (gates.provenance) results.push(await provenanceGate(gates.provenance, gates.signature, evidence));
   if (gates.labels && gates.labels.length > 0) {
     const missing = gates.labels.filter((key) => !evidence.labels[key]);
     results.push({ gate: 'labels', pass: missing.length === 0, detail: missing.length === 0 ? `labels present: ${gates.labels.join(', ')}` : `the image config lacks ${missing.join(', ')}` });
