@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadKeyFiles, readPublicKey } from '../../src/core/evidence/keys';
 import type { TrustedKey } from '../../src/core/evidence/keys';
 import { readTrustedRoot, loadTrustedRoot } from '../../src/core/evidence/sigstore';
-import { verifyImage } from '../../src/core/evidence/verify';
+import { signatureStatus, verifyImage } from '../../src/core/evidence/verify';
 import type { VerificationPolicy } from '../../src/core/evidence/verify';
 import { evaluateGates } from '../../src/core/promote/gates';
 import { executePromotion, planPromotion } from '../../src/core/promote/promote';
@@ -102,6 +102,18 @@ describe('steward verify and verifyImage, offline, on a real registry', () => {
     assert.match((await reasons('names-other'))[1]!, new RegExp(`^${elsewhere.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     assert.match((await reasons('copied'))[1]!, new RegExp(`^${elsewhere.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     assert.deepEqual(await reasons('unsigned'), ['no signature is attached']);
+  });
+
+  it('each signature attachment gets a status for the tree: verified, invalid, or unverified without keys', async () => {
+    const status = async (tag: string, keys: readonly TestKey[]) => {
+      const details = await inspectImage(client, 'team/app', tag);
+      const verification = keys.length > 0 ? await verify(tag, keys) : undefined;
+      return details.attachments.filter((attachment) => attachment.kind === 'signature').map((attachment) => signatureStatus(attachment, verification));
+    };
+    assert.deepEqual(await status('signed', [release]), ['verified']);
+    assert.deepEqual(await status('other-key', [release]), ['invalid']);
+    assert.deepEqual(await status('copied', [release]), ['invalid']);
+    assert.deepEqual(await status('signed', []), ['unverified']);
   });
 
   it('a threshold counts distinct keys: two signatures by one key are one', async () => {

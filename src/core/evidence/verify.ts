@@ -1,6 +1,7 @@
 import { isDigest, referrersTag } from '../registry/digest';
 import { RegistryError } from '../registry/errors';
 import { attachmentKind } from '../registry/inspect';
+import type { Attachment } from '../registry/inspect';
 import { object, objects, text } from '../reports/json';
 import type { Json } from '../reports/json';
 import type { Descriptor, RegistryBackend } from '../registry/types';
@@ -289,4 +290,19 @@ export async function verifyImage(backend: RegistryBackend, repository: string, 
         ? `${signatures.length} signature(s) present, not verified (no key or certificate identity is configured)`
         : `${signers.size} ${unit.replace('distinct ', 'distinct trusted ')} signed it, ${threshold} required`;
   return { verified, digest, reason, signatures, attestations };
+}
+
+export type SignatureStatus = 'verified' | 'invalid' | 'unverified';
+
+/**
+ * What the verification says of one signature attachment (a cosign `.sig` tag or a referrer):
+ * verified when one of its signatures verified, invalid when it was checked and none did,
+ * unverified when nothing was checked (no keys or identities configured, or not a signature we read).
+ */
+export function signatureStatus(attachment: Pick<Attachment, 'digest' | 'tag'>, verification: ImageVerification | undefined): SignatureStatus {
+  if (!verification) return 'unverified';
+  const from = verification.signatures.filter((signature) => (attachment.tag ? signature.source.startsWith(`${attachment.tag} `) : signature.source === `referrer ${short(attachment.digest)}`));
+  if (from.some((signature) => signature.verified)) return 'verified';
+  const checked = from.filter((signature) => signature.kind !== 'notation' && !/^present, not verified/.test(signature.reason));
+  return checked.length > 0 ? 'invalid' : 'unverified';
 }
