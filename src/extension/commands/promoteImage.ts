@@ -12,6 +12,7 @@ import { trivyScanner } from '../../core/scanners/trivyScanner';
 import { lintableFiles } from '../../core/workspace/walk';
 import { relativePath } from '../documents';
 import { reportFailure } from '../log';
+import { announcePromotion, chooseExtraTags } from '../promote/promotionFollowUp';
 import { configuredRegistries } from '../registry/registrySources';
 import { registryOf } from '../registry/registryTree';
 import { readTrivySettings } from '../settings';
@@ -25,6 +26,8 @@ export interface PromoteAnswers {
   readonly overrideReason?: string;
   /** Apply the manifest edits without the refactor preview. */
   readonly applyManifestEdits?: boolean;
+  /** Tags to add besides the target's (instead of the extras picker). */
+  readonly extraTags?: readonly string[];
 }
 
 function sourceOf(services: Services, node: ExplorerNode | undefined, typed: string | undefined): { source: PromotionSource; registry: string; tag?: string } | undefined {
@@ -89,7 +92,9 @@ export const promoteImage: Command = {
       void vscode.window.showErrorMessage('The source is a digest: give the target a tag.');
       return undefined;
     }
-    const promotionTarget: PromotionTarget = { registry: services.openRegistry(domain), repository: path, tags: [tag] };
+    const extraTags = await chooseExtraTags(tag, answers);
+    if (!extraTags) return undefined;
+    const promotionTarget: PromotionTarget = { registry: services.openRegistry(domain), repository: path, tags: [tag, ...extraTags] };
     const folder = vscode.workspace.workspaceFolders?.[0];
     const effective = folder ? await services.configs.forFolder(folder.uri.fsPath) : undefined;
     const rule = effective ? ruleFor(effective.config.promotionRules, `${domain}/${path}`) : undefined;
@@ -133,7 +138,7 @@ export const promoteImage: Command = {
           }
         } else await vscode.workspace.applyEdit(edit, { isRefactoring: true });
       }
-      void vscode.window.showInformationMessage(result.noop ? `${plan.target} already points at ${plan.descriptor.digest.slice(0, 19)}…` : `Promoted to ${plan.target}`);
+      void announcePromotion(services, result.noop ? `${plan.target} already points at ${plan.descriptor.digest.slice(0, 19)}…` : `Promoted to ${plan.target}`, { host: domain, repository: path, tag, pinned: newReference });
       return result;
     } catch (error) {
       if ((error as Error).message === 'cancelled') return undefined;
