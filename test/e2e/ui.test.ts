@@ -244,4 +244,29 @@ describe('UI in a real VS Code workbench (Chromium)', () => {
     await explorerTag('1.4.2').getByText(/^retention: keep/).waitFor();
     await screenshot(page, 'retention-plan');
   }));
+
+  it('filters a repository\'s tags from its context menu: the repository and the view say so, and Clear tag filter undoes it', () => step(async () => {
+    const { page } = session!;
+    const registries = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Registries' }) });
+    const app = registries.locator('.monaco-list-row[role="treeitem"][aria-level="3"]', { hasText: 'app' }).first();
+    const tag = (name: string) => registries.locator('.monaco-list-row[role="treeitem"][aria-level="4"]', { hasText: name }).first();
+    const contextMenu = async (action: string) => {
+      await app.click({ button: 'right' });
+      const item = page.locator('.context-view .action-item', { hasText: action }).first();
+      await item.waitFor();
+      await item.click();
+    };
+    await contextMenu('Filter tags');
+    await page.locator('.quick-input-box input').waitFor();
+    await page.keyboard.type('pr-');
+    await page.keyboard.press('Enter');
+    await app.getByText('filter: "pr-"').waitFor({ timeout: 30_000 });
+    await registries.locator('.pane-header').getByText('filter: acme/app "pr-"').waitFor();
+    await tag('1.4.2').waitFor({ state: 'detached' });
+    await tag('pr-1').waitFor();
+    await screenshot(page, 'tag-filter');
+    await contextMenu('Clear tag filter');
+    await tag('1.4.2').waitFor({ timeout: 30_000 });
+    await registries.locator('.pane-header').getByText('filter: acme/app "pr-"').waitFor({ state: 'detached' });
+  }));
 });
