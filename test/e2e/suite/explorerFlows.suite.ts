@@ -94,6 +94,9 @@ suite('Tag list, version picker, promotion record, reports and log (a real docke
     assert.match(shown[0]!.description ?? '', /^[0-9a-f]{12} · (today|\d+ (d|mo|y) ago)$/, 'the multi-arch release has an age too');
     assert.match(shown[1]!.description ?? '', /^[0-9a-f]{12} · (today|\d+ (d|mo|y) ago) · same digest as latest$/);
     assert.equal(document.getText(), content, 'nothing picked, nothing written');
+    // Gone before the promotion below, whose manifest edits would otherwise point it at the promoted image.
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.workspace.fs.delete(uri);
   });
 
   test('Promote… adds extra tags, and its promotion record opens as a readable document', async function () {
