@@ -245,18 +245,17 @@ describe('UI in a real VS Code workbench (Chromium)', () => {
     await screenshot(page, 'retention-plan');
   }));
 
-  it('filters a repository\'s tags from its context menu: the repository and the view say so, and Clear tag filter undoes it', () => step(async () => {
+  it('filters a repository\'s tags from its inline action: the repository and the view say so, and Clear tag filter undoes it', () => step(async () => {
     const { page } = session!;
     const registries = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Registries' }) });
     const app = registries.locator('.monaco-list-row[role="treeitem"][aria-level="3"]', { hasText: 'app' }).first();
     const tag = (name: string) => registries.locator('.monaco-list-row[role="treeitem"][aria-level="4"]', { hasText: name }).first();
-    const contextMenu = async (action: string) => {
-      await app.click({ button: 'right' });
-      const item = page.locator('.context-view .action-item', { hasText: action }).first();
-      await item.waitFor();
-      await item.click();
+    // The row's inline actions (shown on hover): a context menu ignores a click that comes too soon after it opens.
+    const inlineAction = async (action: string) => {
+      await app.hover();
+      await app.locator(`.actions .action-label[aria-label="${action}"]`).click();
     };
-    await contextMenu('Filter tags');
+    await inlineAction('Filter tags');
     await page.locator('.quick-input-box input').waitFor();
     await page.keyboard.type('pr-');
     await page.keyboard.press('Enter');
@@ -265,7 +264,7 @@ describe('UI in a real VS Code workbench (Chromium)', () => {
     await tag('1.4.2').waitFor({ state: 'detached' });
     await tag('pr-1').waitFor();
     await screenshot(page, 'tag-filter');
-    await contextMenu('Clear tag filter');
+    await inlineAction('Clear tag filter');
     await tag('1.4.2').waitFor({ timeout: 30_000 });
     await registries.locator('.pane-header').getByText('filter: acme/app "pr-"').waitFor({ state: 'detached' });
   }));
