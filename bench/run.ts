@@ -102,14 +102,22 @@ function inOwnProcess(module: string): void {
   if (result.status !== 0) throw new Error(`${module} failed (exit ${result.status})`);
 }
 
+const BENCHMARKS: Readonly<Record<string, () => unknown>> = {
+  dockerfile: benchDockerfile,
+  yaml: benchYaml,
+  cli: benchCli,
+  reports: benchReports,
+  registry: () => benchRegistry(row),
+  promote: () => inOwnProcess('promote.js'),
+  retention: benchRetention,
+};
+
+/** `node out/bench/run.js [name…]`: the named benchmarks only (all of them take minutes). */
 async function main(): Promise<void> {
-  benchDockerfile();
-  benchYaml();
-  benchCli();
-  await benchReports();
-  await benchRegistry(row);
-  inOwnProcess('promote.js');
-  await benchRetention();
+  const chosen = process.argv.slice(2);
+  const unknown = chosen.filter((name) => !(name in BENCHMARKS));
+  if (unknown.length > 0) throw new Error(`no benchmark named ${unknown.join(', ')} (there are: ${Object.keys(BENCHMARKS).join(', ')})`);
+  for (const [name, run] of Object.entries(BENCHMARKS)) if (chosen.length === 0 || chosen.includes(name)) await run();
 }
 
 main().catch((error: unknown) => {

@@ -43,8 +43,8 @@ export function applyEdits(text: string, edits: readonly { range: { start: { lin
     .reduce((result, edit) => result.slice(0, offset(edit.range.start)) + edit.newText + result.slice(offset(edit.range.end)), text);
 }
 
-/** What VS Code inserts for a snippet when the user accepts every placeholder's default. */
+/** What VS Code inserts for a snippet when the user accepts every placeholder's default (empty for a bare tab stop). */
 export function renderSnippet(snippet: string): string {
-  return snippet.replace(/\$\{\d+:((?:\\.|[^}\\])*)\}|\\([\\$}])/g, (_match, placeholder: string | undefined, escaped: string | undefined) =>
-    escaped ?? placeholder!.replace(/\\([\\$}])/g, '$1'));
+  return snippet.replace(/\$\{\d+(?::((?:\\.|[^}\\])*))?\}|\\([\\$}])/g, (_match, placeholder: string | undefined, escaped: string | undefined) =>
+    escaped ?? (placeholder ?? '').replace(/\\([\\$}])/g, '$1'));
 }

@@ -1,9 +1,12 @@
 import { version } from '../../package.json';
 import { inert } from './terminalText';
-import { print, USAGE, UsageError } from './usage';
+import { nearestWord } from './nearestWord';
+import { COMMAND_NAMES, commandUsage, isCommandName, print, USAGE, UsageError } from './usage';
+import type { CommandName } from './usage';
 
 // Loaded on use: `check` never pays for the registry client's start-up, nor `ls` for the linter's.
-const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<number>>> = {
+// Keyed by the help's names, so a command without help (or help without a command) does not compile.
+const COMMANDS: Readonly<Record<CommandName, (args: readonly string[]) => Promise<number>>> = {
   check: async (args) => (await import('./commands/checkCommand')).checkCommand(args),
   ls: async (args) => (await import('./commands/lsCommand')).lsCommand(args),
   inspect: async (args) => (await import('./commands/inspectCommand')).inspectCommand(args),
@@ -12,6 +15,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<num
   retention: async (args) => (await import('./commands/retentionCommand')).retentionCommand(args),
   gate: async (args) => (await import('./commands/gateCommand')).gateCommand(args),
   sbom: async (args) => (await import('./commands/sbomCommand')).sbomCommand(args),
+  verify: async (args) => (await import('./commands/verifyCommand')).verifyCommand(args),
 };
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -24,14 +28,21 @@ async function main(argv: readonly string[]): Promise<number> {
     await print(`${version}\n`);
     return 0;
   }
-  const run = command === undefined ? undefined : COMMANDS[command];
-  if (!run) throw new UsageError(command === undefined ? 'missing command' : `unknown command "${command}"`);
+  if (command === undefined) throw new UsageError('missing command');
+  if (!isCommandName(command)) {
+    const nearest = nearestWord(command, COMMAND_NAMES);
+    throw new UsageError(`unknown command "${command}"${nearest ? ` (did you mean "${nearest}"?)` : ''}`);
+  }
   if (rest.includes('-h') || rest.includes('--help')) {
-    await print(USAGE);
+    await print(commandUsage(command));
     return 0;
   }
-  return run(rest);
+  return COMMANDS[command](rest);
 }
+
+const commandLine = process.argv.slice(2);
+/** After a usage error: the help of the command it was given to, else everything. */
+const usageFor = (command: string | undefined) => (command !== undefined && isCommandName(command) ? commandUsage(command) : USAGE);
 
 // A command whose promise never settles (an operation left waiting on something that will never
 // come) would otherwise end with the event loop and exit 0 as if it had succeeded.
@@ -44,7 +55,7 @@ process.on('beforeExit', () => {
   process.exitCode = 1;
 });
 
-main(process.argv.slice(2)).finally(() => {
+main(commandLine).finally(() => {
   settled = true;
 }).then(
   (code) => {
@@ -52,7 +63,7 @@ main(process.argv.slice(2)).finally(() => {
   },
   (error: unknown) => {
     const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`steward: ${inert((error as Error).message)}\n${usage ? `\n${USAGE}` : ''}`);
+    process.stderr.write(`steward: ${inert((error as Error).message)}\n${usage ? `\n${usageFor(commandLine[0])}` : ''}`);
     process.exitCode = usage ? 2 : 1;
   },
 );

@@ -1,6 +1,10 @@
 import { firstOf } from '../core/registry/auth';
 import { dockerConfigCredentials, environmentCredentials, environmentCredentialsWarning } from '../core/registry/credentials';
+import { basename, resolve } from 'node:path';
+import { parseReference } from '../core/reference/parse';
 import { HttpRegistry } from '../core/registry/httpRegistry';
+import { OciLayoutRegistry } from '../core/registry/ociLayout';
+import type { RegistryBackend } from '../core/registry/types';
 import { Transport } from '../core/registry/transport';
 import type { HostOptions } from '../core/registry/transport';
 import { version } from '../../package.json';
@@ -48,4 +52,40 @@ export function splitRegistryArgument(argument: string): { registry: string; rep
   const isHost = first!.includes('.') || first!.includes(':') || first === 'localhost';
   if (!isHost) return { registry: 'docker.io', repository: rest.length === 0 ? `library/${first}` : argument };
   return rest.length === 0 ? { registry: first! } : { registry: first!, repository: rest.join('/') };
+}
+
+/** An image named on the command line: a registry reference, or `oci:DIR[:TAG]`, opened for reading. */
+export interface OpenedImage {
+  readonly backend: RegistryBackend;
+  /** The registry host, or `oci:DIR` as written. */
+  readonly registry: string;
+  readonly repository: string;
+  /** The tag or digest to read. */
+  readonly reference: string;
+  /** The image as the user wrote it, with the tag that was implied (`…:latest`). */
+  readonly label: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens `argument` (inspect, verify). A reference without tag or digest means `latest`, as docker has
+ * it; `onImpliedLatest` is told so (said on stderr, so JSON output stays clean).
+ */
+export function openImageArgument(argument: string, flags: RegistryFlags, onImpliedLatest: () => void = () => undefined): OpenedImage {
+  const implied = (): 'latest' => {
+    onImpliedLatest();
+    return 'latest';
+  };
+  const layout = splitLayoutArgument(argument);
+  if (layout) {
+    const dir = resolve(layout.dir);
+    const tag = layout.tag ?? implied();
+    return { backend: new OciLayoutRegistry(dir), registry: `oci:${layout.dir}`, repository: basename(dir), reference: tag, label: `oci:${layout.dir}:${tag}`, close: async () => undefined };
+  }
+  const parsed = parseReference(argument);
+  if (!parsed.ok) throw new UsageError(`"${argument}" is not a valid image reference: ${parsed.error}`);
+  const { domain, path, digest } = parsed.reference;
+  const tag = parsed.reference.tag ?? (digest ? undefined : implied());
+  const access = registryAccess(flags);
+  return { backend: access.open(domain), registry: domain, repository: path, reference: digest ?? tag!, label: `${domain}/${path}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`, close: access.close };
 }

@@ -1,36 +1,63 @@
-export const USAGE = `Usage:
-  steward check [paths…]   lint Dockerfiles and manifests
-  steward ls <registry>[/<repository>]
-                           list a registry's repositories, or a repository's tags
-  steward inspect <reference>
-                           digest, media type, platforms, labels and attachments of an image
-  steward pin [paths…]     rewrite tagged image references to tag@digest in place
-  steward promote <source> <target>
-                           copy or tag an image by digest with its attachments, behind the
-                           gates and immutable tags of .steward.yaml promotion.targets
-  steward retention plan|apply <registry>[/<repository>]
-                           what a retention policy keeps and deletes (and why), then apply it
-  steward retention export --to ecr|gar
-                           .steward.yaml retention rules as ECR or GAR policy JSON
-  steward gate <report>    judge a scan report (Trivy, Grype, SARIF, CycloneDX) by a gate
-  steward sbom diff <a> <b>
-                           packages added, removed and changed between two SBOMs (files or
-                           image references with an SBOM attached), and vulnerabilities gained/lost
-  steward sbom licenses <sbom>
-                           licenses of an SBOM; with --deny, exit 1 on a denied one
+/** What `steward <command> --help` prints; `steward --help` prints every command's, in this order. */
+interface CommandHelp {
+  /** `steward …` lines, each followed by what it does: the command's entries in the overview. */
+  readonly synopsis: string;
+  readonly options: string;
+  /** Talks to registries: the registry flags and where credentials come from apply. */
+  readonly readsRegistries: boolean;
+  readonly exitCodes: string;
+}
 
-check options:
-  --format text|json|sarif   output format (default: text)
+export const COMMAND_HELP = {
+  check: {
+    synopsis: `  steward check [paths…]   lint Dockerfiles and manifests
+`,
+    options: `  --format text|json|sarif   output format (default: text)
   --fail-on error|warning|info|none
                              exit 1 when a finding is at or above this severity (default: error)
   --config-root <dir>        folder holding .steward.yaml (default: the nearest one from
                              the current folder up to the repository root)
-ls, inspect, pin, promote (and check, when image-tag-drift is enabled) options:
+  (the registry options below matter only when .steward.yaml enables image-tag-drift)
+`,
+    readsRegistries: true,
+    exitCodes: '0 nothing at or above --fail-on; 1 a finding is; 2 usage error, missing path, broken config',
+  },
+  ls: {
+    synopsis: `  steward ls <registry>[/<repository>]
+                           list a registry's repositories, or a repository's tags
+`,
+    options: `  --digests                  also resolve each tag's digest (one HEAD per tag)
   --json                     JSON output
-  --digests                  ls: also resolve each tag's digest (one HEAD per tag)
-  --dry-run                  pin: print the diff, change no file
-promote options:
-  --strategy tag|repository|registry
+`,
+    readsRegistries: true,
+    exitCodes: '0 listed; 1 the registry could not be read; 2 usage error',
+  },
+  inspect: {
+    synopsis: `  steward inspect <reference>
+                           digest, media type, platforms, labels and attachments of an image
+                           (a reference without tag or digest means its latest tag)
+`,
+    options: `  --key <pem>                also check each signature against these public keys (repeatable)
+  --json                     JSON output
+`,
+    readsRegistries: true,
+    exitCodes: '0 inspected; 1 the image could not be read; 2 usage error',
+  },
+  pin: {
+    synopsis: `  steward pin [paths…]     rewrite tagged image references to tag@digest in place
+`,
+    options: `  --dry-run                  print the diff and each reference left alone with why; change no file
+  --json                     JSON output
+`,
+    readsRegistries: true,
+    exitCodes: '0 pinned or nothing to pin; 1 a reference not resolved or not written; 2 usage error',
+  },
+  promote: {
+    synopsis: `  steward promote <source> <target>
+                           copy or tag an image by digest with its attachments, behind the
+                           gates and immutable tags of .steward.yaml promotion.targets
+`,
+    options: `  --strategy tag|repository|registry
                              default: implied by source and target (same repository: tag;
                              same registry: repository, by blob mounts; else registry)
   --semver-aliases           also tag v1.2 and v1 for v1.2.3
@@ -41,26 +68,25 @@ promote options:
   --trivy-arg <arg>          an extra trivy flag, e.g. --trivy-arg=--skip-db-update (repeatable)
   --scan-report <file>       the scan report the scan gate reads (default: the attached one)
   --override-reason <text>   go ahead despite failed gates (never immutability); recorded
-  --update-manifests <path>  point the manifests there at repo:tag@digest (repeatable)
+  --update-manifests <path>  point the manifests there that deploy the target repository at
+                             repo:tag@digest when the tag is newer (repeatable); lists the rest
+  --allow-downgrade          --update-manifests: also where the tag is older or not SemVer
+  --update-source-references --update-manifests: also move the promoted source image's own
+                             references to the target repository
+  --config-root <dir>        folder holding .steward.yaml
   --dry-run                  show the plan (and the manifest diff), change nothing
   --json                     JSON output
-gate options:
-  --gate <name>              a gate under .steward.yaml gates (default: the one named
-                             default, or the only one); the flags below override its fields
-  --block-on CRITICAL|HIGH|MEDIUM|LOW
-  --max-high <n>             fail when more than n HIGH findings count
-  --ignore-unfixed           vulnerabilities without a fixed version do not count
-  --unknown-severity block|ignore
-                             findings without a severity block a --block-on gate (default: block)
-  --allow <file>             exceptions: a YAML/JSON list of {id, reason, expires: YYYY-MM-DD}
-  --vex <file>               OpenVEX or CycloneDX VEX: not_affected/fixed statements (repeatable)
-  --deny-license <id>        a license no license finding may carry (repeatable)
-  --format text|json|sarif   output (text also prints GitHub annotations when GITHUB_ACTIONS=true)
-sbom options:
-  --deny <id>                licenses: a denied SPDX id (repeatable; GPL-3.0 means GPL-3.0-only)
-  --json                     JSON output
-retention options:
-  --policy <file>            ECR lifecycle JSON, GAR cleanup policies, Harbor retention JSON,
+`,
+    readsRegistries: true,
+    exitCodes: '0 promoted or already there; 1 refused (gates, immutable tags) or failed; 2 usage error',
+  },
+  retention: {
+    synopsis: `  steward retention plan|apply <registry>[/<repository>]
+                           what a retention policy keeps and deletes (and why), then apply it
+  steward retention export --to ecr|gar
+                           .steward.yaml retention rules as ECR or GAR policy JSON
+`,
+    options: `  --policy <file>            ECR lifecycle JSON, GAR cleanup policies, Harbor retention JSON,
                              or retention: rules (default: .steward.yaml's retention:)
   --format ecr|gar|harbor|steward
                              the policy's language (default: told from its shape)
@@ -72,22 +98,103 @@ retention options:
                              parsed (without it, apply refuses: what they use is not protected)
   --to ecr|gar, --repository <repo>, --output <file>
                              export: the language, the one repository, where to write
+  --config-root <dir>        folder holding .steward.yaml
   --json                     JSON output
-  --insecure-registry <host> plain HTTP or unverified TLS for this host (repeatable)
+`,
+    readsRegistries: true,
+    exitCodes: '0 done; 1 a delete failed; 2 usage or policy error, apply without --yes or with unreadable files',
+  },
+  gate: {
+    synopsis: `  steward gate <report>    judge a scan report (Trivy, Grype, SARIF, CycloneDX) by a gate
+`,
+    options: `  --gate <name>              a gate under .steward.yaml gates (default: the one named
+                             default, or the only one); the flags below override its fields
+  --block-on CRITICAL|HIGH|MEDIUM|LOW
+  --max-high <n>             fail when more than n HIGH findings count
+  --ignore-unfixed           vulnerabilities without a fixed version do not count
+  --unknown-severity block|ignore
+                             findings without a severity block a --block-on gate (default: block)
+  --allow <file>             exceptions: a YAML/JSON list of {id, reason, expires: YYYY-MM-DD}
+  --vex <file>               OpenVEX or CycloneDX VEX: not_affected/fixed statements (repeatable)
+  --deny-license <id>        a license no license finding may carry (repeatable)
+  --format text|json|sarif   output (text also prints GitHub annotations when GITHUB_ACTIONS=true)
+  --config-root <dir>        folder holding .steward.yaml
+`,
+    readsRegistries: false,
+    exitCodes: '0 the gate passes; 1 it fails; 2 usage error or a report that cannot be judged',
+  },
+  sbom: {
+    synopsis: `  steward sbom diff <a> <b>
+                           packages added, removed and changed between two SBOMs (files or
+                           image references with an SBOM attached), and vulnerabilities gained/lost
+  steward sbom licenses <sbom>
+                           licenses of an SBOM; with --deny, exit 1 on a denied one
+`,
+    options: `  --deny <id>                licenses: a denied SPDX id (repeatable; GPL-3.0 means GPL-3.0-only)
+  --json                     JSON output
+`,
+    readsRegistries: true,
+    exitCodes: '0 compared or listed; 1 a denied license; 2 usage error or an input that is not an SBOM',
+  },
+  verify: {
+    synopsis: `  steward verify <image>   check the image's signatures and attestations offline against public keys
+                           or keyless identities (sigstore bundles, cosign certificates)
+`,
+    options: `  --key <pem>                a trusted public key: ECDSA, RSA or Ed25519 (repeatable)
+  --certificate-identity <san> | --certificate-identity-regexp <re>
+                             keyless: the certificate's SAN, exactly or as an RE2 regexp the whole SAN matches
+  --certificate-oidc-issuer <issuer>
+                             keyless: the OIDC issuer the certificate must name
+  --trusted-root <file>      keyless: a sigstore trusted_root.json (CAs, logs), read offline
+  --threshold <n>            signatures needed, each by a distinct key or identity (default 1)
+  --attestation <type>       a verified attestation of this predicate type is needed too
+                             (slsaprovenance, spdx, cyclonedx, vuln, openvex, or a type URI)
+  --json                     JSON output
+`,
+    readsRegistries: true,
+    exitCodes: '0 verified; 1 not verified; 2 usage error',
+  },
+} as const satisfies Record<string, CommandHelp>;
+
+export type CommandName = keyof typeof COMMAND_HELP;
+
+export const COMMAND_NAMES = Object.keys(COMMAND_HELP) as CommandName[];
+
+const REGISTRY_OPTIONS_HELP = `  --insecure-registry <host> plain HTTP or unverified TLS for this host (repeatable)
   --registry-ca <host>=<pem> CA certificate for this host's TLS (repeatable)
 Credentials come from ~/.docker/config.json (auths, credHelpers, credsStore) and from
 STEWARD_REGISTRY_USERNAME / STEWARD_REGISTRY_PASSWORD, sent only to the hosts listed in
 STEWARD_REGISTRY_HOSTS (comma-separated). Loopback registries may use plain HTTP.
+`;
 
-  -h, --help                 show this help
+const REGISTRY_COMMANDS = COMMAND_NAMES.filter((name) => COMMAND_HELP[name].readsRegistries);
+
+export const USAGE = `Usage:
+${COMMAND_NAMES.map((name) => COMMAND_HELP[name].synopsis).join('')}
+${COMMAND_NAMES.map((name) => `${name} options:\n${COMMAND_HELP[name].options}`).join('')}\
+registry options (${REGISTRY_COMMANDS.join(', ')}):
+${REGISTRY_OPTIONS_HELP}
+  -h, --help                 show this help (steward <command> --help: that command's only)
   -v, --version              print the version
 
-Exit codes: 0 success; 1 a finding at or above --fail-on (check), an operation that failed
-(ls, inspect, pin, retention apply), a promotion refused (gates, immutable tags), a gate that
-failed, or a denied license (sbom licenses); 2 usage or config error, an unusable report or
-SBOM (gate, sbom), or retention apply without --yes (or with unreadable workspace files and
-no --allow-unreadable).
+Exit codes:
+${COMMAND_NAMES.map((name) => `  ${name.padEnd(10)} ${COMMAND_HELP[name].exitCodes}\n`).join('')}`;
+
+/** One command's part of USAGE, with the registry options where they apply. */
+export function commandUsage(name: CommandName): string {
+  const help: CommandHelp = COMMAND_HELP[name];
+  return `Usage:
+${help.synopsis}
+Options:
+${help.options}  -h, --help                 show this help
+${help.readsRegistries ? `\nRegistry options:\n${REGISTRY_OPTIONS_HELP}` : ''}
+Exit codes: ${help.exitCodes}
 `;
+}
+
+export function isCommandName(word: string): word is CommandName {
+  return Object.hasOwn(COMMAND_HELP, word);
+}
 
 export class UsageError extends Error {}
 

@@ -53,7 +53,7 @@ function toCodeAction(document: vscode.TextDocument, fix: Fix, diagnostic: vscod
   const [only] = fix.edits;
   if (fix.snippet && only) {
     // Snippets take the user to the placeholders; a WorkspaceEdit cannot carry tab stops.
-    action.command = { title: fix.title, command: APPLY_SNIPPET_FIX_COMMAND, arguments: [document.uri, toVscodeRange(only.range), only.newText] };
+    action.command = { title: fix.title, command: APPLY_SNIPPET_FIX_COMMAND, arguments: [document.uri, toVscodeRange(only.range), only.newText, fix.followUp] };
   } else {
     action.edit = workspaceEdit(document.uri, fix);
   }
@@ -76,29 +76,38 @@ class LintCodeActions implements vscode.CodeActionProvider {
       return this.fixAll(document, path, text, effective.config, workspace);
     }
     // One action per distinct fix: the three label-missing findings of a FROM share one "Add missing OCI labels".
-    const actions = new Map<string, vscode.CodeAction>();
+    const fixes = new Map<string, vscode.CodeAction>();
+    const suppressions = new Map<string, vscode.CodeAction>();
     for (const diagnostic of context.diagnostics) {
       const finding = findingOf(diagnostic);
       if (!finding) continue;
       for (const fix of fixesFor(path, text, finding, effective.config, workspace, kind)) {
+        const actions = fix.suppresses ? suppressions : fixes;
         const key = JSON.stringify([fix.title, fix.edits]);
         const existing = actions.get(key);
         if (existing) existing.diagnostics = [...(existing.diagnostics ?? []), diagnostic];
         else actions.set(key, toCodeAction(document, fix, diagnostic));
       }
     }
-    return [...actions.values(), ...this.registryActions(document, path, text, range, context)];
+    const real = [...fixes.values(), ...this.registryActions(document, path, text, range, context)];
+    // One preferred action, the first real fix that claims it (Enter and "auto fix" apply it); the light
+    // bulb lists preferred and then provider order, so suppressions come last and are never focused first.
+    const preferred = real.find((action) => action.isPreferred);
+    for (const action of real) action.isPreferred = action === preferred;
+    return [...real, ...suppressions.values()];
   }
 
   /** Registry-backed rewrites of the reference under the cursor: they run as commands (network, quick picks). */
   private registryActions(document: vscode.TextDocument, path: string, text: string, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const candidate = pinCandidates(path, text).candidates.find((item) => toVscodeRange(item.range).intersection(range) !== undefined);
+    const candidate = pinCandidates(path, text, { untagged: true, mapTags: true }).candidates.find((item) => toVscodeRange(item.range).intersection(range) !== undefined);
     if (!candidate) return [];
     const diagnostics = context.diagnostics.filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE && diagnostic.range.intersection(toVscodeRange(candidate.range)) && String((diagnostic.code as { value: string } | undefined)?.value).startsWith('image-'));
     const kind = diagnostics.length > 0 ? vscode.CodeActionKind.QuickFix : vscode.CodeActionKind.RefactorRewrite;
-    const pin = new vscode.CodeAction('Pin to digest (keep the tag)', kind);
+    const pin = new vscode.CodeAction(candidate.holds === 'untagged-reference' ? 'Pin to digest (as :latest)' : 'Pin to digest (keep the tag)', kind);
     pin.command = { title: pin.title, command: PIN_TO_DIGEST_COMMAND, arguments: [document.uri, candidate] };
     pin.diagnostics = diagnostics;
+    // Pinning keeps what the file deploys today and settles every mutable-reference finding.
+    pin.isPreferred = diagnostics.length > 0;
     const actions = [pin];
     if (['latest', 'floating', 'major-minor'].includes(classifyTag(candidate.tag))) {
       const newest = new vscode.CodeAction('Use newest version…', kind);

@@ -4,9 +4,9 @@ import { lintText } from '../core/lint/engine';
 import { tagDriftFindings } from '../core/registry/tagDrift';
 import type { DigestResolver } from '../core/registry/tagDrift';
 import type { Finding, Severity } from '../core/lint/finding';
-import { ruleDocsUrl } from '../core/lint/rule';
 import { fileInvalid } from '../core/lint/rules/fileInvalid';
 import type { FileKind } from '../core/workspace/fileKinds';
+import { ruleDocsTarget } from './commands/openRuleDocs';
 import { documentKind, relativePath, toVscodeRange } from './documents';
 import type { LintConfigs } from './lintConfigs';
 import type { Logger } from './log';
@@ -24,7 +24,7 @@ const SEVERITY: Readonly<Record<Severity, vscode.DiagnosticSeverity>> = {
 export function toDiagnostic(uri: vscode.Uri, finding: Finding): vscode.Diagnostic {
   const diagnostic = new vscode.Diagnostic(toVscodeRange(finding.range), finding.message, SEVERITY[finding.severity]);
   diagnostic.source = DIAGNOSTIC_SOURCE;
-  diagnostic.code = { value: finding.rule, target: vscode.Uri.parse(ruleDocsUrl(finding.rule)) };
+  diagnostic.code = { value: finding.rule, target: ruleDocsTarget(finding.rule) };
   if (finding.related) {
     diagnostic.relatedInformation = finding.related.map((related) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toVscodeRange(related.range)), related.message));
   }

@@ -27,6 +27,7 @@ import { sortTags } from './commands/sortTags';
 import { useNewestVersion } from './commands/useNewestVersion';
 import { lintWorkspace, lintWorkspaceCommand } from './commands/lintWorkspace';
 import { openLog } from './commands/openLog';
+import { openRuleDocs } from './commands/openRuleDocs';
 import { DocumentLinter, registerDiagnostics } from './diagnostics';
 import { registerHover } from './hover';
 import { LintConfigs } from './lintConfigs';
@@ -37,8 +38,9 @@ import { REGISTRY_VIEW, RegistryTreeProvider } from './registry/registryTree';
 import { ReportPanels } from './reports/reportPanels';
 import { RETENTION_VIEW, RetentionPlans } from './retention/retentionPlans';
 import { readLintSettings } from './settings';
+import { registerStatusBar } from './statusBar';
 
-const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, clearTagFilter, sortTags, pinToDigest, useNewestVersion, deleteImage, removeRegistry, openReport, compareSboms, openAttachment, scanImage, generateSbom, promoteImage, planRetentionCommand, applyRetentionCommand, exportRetentionCommand];
+const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, clearTagFilter, sortTags, pinToDigest, useNewestVersion, deleteImage, removeRegistry, openReport, compareSboms, openAttachment, scanImage, generateSbom, promoteImage, planRetentionCommand, applyRetentionCommand, exportRetentionCommand, openRuleDocs];
 
 /** Exposed for the extension-host tests (activation time, the explorer's data) and other extensions. */
 export interface ArtifactStewardApi {
@@ -65,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
     const retention = new RetentionPlans();
     const registryTree = new RegistryTreeProvider(openRegistry, log, retention);
     const reports = new ReportPanels(context, log, configs);
-    const services: Services = { log, configs, linter, registryTree, registrySecrets, openRegistry, reports, storageUri: context.globalStorageUri, retention };
+    const services: Services = { log, configs, linter, registryTree, registrySecrets, openRegistry, reports, extensionUri: context.extensionUri, storageUri: context.globalStorageUri, retention };
     context.subscriptions.push(configs, registryTree, reports, retention,
       registryTree.showIn(vscode.window.createTreeView(REGISTRY_VIEW, { treeDataProvider: registryTree, showCollapseAll: true })),
       vscode.window.createTreeView(RETENTION_VIEW, { treeDataProvider: retention }),
@@ -85,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
     registerDiagnostics(context, linter, configs);
     registerCodeActions(context, configs);
     registerHover(context);
+    registerStatusBar(context, reports);
     if (readLintSettings().lintWorkspaceOnStartup) void lintWorkspace(services);
     const activationMs = performance.now() - started;
     log.info(`Artifact Steward ${String(context.extension.packageJSON.version)} activated in ${activationMs.toFixed(1)} ms`);

@@ -17,6 +17,8 @@ export interface Services {
   /** A client for a registry host: one transport for the whole extension, rebuilt when the registry settings change. */
   readonly openRegistry: (host: string) => HttpRegistry;
   readonly reports: ReportPanels;
+  /** The extension's own folder: the rule pages ship in it. */
+  readonly extensionUri: vscode.Uri;
   /** The extension's global storage: trivy results and downloaded attachments live here. */
   readonly storageUri: vscode.Uri;
   /** The last retention plan: its view and the tree's decorations. */

@@ -1,17 +1,23 @@
 // Drives a real VS Code (code-server) from Node: packages the extension as a .vsix, installs it,
 // starts the host, and opens the workbench in Debian's Chromium through playwright-core.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { CHROMIUM, ensureCodeServer, remoteUri, startHost, workbenchUrl } from '../../scripts/vscodeHost';
 import type { Host } from '../../scripts/vscodeHost';
 import { REPO_ROOT } from '../helpers';
 
 export const EXTENSION_ID = 'artifact-steward.artifact-steward';
+
+/**
+ * How long any one thing in the workbench may take to appear. Waits end as soon as it does; the
+ * limit is generous so that a busy machine slows the suite down instead of failing it.
+ */
+export const UI_LIMIT_MS = 180_000;
 
 /** A scratch folder for one run, outside any git repository (fixes read the git remote). */
 export function scratch(name: string): string {
@@ -106,6 +112,7 @@ export async function openWorkbench(extensionFolder: string, workspace: string, 
   const host = await startHost({ workDir: join(workDir, 'host'), settings, extensions: [{ id: extensionFolder.split('/').pop()!, folder: extensionFolder }] });
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.setDefaultTimeout(UI_LIMIT_MS);
   await page.goto(workbenchUrl(host, workspace));
   return {
     page,
@@ -115,6 +122,39 @@ export async function openWorkbench(extensionFolder: string, workspace: string, 
       await host.stop();
     },
   };
+}
+
+/**
+ * Runs an entry of `target`'s context menu. The item is chosen from the keyboard once the menu has
+ * focused it: a click that lands while the menu is still opening is dropped by the workbench, and the
+ * menu then waits for ever.
+ */
+export async function runContextMenuItem(page: Page, target: Locator, label: string): Promise<void> {
+  await target.click({ button: 'right' });
+  const item = page.locator('.monaco-menu .action-item', { has: page.locator('.action-label', { hasText: label }) }).first();
+  await item.hover();
+  await page.locator('.monaco-menu .action-item.focused', { hasText: label }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.monaco-menu').waitFor({ state: 'detached' });
+}
+
+/** Resolves once `file` holds `text`: read now and again on every change the file system reports in its folder. */
+export function fileContaining(file: string, text: string, limitMs = UI_LIMIT_MS): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const read = () => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+    // The folder is watched, not the file: an editor may save by replacing it.
+    const watcher = watch(dirname(file), (_event, name) => {
+      if (name === basename(file) && read().includes(text)) finish();
+    });
+    const timer = setTimeout(() => finish(new Error(`${file} did not come to hold within ${limitMs / 1000} s:\n${text}\nit holds:\n${read()}`)), limitMs);
+    function finish(error?: Error): void {
+      watcher.close();
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve();
+    }
+    if (read().includes(text)) finish();
+  });
 }
 
 export function cleanup(dir: string): void {

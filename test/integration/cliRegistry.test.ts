@@ -61,7 +61,7 @@ describe('steward ls, inspect and pin against a real registry', () => {
     mkdirSync(join(work, 'deploy'), { recursive: true });
     const host = registry.host;
     writeFileSync(join(work, '.steward.yaml'), `promotion:\n  targets:\n    - match: "${host}/prod/**"\n      immutableTags: ["1.*"]\n`);
-    const deployment = `apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n    - name: app # main\n      image: ${host}/team/app:1.2.2\n`;
+    const deployment = `apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n    - name: app # main\n      image: ${host}/prod/app:1.2.2\n`;
     writeFileSync(join(work, 'deploy', 'pod.yaml'), deployment);
     const flags = ['--update-manifests', 'deploy', '--semver-aliases'];
     const dry = await steward(['promote', `${host}/team/app:1.2.3`, `${host}/prod/app`, ...flags, '--dry-run', '--json'], work);
@@ -70,7 +70,7 @@ describe('steward ls, inspect and pin against a real registry', () => {
     assert.equal(plan.plan.strategy, 'repository');
     assert.equal(plan.plan.descriptor.digest, digests['1.2.3']);
     assert.deepEqual(plan.plan.tags.map((tag) => `${tag.tag} ${tag.action}`), ['1.2.3 create', '1.2 create', '1 create']);
-    assert.deepEqual(plan.manifests, [{ file: 'deploy/pod.yaml', line: 7, from: `${host}/team/app:1.2.2`, to: `${host}/prod/app:1.2.3@${digests['1.2.3']}` }]);
+    assert.deepEqual(plan.manifests, [{ file: 'deploy/pod.yaml', line: 7, from: `${host}/prod/app:1.2.2`, to: `${host}/prod/app:1.2.3@${digests['1.2.3']}` }]);
     assert.equal(readFileSync(join(work, 'deploy', 'pod.yaml'), 'utf8'), deployment, '--dry-run changes no file');
     const tagsBefore = (await (await fetch(`http://${host}/v2/prod/app/tags/list`)).json()) as { errors?: unknown };
     assert.ok(tagsBefore.errors, '--dry-run pushed nothing');
@@ -78,14 +78,60 @@ describe('steward ls, inspect and pin against a real registry', () => {
     const real = await steward(['promote', `${host}/team/app:1.2.3`, `${host}/prod/app`, ...flags], work);
     assert.equal(real.code, 0, real.stderr);
     assert.match(real.stdout, /Promoted: 2 blob\(s\) mounted, 0 copied \(0 bytes\)/);
-    assert.match(real.stdout, new RegExp(`updated deploy/pod.yaml:7: ${host}/team/app:1.2.2 → ${host}/prod/app:1.2.3@${digests['1.2.3']}`));
-    assert.equal(readFileSync(join(work, 'deploy', 'pod.yaml'), 'utf8'), deployment.replace(`${host}/team/app:1.2.2`, `${host}/prod/app:1.2.3@${digests['1.2.3']}`));
+    assert.match(real.stdout, new RegExp(`updated deploy/pod.yaml:7: ${host}/prod/app:1.2.2 → ${host}/prod/app:1.2.3@${digests['1.2.3']}`));
+    assert.equal(readFileSync(join(work, 'deploy', 'pod.yaml'), 'utf8'), deployment.replace(`${host}/prod/app:1.2.2`, `${host}/prod/app:1.2.3@${digests['1.2.3']}`));
     const tags = ((await (await fetch(`http://${host}/v2/prod/app/tags/list`)).json()) as { tags: string[] }).tags.filter((tag) => !tag.startsWith('sha256-')).sort();
     assert.deepEqual(tags, ['1', '1.2', '1.2.3']);
 
     const refused = await steward(['promote', `${host}/team/app:multi`, `${host}/prod/app:1.2.3`], work);
     assert.equal(refused.code, 1);
     assert.ok(refused.stdout.includes(`Refused:\n  ${host}/prod/app:1.2.3 is immutable (1.*) and points at ${digests['1.2.3']}, not ${digests.multi}\n`), refused.stdout);
+  });
+
+  it('promote --update-manifests never rolls a deployment back: the older demo/app:1.4.1 to prod/app leaves prod/app:1.4.2 and every other demo/app image, and says why', async () => {
+    const host = registry.host;
+    const layoutDir = join(root, 'layout');
+    await skopeoPush(registry, layoutDir, '1.2.3', 'demo/app', '1.4.1');
+    await skopeoPush(registry, layoutDir, 'multi', 'demo/app', '1.4.2');
+    await skopeoPush(registry, layoutDir, 'multi', 'prod/app', '1.4.2');
+    const work = join(root, 'promote-older');
+    mkdirSync(join(work, 'deploy'), { recursive: true });
+    const pod = (images: string[]) => `apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n${images.map((image, index) => `    - name: c${index}\n      image: ${image}\n`).join('')}`;
+    const files = {
+      'deploy/live.yaml': pod([`${host}/prod/app:1.4.2`, `${host}/demo/app:1.4.2`, `${host}/demo/app:1.4.1`]),
+      // The same registry spelled `localhost`: the target repository after host normalisation.
+      'deploy/old.yaml': pod([`${host.replace('127.0.0.1', 'localhost')}/prod/app:1.4.0`]),
+      // No registry: Docker Hub's demo/app, another image altogether.
+      'deploy/values.yaml': 'image:\n  repository: demo/app\n  tag: 1.4.0\n',
+    };
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(work, file), text);
+    const promote = (...flags: string[]) => steward(['promote', `${host}/demo/app:1.4.1`, `${host}/prod/app`, '--update-manifests', 'deploy', '--dry-run', ...flags], work);
+    const digest = digests['1.2.3']!;
+
+    const json = await promote('--json');
+    assert.equal(json.code, 0, json.stderr);
+    const planned = JSON.parse(json.stdout) as { manifests: unknown[]; skippedManifests: unknown[] };
+    assert.deepEqual(planned.manifests, [{ file: 'deploy/old.yaml', line: 7, from: `${host.replace('127.0.0.1', 'localhost')}/prod/app:1.4.0`, to: `${host.replace('127.0.0.1', 'localhost')}/prod/app:1.4.1@${digest}` }]);
+    assert.deepEqual(planned.skippedManifests, [
+      { file: 'deploy/live.yaml', line: 7, from: `${host}/prod/app:1.4.2`, reason: '1.4.1 is older than 1.4.2 (--allow-downgrade moves it)' },
+      { file: 'deploy/live.yaml', line: 9, from: `${host}/demo/app:1.4.2`, reason: `another image of ${host}/demo/app than the promoted one` },
+      { file: 'deploy/live.yaml', line: 11, from: `${host}/demo/app:1.4.1`, reason: `the promoted source itself: it moves from ${host}/demo/app to ${host}/prod/app (--update-source-references moves it)` },
+    ]);
+
+    const text = await promote();
+    assert.equal(text.code, 0, text.stderr);
+    assert.ok(text.stdout.includes('--- a/deploy/old.yaml\n'), text.stdout);
+    assert.ok(!text.stdout.includes('a/deploy/live.yaml') && !text.stdout.includes('a/deploy/values.yaml'), text.stdout);
+    assert.ok(text.stdout.includes(`skipped deploy/live.yaml:7: ${host}/prod/app:1.4.2: 1.4.1 is older than 1.4.2 (--allow-downgrade moves it)\n`), text.stdout);
+
+    const asked = JSON.parse((await promote('--json', '--update-source-references', '--allow-downgrade')).stdout) as { manifests: { file: string; line: number; to: string }[]; skippedManifests: { line: number }[] };
+    assert.deepEqual(asked.manifests.map((change) => `${change.file}:${change.line} ${change.to}`), [
+      `deploy/live.yaml:7 ${host}/prod/app:1.4.1@${digest}`, `deploy/live.yaml:11 ${host}/prod/app:1.4.1@${digest}`, `deploy/old.yaml:7 ${host.replace('127.0.0.1', 'localhost')}/prod/app:1.4.1@${digest}`,
+    ]);
+    assert.deepEqual(asked.skippedManifests.map((reference) => reference.line), [9], 'another demo/app image never moves');
+    for (const [file, before] of Object.entries(files)) assert.equal(readFileSync(join(work, file), 'utf8'), before, `--dry-run changes no file (${file})`);
+    const usage = await steward(['promote', `${host}/demo/app:1.4.1`, `${host}/prod/app`, '--allow-downgrade', '--dry-run'], work);
+    assert.equal(usage.code, 2);
   });
 
   it('promote: --dev-tag adds <branch>-<short sha> of the git checkout; outside a repository it is a usage error', async () => {

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { Descriptor } from '../../src/core/registry/types';
 import type { RunningRegistry } from './registryServer';
 
 const execFileAsync = promisify(execFile);
@@ -77,6 +78,8 @@ export interface ImageSpec {
   readonly files?: Readonly<Record<string, string>>;
   /** More layers of random (incompressible) bytes: images with real weight for copies. */
   readonly extraLayers?: { readonly count: number; readonly bytes: number };
+  /** `docker buildx build --sbom=true --provenance=true`: an SPDX SBOM and SLSA v0.2 provenance per platform, in the index. */
+  readonly buildkitAttestations?: boolean;
 }
 
 interface Layout {
@@ -110,6 +113,48 @@ function platformManifest(out: Layout, spec: ImageSpec, platform: PlatformImage)
   return manifest;
 }
 
+/** The source the fixture provenance names: what a provenance gate would check it against. */
+export const BUILDKIT_SOURCE = { uri: 'https://github.com/acme/app', commit: '3f2a1bc9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3' };
+
+/** An in-toto v0.1 statement about one platform manifest, as BuildKit writes it (plain JSON, no DSSE). */
+function statementAbout(platformManifest: Descriptor, predicateType: string, predicate: object): Blob {
+  const name = `pkg:docker/acme/app?platform=${encodeURIComponent(`${platformManifest.platform!.os}/${platformManifest.platform!.architecture}`)}`;
+  return blob(JSON.stringify({ _type: 'https://in-toto.io/Statement/v0.1', predicateType, subject: [{ name, digest: { sha256: platformManifest.digest.slice(7) } }], predicate }));
+}
+
+/**
+ * BuildKit's attestation manifest for one platform, following its attestation-storage document:
+ * an image manifest whose layers are in-toto statements (`application/vnd.in-toto+json`, each
+ * annotated with its predicate type) and whose config is a placeholder; in the index as an
+ * `unknown/unknown` entry naming the platform manifest it attests.
+ */
+function buildkitAttestationManifest(out: Layout, platformManifest: Descriptor): Descriptor {
+  const platform = `${platformManifest.platform!.os}/${platformManifest.platform!.architecture}`;
+  const sbom = statementAbout(platformManifest, 'https://spdx.dev/Document', {
+    spdxVersion: 'SPDX-2.3', dataLicense: 'CC0-1.0', SPDXID: 'SPDXRef-DOCUMENT', name: `sbom-${platform}`, documentNamespace: `https://example.com/sbom/${platformManifest.digest.slice(7, 19)}`,
+    creationInfo: { created: '2024-05-01T12:00:00Z', creators: ['Tool: buildkit-v0.12.5'] },
+    packages: [{ SPDXID: 'SPDXRef-Package-openssl', name: 'openssl', versionInfo: '3.0.9-1', licenseDeclared: 'Apache-2.0', externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: 'pkg:deb/debian/openssl@3.0.9-1' }] }],
+  });
+  const provenance = statementAbout(platformManifest, 'https://slsa.dev/provenance/v0.2', {
+    builder: { id: 'https://github.com/docker/buildx' }, buildType: 'https://mobyproject.org/buildkit@v1',
+    invocation: { configSource: { uri: BUILDKIT_SOURCE.uri, digest: { sha1: BUILDKIT_SOURCE.commit }, entryPoint: 'Dockerfile' }, parameters: { frontend: 'dockerfile.v0' } },
+    metadata: { buildStartedOn: '2024-05-01T11:59:00Z', buildFinishedOn: '2024-05-01T12:00:00Z', completeness: { parameters: true, environment: true, materials: false }, reproducible: false }, materials: [],
+  });
+  const layers = [[sbom, 'https://spdx.dev/Document'], [provenance, 'https://slsa.dev/provenance/v0.2']] as const;
+  const config = blob(JSON.stringify({ architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: layers.map(([statement]) => statement.digest) } }));
+  const manifest = blob(JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: config.size },
+    layers: layers.map(([statement, predicateType]) => ({ mediaType: 'application/vnd.in-toto+json', digest: statement.digest, size: statement.size, annotations: { 'in-toto.io/predicate-type': predicateType } })),
+  }));
+  [sbom, provenance, config, manifest].forEach(out.write);
+  return {
+    mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifest.digest, size: manifest.size,
+    annotations: { 'vnd.docker.reference.digest': platformManifest.digest, 'vnd.docker.reference.type': 'attestation-manifest' },
+    platform: { architecture: 'unknown', os: 'unknown' },
+  };
+}
+
 /** Writes images into an OCI layout folder, tagged by `org.opencontainers.image.ref.name`. */
 export function writeOciLayout(dir: string, images: readonly ImageSpec[]): { digests: Record<string, string> } {
   const out = layout(dir);
@@ -122,11 +167,12 @@ export function writeOciLayout(dir: string, images: readonly ImageSpec[]): { dig
       digests[spec.tag] = manifest.digest;
       return { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifest.digest, size: manifest.size, annotations };
     }
-    const children = platforms.map((platform) => {
+    const children = platforms.map((platform): Descriptor => {
       const manifest = platformManifest(out, spec, platform);
       return { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifest.digest, size: manifest.size, platform };
     });
-    const index = blob(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: children }));
+    const attestations = spec.buildkitAttestations ? children.map((child) => buildkitAttestationManifest(out, child)) : [];
+    const index = blob(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [...children, ...attestations] }));
     out.write(index);
     digests[spec.tag] = index.digest;
     return { mediaType: 'application/vnd.oci.image.index.v1+json', digest: index.digest, size: index.size, annotations };
@@ -162,35 +208,91 @@ export async function pushRaw(registry: RunningRegistry, repository: string, blo
 
 const EMPTY = blob('{}');
 
+type Subject = { digest: string; size: number; mediaType: string };
+
+export interface ReferrerSpec {
+  readonly artifactType: string;
+  readonly content: string;
+  /** The layer's media type; the artifact type by default. */
+  readonly layerMediaType?: string;
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** What the fallback index entry says the artifact type is (some cosign versions write the empty config type there). */
+  readonly indexArtifactType?: string;
+}
+
 /**
- * Attaches an SBOM to `subject` as an OCI artifact with `subject`, and maintains the fallback tag
- * index `sha256-<hex>` (this registry has no referrers API), as the distribution spec asks.
+ * Attaches an artifact to `subject` as an OCI 1.1 manifest with `subject`, and maintains the fallback
+ * tag index `sha256-<hex>` (this registry has no referrers API), as the distribution spec asks:
+ * its entry carries the manifest's annotations, as a referrers API would.
  */
-export async function attachSbom(registry: RunningRegistry, repository: string, subject: { digest: string; size: number; mediaType: string }, sbomJson: string): Promise<Blob> {
-  const sbom = blob(sbomJson);
-  const artifactType = 'application/spdx+json';
+export async function attachReferrer(registry: RunningRegistry, repository: string, subject: Subject, spec: ReferrerSpec): Promise<Blob> {
+  const content = blob(spec.content);
   const manifest = blob(JSON.stringify({
-    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType,
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType: spec.artifactType,
     config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: EMPTY.digest, size: EMPTY.size },
-    layers: [{ mediaType: artifactType, digest: sbom.digest, size: sbom.size }],
-    subject,
+    layers: [{ mediaType: spec.layerMediaType ?? spec.artifactType, digest: content.digest, size: content.size }],
+    subject, ...(spec.annotations ? { annotations: spec.annotations } : {}),
   }));
-  await pushRaw(registry, repository, [EMPTY, sbom], manifest, 'application/vnd.oci.image.manifest.v1+json', manifest.digest);
-  const index = blob(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifest.digest, size: manifest.size, artifactType }] }));
-  await pushRaw(registry, repository, [], index, 'application/vnd.oci.image.index.v1+json', subject.digest.replace(':', '-'));
+  await pushRaw(registry, repository, [EMPTY, content], manifest, 'application/vnd.oci.image.manifest.v1+json', manifest.digest);
+  const fallbackTag = subject.digest.replace(':', '-');
+  const existing = await fetch(`${registry.url}/v2/${repository}/manifests/${fallbackTag}`, { headers: { accept: 'application/vnd.oci.image.index.v1+json' } });
+  const entries = existing.ok ? (await existing.json() as { manifests: object[] }).manifests : [];
+  const entry = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifest.digest, size: manifest.size, artifactType: spec.indexArtifactType ?? spec.artifactType, ...(spec.annotations ? { annotations: spec.annotations } : {}) };
+  const index = blob(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [...entries, entry] }));
+  await pushRaw(registry, repository, [], index, 'application/vnd.oci.image.index.v1+json', fallbackTag);
   return manifest;
 }
 
-/** A legacy cosign signature: an image manifest under the tag `sha256-<hex>.sig`. */
-export async function pushCosignSignature(registry: RunningRegistry, repository: string, subjectDigest: string): Promise<Blob> {
-  const payload = blob(JSON.stringify({ critical: { image: { 'docker-manifest-digest': subjectDigest }, type: 'cosign container image signature' } }));
-  const config = blob(JSON.stringify({ architecture: '', os: '', config: {}, rootfs: { type: 'layers', diff_ids: [payload.digest] } }));
+/** Attaches an SPDX SBOM to `subject` as a referrer. */
+export function attachSbom(registry: RunningRegistry, repository: string, subject: Subject, sbomJson: string): Promise<Blob> {
+  return attachReferrer(registry, repository, subject, { artifactType: 'application/spdx+json', content: sbomJson });
+}
+
+/** cosign's simple-signing payload for an image digest, as `cosign sign` writes it. */
+export function cosignPayload(digest: string, reference = 'registry.example.com/app'): Buffer {
+  return Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': reference }, image: { 'docker-manifest-digest': digest }, type: 'cosign container image signature' }, optional: null }));
+}
+
+/** One signature layer: its payload and the signature bytes over it (made by the test's own keys). */
+export interface CosignLayer {
+  readonly payload: Buffer;
+  readonly signature: Buffer;
+  /** More layer annotations: a keyless signature's certificate, chain and Rekor bundle. */
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A legacy cosign signature manifest under the tag `sha256-<hex>.sig` of `subjectDigest` (one layer
+ * per signature, as cosign appends them). Without layers, one with a signature that verifies with no key.
+ */
+export async function pushCosignSignature(registry: RunningRegistry, repository: string, subjectDigest: string, layers: readonly CosignLayer[] = [{ payload: cosignPayload(subjectDigest), signature: Buffer.from('MEUCIQ-test') }]): Promise<Blob> {
+  const payloads = layers.map((layer) => blob(layer.payload));
+  const config = blob(JSON.stringify({ architecture: '', os: '', config: {}, rootfs: { type: 'layers', diff_ids: payloads.map((payload) => payload.digest) } }));
   const manifest = blob(JSON.stringify({
     schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: config.size },
-    layers: [{ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: payload.digest, size: payload.size, annotations: { 'dev.cosignproject.cosign/signature': 'MEUCIQ-test' } }],
+    layers: payloads.map((payload, index) => ({ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: payload.digest, size: payload.size, annotations: { ...layers[index]!.annotations, 'dev.cosignproject.cosign/signature': layers[index]!.signature.toString('base64') } })),
   }));
-  await pushRaw(registry, repository, [config, payload], manifest, 'application/vnd.oci.image.manifest.v1+json', `${subjectDigest.replace(':', '-')}.sig`);
+  await pushRaw(registry, repository, [config, ...payloads], manifest, 'application/vnd.oci.image.manifest.v1+json', `${subjectDigest.replace(':', '-')}.sig`);
+  return manifest;
+}
+
+/**
+ * A DSSE envelope of an in-toto statement, as `cosign attest` writes it under `sha256-<hex>.att` of
+ * `subjectDigest`; the statement is about `about` (by default the same image).
+ */
+export async function pushCosignAttestation(registry: RunningRegistry, repository: string, subjectDigest: string, predicateType: string, predicate: unknown, sign: (preAuthenticationEncoding: Buffer) => Buffer, about = subjectDigest): Promise<Blob> {
+  const statement = Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v0.1', predicateType, subject: [{ name: 'registry.example.com/app', digest: { sha256: about.slice('sha256:'.length) } }], predicate }));
+  const payloadType = 'application/vnd.in-toto+json';
+  const pae = Buffer.concat([Buffer.from(`DSSEv1 ${payloadType.length} ${payloadType} ${statement.length} `), statement]);
+  const envelope = blob(JSON.stringify({ payloadType, payload: statement.toString('base64'), signatures: [{ keyid: '', sig: sign(pae).toString('base64') }] }));
+  const config = blob(JSON.stringify({ architecture: '', os: '', config: {}, rootfs: { type: 'layers', diff_ids: [envelope.digest] } }));
+  const manifest = blob(JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: config.size },
+    layers: [{ mediaType: 'application/vnd.dsse.envelope.v1+json', digest: envelope.digest, size: envelope.size, annotations: { predicateType } }],
+  }));
+  await pushRaw(registry, repository, [config, envelope], manifest, 'application/vnd.oci.image.manifest.v1+json', `${subjectDigest.replace(':', '-')}.att`);
   return manifest;
 }
 

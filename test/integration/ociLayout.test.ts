@@ -9,6 +9,8 @@ import { inspectImage } from '../../src/core/registry/inspect';
 import { OciLayoutRegistry } from '../../src/core/registry/ociLayout';
 import { REPO_ROOT } from '../helpers';
 import { blob, writeOciLayout } from './fixtures';
+import { startRegistry } from './registryServer';
+import { stewardIn } from './stewardCli';
 
 const root = mkdtempSync(join(tmpdir(), 'steward-layout-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -69,5 +71,23 @@ describe('steward ls and inspect on an OCI layout (oci:DIR[:TAG])', () => {
     const details = JSON.parse(execFileSync(process.execPath, [cli, 'inspect', 'oci:examples/oci-layout:1.4.2', '--json'], { cwd: REPO_ROOT, encoding: 'utf8' }));
     assert.deepEqual(details.platforms.map((platform: { platform: string }) => platform.platform), ['linux/amd64', 'linux/arm64']);
     assert.equal(details.attachments[0].kind, 'sbom');
+  });
+});
+
+describe('steward promote from an OCI layout', () => {
+  it('names the source as it was written (oci:DIR:TAG), a name steward inspect takes back', async () => {
+    const registry = await startRegistry('plain', join(root, 'registry'));
+    const steward = stewardIn(root);
+    try {
+      const promoted = await steward(['promote', 'oci:examples/oci-layout:1.4.2', `${registry.host}/prod/app`, '--dry-run'], REPO_ROOT);
+      assert.equal(promoted.code, 0, promoted.stderr);
+      const source = /^Promote (\S+) \(sha256:/.exec(promoted.stdout)?.[1];
+      assert.equal(source, 'oci:examples/oci-layout:1.4.2');
+      const inspected = await steward(['inspect', source], REPO_ROOT);
+      assert.equal(inspected.code, 0, inspected.stderr);
+      assert.match(inspected.stdout, /^Reference: {3}oci:examples\/oci-layout:1\.4\.2\n/);
+    } finally {
+      await registry.stop();
+    }
   });
 });

@@ -30,10 +30,12 @@ export async function checkCommand(args: readonly string[]): Promise<number> {
     process.stderr.write(`steward: ${toPosix(relative(cwd, file))}${where}: ${key ? `${key}: ` : ''}${message}; using the default configuration.\n`);
   }
   for (const missing of outcome.missingPaths) process.stderr.write(`steward: no such file or folder: ${missing}\n`);
+  // A report without the files asked for would read as a clean bill ("No problems in 0 files").
+  if (outcome.missingPaths.length > 0) return 2;
   await print(format === 'json' ? formatJson(outcome.results, cwd)
     : format === 'sarif' ? formatSarif(outcome.results, cwd, version)
       : formatText(outcome.results, cwd, process.stdout.isTTY === true && !process.env.NO_COLOR));
-  if (outcome.configError || outcome.missingPaths.length > 0) return 2;
+  if (outcome.configError) return 2;
   if (failOn === 'none') return 0;
   const threshold = SEVERITY_ORDER[failOn as Severity];
   return outcome.results.some((result) => result.findings.some((finding) => SEVERITY_ORDER[finding.severity] >= threshold)) ? 1 : 0;

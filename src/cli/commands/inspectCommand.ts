@@ -1,38 +1,32 @@
 import { parseArgs } from 'node:util';
-import { basename, resolve } from 'node:path';
-import { inspectImage } from '../../core/registry/inspect';
+import { loadKeyFiles } from '../../core/evidence/keys';
+import { verifyImage } from '../../core/evidence/verify';
+import type { ImageVerification } from '../../core/evidence/verify';
+import { describeAttachment, inspectImage } from '../../core/registry/inspect';
 import type { ImageDetails } from '../../core/registry/inspect';
-import { OciLayoutRegistry } from '../../core/registry/ociLayout';
-import { parseReference } from '../../core/reference/parse';
-import { registryAccess, splitLayoutArgument } from '../registryAccess';
+import { openImageArgument } from '../registryAccess';
 import { REGISTRY_OPTIONS } from '../registryFlags';
 import { print, UsageError } from '../usage';
 import { inert } from '../terminalText';
 
 export async function inspectCommand(args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { json: { type: 'boolean' }, ...REGISTRY_OPTIONS } });
+  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { json: { type: 'boolean' }, key: { type: 'string', multiple: true }, ...REGISTRY_OPTIONS } });
   if (positionals.length !== 1) throw new UsageError('inspect takes one image reference');
-  const layout = splitLayoutArgument(positionals[0]!);
-  if (layout) {
-    const dir = resolve(layout.dir);
-    const details = await inspectImage(new OciLayoutRegistry(dir), basename(dir), layout.tag ?? 'latest');
-    return report(values.json === true, `oci:${layout.dir}`, positionals[0]!, details);
-  }
-  const parsed = parseReference(positionals[0]!);
-  if (!parsed.ok) throw new UsageError(`"${positionals[0]}" is not a valid image reference: ${parsed.error}`);
-  const { domain, path, tag, digest } = parsed.reference;
-  const access = registryAccess(values);
+  const keys = await loadKeyFiles(values.key ?? [], process.cwd()).catch((error: Error) => { throw new UsageError(error.message); });
+  const image = openImageArgument(positionals[0]!, values, () => process.stderr.write('steward: no tag or digest given: inspecting the tag latest\n'));
   try {
-    const details = await inspectImage(access.open(domain), path, digest ?? tag ?? 'latest');
-    return await report(values.json === true, domain, `${domain}/${path}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`, details);
+    const details = await inspectImage(image.backend, image.repository, image.reference);
+    // With keys, each signature is verified offline too (steward verify tells the whole story).
+    const verification = keys.length > 0 ? await verifyImage(image.backend, image.repository, details.digest, { keys }) : undefined;
+    return await report(values.json === true, image.registry, image.label, details, verification);
   } finally {
-    await access.close();
+    await image.close();
   }
 }
 
-async function report(json: boolean, registry: string, reference: string, details: ImageDetails): Promise<number> {
+async function report(json: boolean, registry: string, reference: string, details: ImageDetails, verification?: ImageVerification): Promise<number> {
   if (json) {
-    await print(`${JSON.stringify({ registry, ...details }, null, 2)}\n`);
+    await print(`${JSON.stringify({ registry, ...details, ...(verification ? { verification: { verified: verification.verified, reason: verification.reason, signatures: verification.signatures } } : {}) }, null, 2)}\n`);
     return 0;
   }
   const lines = [
@@ -45,7 +39,11 @@ async function report(json: boolean, registry: string, reference: string, detail
     `Labels:${Object.keys(details.labels).length === 0 ? '      (none)' : ''}`,
     ...Object.entries(details.labels).sort().map(([key, value]) => `  ${key}=${value}`),
     `Attachments:${details.attachments.length === 0 ? ' (none)' : ''}`,
-    ...details.attachments.map((attachment) => `  ${attachment.kind.padEnd(12)} ${attachment.digest}  ${attachment.artifactType ?? attachment.mediaType}${attachment.tag ? ` (tag ${attachment.tag})` : ''}`),
+    ...details.attachments.map((attachment) => `  ${attachment.kind.padEnd(12)} ${attachment.digest}  ${describeAttachment(attachment)}`),
+    ...(verification ? [
+      `Verification: ${verification.verified ? 'verified' : 'not verified'} (${verification.reason})`,
+      ...verification.signatures.map((signature) => `  ${signature.verified ? 'verified' : 'invalid '}   ${signature.source}: ${signature.reason}`),
+    ] : []),
   ];
   await print(`${inert(lines.join('\n'))}\n`);
   return 0;

@@ -89,6 +89,7 @@ export async function pinCommand(args: readonly string[]): Promise<number> {
     await print(`${JSON.stringify({ dryRun: values['dry-run'] === true, pinned, failed, skipped }, null, 2)}\n`);
   } else {
     if (values['dry-run']) await print(diffs.join(''));
+    for (const item of skipped) process.stderr.write(`${item.file}:${item.line}:${item.column}: left ${inert(item.reference)} as it is: ${inert(item.reason)}\n`);
     for (const item of failed) process.stderr.write(`steward: ${item.file}:${item.line}:${item.column}: ${inert(item.error)}\n`);
     process.stderr.write(`${values['dry-run'] ? 'Would pin' : 'Pinned'} ${pinned.length} reference${pinned.length === 1 ? '' : 's'}; ${failed.length} failed; ${skipped.length} left as they are.\n`);
   }

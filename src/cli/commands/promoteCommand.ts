@@ -15,6 +15,7 @@ import { registryAccess, splitLayoutArgument } from '../registryAccess';
 import { REGISTRY_OPTIONS } from '../registryFlags';
 import { oneOf, print, UsageError } from '../usage';
 import { planManifestUpdates, writeManifestUpdates } from './manifestUpdates';
+import type { ManifestUpdates } from './manifestUpdates';
 
 const execFileAsync = promisify(execFile);
 
@@ -22,6 +23,15 @@ function describeResult(result: PromotionResult): string {
   if (result.noop) return 'Nothing to do: every target tag already points at this digest.\n';
   const { stats } = result;
   return `Promoted: ${stats.blobsMounted} blob(s) mounted, ${stats.blobsCopied} copied (${stats.bytesSent} bytes), ${stats.blobsPresent} already there; ${stats.manifests} manifest(s); ${result.attachmentsCopied} attachment(s); record ${result.record?.digest}\n`;
+}
+
+/** `manifests` (one entry per reference updated) and `skippedManifests` (left, with why) of the JSON output. */
+function manifestsJson(updates: ManifestUpdates | undefined): { manifests?: ManifestUpdates['changes']; skippedManifests?: ManifestUpdates['skipped'] } {
+  return updates ? { manifests: updates.changes, skippedManifests: updates.skipped } : {};
+}
+
+function describeSkipped(updates: ManifestUpdates | undefined): string {
+  return (updates?.skipped ?? []).map((reference) => `skipped ${reference.file}:${reference.line}: ${reference.from}: ${reference.reason}\n`).join('');
 }
 
 /** `<branch>-<short sha>` of the repository in `cwd` (a dev tag from git). */
@@ -35,7 +45,7 @@ export async function promoteCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args], allowPositionals: true,
     options: {
-      strategy: { type: 'string' }, 'update-manifests': { type: 'string', multiple: true }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' },
+      strategy: { type: 'string' }, 'update-manifests': { type: 'string', multiple: true }, 'allow-downgrade': { type: 'boolean' }, 'update-source-references': { type: 'boolean' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' },
       'scan-report': { type: 'string' }, 'override-reason': { type: 'string' }, 'semver-aliases': { type: 'boolean' }, 'timestamp-tag': { type: 'boolean' },
       'also-tag': { type: 'string', multiple: true }, 'dev-tag': { type: 'boolean' }, 'config-root': { type: 'string' },
       trivy: { type: 'string' }, 'trivy-arg': { type: 'string', multiple: true }, ...REGISTRY_OPTIONS,
@@ -85,13 +95,17 @@ export async function promoteCommand(args: readonly string[]): Promise<number> {
     const options = { runScanner, configRoot: loaded.root, ...(strategy ? { strategy } : {}), ...(rule ? { rule } : {}), ...(values['override-reason'] ? { overrideReason: values['override-reason'] } : {}), ...(scanReport ? { scanReport } : {}) };
     const plan = await planPromotion(sourceRegistry, source, target, options);
     const manifestPaths = values['update-manifests'] ?? [];
-    const newReference = `${targetDomain}/${targetPath}:${mainTag}@${plan.descriptor.digest}`;
-    const match = [`${sourceRegistry}/${source.repository}`, `${targetDomain}/${targetPath}`];
+    const promoted = {
+      reference: `${targetDomain}/${targetPath}:${mainTag}@${plan.descriptor.digest}`,
+      source: `${sourceRegistry}/${source.repository}${sourceTag ? `:${sourceTag}` : `@${source.reference}`}`,
+    };
+    const flags = { allowDowngrade: values['allow-downgrade'] === true, updateSourceReferences: values['update-source-references'] === true };
+    if ((flags.allowDowngrade || flags.updateSourceReferences) && manifestPaths.length === 0) throw new UsageError('--allow-downgrade and --update-source-references go with --update-manifests');
     // Planned (and checked writable) before anything is promoted.
-    const updates = manifestPaths.length > 0 && plan.blockers.length === 0 ? await planManifestUpdates(manifestPaths, cwd, match, newReference) : undefined;
+    const updates = manifestPaths.length > 0 && plan.blockers.length === 0 ? await planManifestUpdates(manifestPaths, cwd, promoted, flags) : undefined;
     if (values['dry-run'] || plan.blockers.length > 0) {
-      if (values.json) await print(`${JSON.stringify({ plan, dryRun: values['dry-run'] === true, ...(updates ? { manifests: updates.changes } : {}) }, null, 2)}\n`);
-      else await print(`${describePlan(plan)}\n` + (plan.blockers.length > 0 ? `Refused:\n${plan.blockers.map((blocker) => `  ${blocker}`).join('\n')}\n` : '') + (updates?.diff ?? ''));
+      if (values.json) await print(`${JSON.stringify({ plan, dryRun: values['dry-run'] === true, ...manifestsJson(updates) }, null, 2)}\n`);
+      else await print(`${describePlan(plan)}\n` + (plan.blockers.length > 0 ? `Refused:\n${plan.blockers.map((blocker) => `  ${blocker}`).join('\n')}\n` : '') + (updates?.diff ?? '') + describeSkipped(updates));
       return plan.blockers.length > 0 ? 1 : 0;
     }
     const progress = process.stderr.isTTY ? (step: { step: string; bytesSent: number }) => process.stderr.write(`\r\x1b[K${step.step} — ${step.bytesSent} bytes sent`) : undefined;
@@ -106,8 +120,8 @@ export async function promoteCommand(args: readonly string[]): Promise<number> {
       if (progress) process.stderr.write('\r\x1b[K');
     }
     if (updates) await writeManifestUpdates(updates, cwd);
-    if (values.json) await print(`${JSON.stringify({ plan, result: { noop: result.noop, stats: result.stats, record: result.record, attachmentsCopied: result.attachmentsCopied }, ...(updates ? { manifests: updates.changes } : {}) }, null, 2)}\n`);
-    else await print(`${describePlan(plan)}\n` + describeResult(result) + (updates ? updates.changes.map((change) => `updated ${change.file}:${change.line}: ${change.from} → ${change.to}\n`).join('') : ''));
+    if (values.json) await print(`${JSON.stringify({ plan, result: { noop: result.noop, stats: result.stats, record: result.record, attachmentsCopied: result.attachmentsCopied }, ...manifestsJson(updates) }, null, 2)}\n`);
+    else await print(`${describePlan(plan)}\n` + describeResult(result) + (updates ? updates.changes.map((change) => `updated ${change.file}:${change.line}: ${change.from} → ${change.to}\n`).join('') : '') + describeSkipped(updates));
     return 0;
   } catch (error) {
     if (error instanceof PromotionRefused) {

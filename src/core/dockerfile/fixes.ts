@@ -1,10 +1,11 @@
+import { posix } from 'node:path';
 import type { Finding, Range } from '../lint/finding';
 import { lineStart, snippetLiteral } from '../lint/fix';
 import type { Fix, TextEdit } from '../lint/fix';
 import { LABEL_SCHEMA_TO_OCI, OCI_PREFIX } from './labelValues';
 import type { RequiredLabel } from './labelValues';
 import { findDeclaration } from './model';
-import type { DockerfileModel, LabelPair, Stage } from './model';
+import type { DockerfileModel, LabelPair, Stage, StageInstruction } from './model';
 
 /** What the workspace knows that a Dockerfile does not. */
 export interface FixContext {
@@ -14,19 +15,28 @@ export interface FixContext {
   readonly title?: string;
 }
 
-/** Labels filled from a build argument: values nobody can know while editing are never invented. */
-const BUILD_ARG_FOR_LABEL: ReadonlyMap<string, string> = new Map([
-  [`${OCI_PREFIX}revision`, 'GIT_SHA'],
-  [`${OCI_PREFIX}created`, 'BUILD_DATE'],
-  [`${OCI_PREFIX}version`, 'VERSION'],
+/**
+ * Labels filled from a build argument (values nobody can know while editing are never invented),
+ * and the shell text that passes the argument at build time.
+ */
+const BUILD_ARG_FOR_LABEL: ReadonlyMap<string, { readonly name: string; readonly shellValue: string }> = new Map([
+  [`${OCI_PREFIX}revision`, { name: 'GIT_SHA', shellValue: '$(git rev-parse HEAD)' }],
+  [`${OCI_PREFIX}created`, { name: 'BUILD_DATE', shellValue: '$(date -u +%Y-%m-%dT%H:%M:%SZ)' }],
+  [`${OCI_PREFIX}version`, { name: 'VERSION', shellValue: '$(git describe --tags --always)' }],
 ]);
+
+/** Instructions that build layers: a RUN after a changed ARG misses the cache, so labels go after the last of these. */
+const LAYER_INSTRUCTIONS: ReadonlySet<string> = new Set(['RUN', 'COPY', 'ADD']);
+/** Instructions that close a Dockerfile by convention: the labels go before them. */
+const CLOSING_INSTRUCTIONS: ReadonlySet<string> = new Set(['CMD', 'ENTRYPOINT', 'USER', 'EXPOSE', 'HEALTHCHECK', 'STOPSIGNAL']);
 
 interface Style {
   readonly eol: string;
   readonly lines: readonly string[];
   readonly keyword: (word: string) => string;
   readonly escapeChar: string;
-  readonly continuationIndent: string;
+  /** Indentation of continuation lines of a LABEL, from one the file already continues (undefined: align under the first key). */
+  readonly continuationIndent: string | undefined;
 }
 
 function sameRange(a: Range, b: Range): boolean {
@@ -38,14 +48,17 @@ function detectStyle(text: string, model: DockerfileModel): Style {
   const fromLine = model.finalStage ? lines[model.finalStage.fromRange.start.line] ?? '' : '';
   const lowerCase = /^\s*from\b/.test(fromLine);
   const continued = model.stages.flatMap((stage) => stage.labels).find((pair) => pair.line !== pair.instructionLine);
-  const label = lowerCase ? 'label' : 'LABEL';
   return {
     eol: text.includes('\r\n') ? '\r\n' : '\n',
     lines,
     keyword: (word) => (lowerCase ? word.toLowerCase() : word.toUpperCase()),
     escapeChar: model.escapeChar,
-    continuationIndent: continued ? /^\s*/.exec(lines[continued.line] ?? '')![0] : ' '.repeat(label.length + 1),
+    continuationIndent: continued ? indentOf(lines[continued.line]) : undefined,
   };
+}
+
+function indentOf(line: string | undefined): string {
+  return /^\s*/.exec(line ?? '')![0];
 }
 
 /** Inserts whole lines after `line`, also when it is the file's last line without a newline. */
@@ -59,39 +72,82 @@ function quote(value: string, escapeChar: string): string {
   return `"${value.replace(/["$]/g, (character) => escapeChar + character)}"`;
 }
 
-function addMissingLabels(model: DockerfileModel, style: Style, requiredLabels: readonly RequiredLabel[], context: FixContext): Fix | undefined {
+/**
+ * Where the final stage takes its labels: an existing `key=value` LABEL after the last layer
+ * instruction (extended), else a new LABEL after the last instruction that does not close the
+ * file. Never before a RUN: the ARGs the labels read would miss its cache on every build.
+ */
+type LabelPlacement =
+  | { readonly extend: StageInstruction; readonly indent: string }
+  | { readonly afterLine: number; readonly indent: string };
+
+function labelPlacement(stage: Stage, style: Style): LabelPlacement {
+  const body = stage.instructions;
+  let end = body.length;
+  while (end > 0 && CLOSING_INSTRUCTIONS.has(body[end - 1]!.keyword)) end -= 1;
+  let tailStart = end;
+  while (tailStart > 0 && !LAYER_INSTRUCTIONS.has(body[tailStart - 1]!.keyword)) tailStart -= 1;
+  const indent = indentOf(style.lines[(body[0]?.range ?? stage.fromRange).start.line]);
+  const extend = body.slice(tailStart, end).find((instruction) => instruction.keyword === 'LABEL'
+    && stage.labels.every((pair) => pair.instructionLine !== instruction.range.start.line || pair.assigned));
+  if (extend) return { extend, indent: indentOf(style.lines[extend.range.start.line]) };
+  return { afterLine: (body[end - 1]?.range ?? stage.fromRange).end.line, indent };
+}
+
+function shellWord(text: string): string {
+  return /^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+function addMissingLabels(path: string, model: DockerfileModel, style: Style, requiredLabels: readonly RequiredLabel[], context: FixContext): Fix | undefined {
   const finalStage = model.finalStage;
   if (!finalStage) return undefined;
   const present = new Set(model.finalChain.flatMap((stage) => stage.labels.map((pair) => pair.key)));
   const missing = requiredLabels.filter((required) => !present.has(required.key));
   if (missing.length === 0) return undefined;
+  const placement = labelPlacement(finalStage, style);
+  const firstLine = 'extend' in placement ? placement.extend.range.start.line : placement.afterLine + 1;
   let tabStop = 0;
-  const placeholder = (hint: string) => `"\${${++tabStop}:${snippetLiteral(hint)}}"`;
-  const args: string[] = [];
+  const buildArgs: { name: string; shellValue: string }[] = [];
+  const argLines: string[] = [];
   const pairs = missing.map((required) => {
     const buildArg = BUILD_ARG_FOR_LABEL.get(required.key);
     let value: string;
     if (buildArg) {
+      buildArgs.push(buildArg);
       // Only what is declared above the inserted lines is in scope for them.
-      if (!findDeclaration(model.stages, finalStage, buildArg, finalStage.fromRange.end.line + 1)) args.push(`${style.keyword('ARG')} ${buildArg}`);
-      value = snippetLiteral(`$${buildArg}`);
+      if (!findDeclaration(model.stages, finalStage, buildArg.name, firstLine)) argLines.push(`${placement.indent}${style.keyword('ARG')} ${buildArg.name}`);
+      value = snippetLiteral(`$${buildArg.name}`);
     } else if (required.key === `${OCI_PREFIX}source` && context.sourceUrl) {
       value = snippetLiteral(quote(context.sourceUrl, style.escapeChar));
     } else if (required.key === `${OCI_PREFIX}title` && context.title) {
       value = snippetLiteral(quote(context.title, style.escapeChar));
     } else {
-      value = placeholder(required.type === 'url' ? 'https://' : required.key === `${OCI_PREFIX}description` ? 'What this image is' : 'value');
+      // An empty tab stop: label-empty keeps reporting it until the user types a value (a hint text would pass as one).
+      value = `"\${${++tabStop}}"`;
     }
     return `${required.key}=${value}`;
   });
-  const continuation = ` ${snippetLiteral(style.escapeChar)}${style.eol}${style.continuationIndent}`;
-  const block = [...args, `${style.keyword('LABEL')} ${pairs.join(continuation)}`].join(style.eol);
+  const keyword = style.keyword('LABEL');
+  const continuationIndent = style.continuationIndent ?? placement.indent + ' '.repeat(keyword.length + 1);
+  const continuation = ` ${snippetLiteral(style.escapeChar)}${style.eol}${continuationIndent}`;
+  const argBlock = argLines.map((line) => line + style.eol).join('');
+  let edit: TextEdit;
+  if ('extend' in placement) {
+    // One edit from the LABEL's first line: snippets carry a single edit, and the ARGs must precede the LABEL.
+    const { range } = placement.extend;
+    const existing = [...style.lines.slice(range.start.line, range.end.line), style.lines[range.end.line]!.slice(0, range.end.character)].join(style.eol);
+    edit = { range: { start: { line: range.start.line, character: 0 }, end: range.end }, newText: argBlock + snippetLiteral(existing) + continuation + pairs.join(continuation) };
+  } else {
+    edit = insertLinesAfter(style, placement.afterLine, argBlock + `${placement.indent}${keyword} ${pairs.join(continuation)}`);
+  }
   const allOci = missing.every((required) => required.key.startsWith(OCI_PREFIX));
+  const command = ['docker build', ...buildArgs.map((arg) => `--build-arg ${arg.name}=${arg.shellValue}`), `-f ${shellWord(path)}`, shellWord(posix.dirname(path))].join(' ');
   return {
     title: allOci ? 'Add missing OCI labels' : 'Add missing labels',
-    edits: [insertLinesAfter(style, finalStage.fromRange.end.line, block)],
+    edits: [edit],
     snippet: true,
     preferred: true,
+    ...(buildArgs.length > 0 ? { followUp: { message: `The labels read build arguments: build with ${command}`, copyText: command } } : {}),
   };
 }
 
@@ -111,7 +167,7 @@ function declareVariables(model: DockerfileModel, style: Style, finding: Finding
     .filter((use) => use.modifier === null && !findDeclaration(model.stages, stage, use.name, pair.line))
     .map((use) => use.name))];
   if (names.length === 0) return undefined;
-  const indent = /^\s*/.exec(style.lines[pair.instructionLine] ?? '')![0];
+  const indent = indentOf(style.lines[pair.instructionLine]);
   const global = names.every((name) => model.globalArgs.has(name));
   return {
     title: `${global ? 'Re-declare the global' : 'Declare'} ARG ${names.join(', ')} in this stage`,
@@ -155,12 +211,12 @@ function moveToFinalStage(model: DockerfileModel, style: Style, text: string, fi
 }
 
 /** Fixes for a Dockerfile finding, computed from the text as it is now. */
-export function dockerfileFixes(text: string, model: DockerfileModel, finding: Finding, requiredLabels: readonly RequiredLabel[], context: FixContext): Fix[] {
+export function dockerfileFixes(path: string, text: string, model: DockerfileModel, finding: Finding, requiredLabels: readonly RequiredLabel[], context: FixContext): Fix[] {
   const style = detectStyle(text, model);
   const fix = (() => {
     switch (finding.rule) {
       case 'label-missing':
-        return addMissingLabels(model, style, requiredLabels, context);
+        return addMissingLabels(path, model, style, requiredLabels, context);
       case 'label-undefined-variable':
         return declareVariables(model, style, finding);
       case 'label-deprecated-schema':

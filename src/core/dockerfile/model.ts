@@ -40,6 +40,8 @@ export interface LabelPair {
   readonly line: number;
   /** First line of the LABEL instruction holding this pair. */
   readonly instructionLine: number;
+  /** Written `key=value`; false for the legacy `LABEL key value` form, which holds one pair only. */
+  readonly assigned: boolean;
 }
 
 /** An image this Dockerfile pulls: a FROM base, `COPY --from=<image>`, `RUN --mount=…,from=<image>`. */
@@ -49,6 +51,13 @@ export interface ImageUse {
   readonly resolved: string | undefined;
   readonly range: Range;
   readonly via: 'FROM' | 'COPY --from' | 'RUN --mount';
+}
+
+/** An instruction after a stage's FROM; its range spans continuation lines and heredoc bodies. */
+export interface StageInstruction {
+  /** Upper-case, whatever case the file writes it in. */
+  readonly keyword: string;
+  readonly range: Range;
 }
 
 export interface Stage {
@@ -61,6 +70,7 @@ export interface Stage {
   /** Each name's ARG and ENV declarations in file order: a lookup reads only its own name's. */
   readonly declarations: ReadonlyMap<string, readonly Declaration[]>;
   readonly labels: readonly LabelPair[];
+  readonly instructions: readonly StageInstruction[];
 }
 
 export interface DockerfileModel {
@@ -217,7 +227,7 @@ export function analyzeDockerfile(text: string): DockerfileModel {
     return AUTOMATIC_PLATFORM_ARGS.has(name) ? null : undefined;
   };
 
-  interface StageBuilder { index: number; name: string | undefined; fromRange: Range; parent: number | undefined; declarations: Map<string, Declaration[]>; labels: LabelPair[] }
+  interface StageBuilder { index: number; name: string | undefined; fromRange: Range; parent: number | undefined; declarations: Map<string, Declaration[]>; labels: LabelPair[]; instructions: StageInstruction[] }
   let current: StageBuilder | undefined;
   const stageByName = new Map<string, number>();
   const mutableStages: StageBuilder[] = [];
@@ -249,11 +259,12 @@ export function analyzeDockerfile(text: string): DockerfileModel {
       const [image, as, stage] = (instruction as From).getArguments();
       const parent = image ? imageOrStage(image.getValue(), rangeOf(image.getRange()), 'FROM', globalLookup) : undefined;
       const name = as?.getValue().toLowerCase() === 'as' ? stage?.getValue().toLowerCase() : undefined;
-      current = { index: mutableStages.length, name, fromRange: range, parent, declarations: new Map(), labels: [] };
+      current = { index: mutableStages.length, name, fromRange: range, parent, declarations: new Map(), labels: [], instructions: [] };
       mutableStages.push(current);
       if (name !== undefined) stageByName.set(name, current.index);
       continue;
     }
+    current?.instructions.push({ keyword, range });
     if (keyword === 'ARG') {
       const declarations = propertyDeclarations(instruction as Arg, 'ARG', currentLookup(line), expand);
       if (!current) {
@@ -315,6 +326,7 @@ function labelPairs(label: Label, stage: number, lookup: VariableLookup, expand:
       variables: valueRange ? variableUses(index, rangeOf(valueRange), escapeChar) : [],
       line: range.start.line,
       instructionLine,
+      assigned: property.getAssignmentOperator() !== null,
     };
   });
 }

@@ -41,8 +41,8 @@ export interface LintConfig {
   readonly requiredLabels: readonly RequiredLabel[];
   readonly productionGlobs: readonly string[];
   readonly excludeGlobs: readonly string[];
-  /** Paths are relative to this folder (the config file's). */
-  readonly isProduction: (relativePath: string) => boolean;
+  /** Paths are relative to this folder (the config file's). The first production glob the path matches, to say why its findings are errors. */
+  readonly productionGlobOf: (relativePath: string) => string | undefined;
   readonly isExcluded: (relativePath: string) => boolean;
   /** `promotion.targets`: gates (named ones resolved) and immutable tags per target repository glob. */
   readonly promotionRules: readonly PromotionTargetRule[];
@@ -86,12 +86,17 @@ export function resolveConfig(file: ConfigFile = {}): LintConfig {
     requiredLabels,
     productionGlobs,
     excludeGlobs,
-    isProduction: matcher(productionGlobs),
+    productionGlobOf: firstMatchingGlob(productionGlobs),
     isExcluded: matcher(excludeGlobs),
     promotionRules: (file.promotion?.targets ?? []).map((target) => resolveTargetGates(target, file.gates ?? {})),
     gates: new Map(Object.entries(file.gates ?? {})),
     ...(file.retention !== undefined ? { retention: file.retention } : {}),
   };
+}
+
+function firstMatchingGlob(globs: readonly string[]): (relativePath: string) => string | undefined {
+  const matchers = globs.map((glob) => ({ glob, matches: compileUserGlob(glob) }));
+  return (relativePath) => matchers.find(({ matches }) => matches(relativePath))?.glob;
 }
 
 /**

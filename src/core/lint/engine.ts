@@ -20,6 +20,7 @@ interface ImageText {
   readonly text: string;
   readonly range: Range;
   readonly origin: string;
+  readonly rangeIsTag?: boolean;
 }
 
 function toOccurrence(image: ImageText): ImageOccurrence {
@@ -86,15 +87,19 @@ export function lintText(path: string, text: string, config: LintConfig, kind: F
 /** Severities from the config, suppression comments and production paths, applied to raw rule hits. */
 export function applySettings(path: string, text: string, hits: readonly { rule: Rule; hit: RuleHit }[], config: LintConfig): Finding[] {
   const suppressions = suppressionsByLine(text);
-  const production = config.isProduction(path);
+  const productionGlob = config.productionGlobOf(path);
   const findings: Finding[] = [];
   for (const { rule, hit } of hits) {
     let severity = hit.severity ?? config.severities.get(rule.id) ?? rule.defaultSeverity;
     if (severity === 'off') continue;
     if (suppressions.get(hit.range.start.line)?.has(rule.id)) continue;
-    // Tag immutability in production is the point: every mutable-tag finding there is an error.
-    if (production && rule.appliesTo === 'image' && rule.mutableTag) severity = 'error';
-    findings.push({ rule: rule.id, severity, message: hit.message, range: hit.range, ...(hit.related?.length ? { related: hit.related } : {}) });
+    let message = hit.message;
+    // Tag immutability in production is the point: every mutable-tag finding there is an error, and says which glob made it one.
+    if (productionGlob !== undefined && rule.appliesTo === 'image' && rule.mutableTag && severity !== 'error') {
+      severity = 'error';
+      message = `${message} (error: ${productionGlob} is a production path)`;
+    }
+    findings.push({ rule: rule.id, severity, message, range: hit.range, ...(hit.related?.length ? { related: hit.related } : {}) });
   }
   return findings.sort(compareFindings);
 }

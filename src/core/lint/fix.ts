@@ -14,6 +14,10 @@ export interface Fix {
   readonly preferred?: boolean;
   /** Deterministic and needs no input: may run under `source.fixAll`. */
   readonly safeForFixAll?: boolean;
+  /** Hides the finding instead of fixing it: offered after every real fix, never preferred. */
+  readonly suppresses?: boolean;
+  /** What the user must do after the edit (pass build arguments, say), with text worth copying. */
+  readonly followUp?: { readonly message: string; readonly copyText: string };
 }
 
 /** Escapes literal text for VS Code snippet syntax. */
@@ -31,5 +35,5 @@ export function ignoreRuleFix(text: string, finding: { readonly rule: string; re
   const line = finding.range.start.line;
   const indent = /^\s*/.exec(lines[line] ?? '')![0];
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  return { title: `Ignore ${finding.rule} on this line`, edits: [{ range: lineStart(line), newText: `${indent}# steward-ignore ${finding.rule}${eol}` }] };
+  return { title: `Ignore ${finding.rule} on this line`, edits: [{ range: lineStart(line), newText: `${indent}# steward-ignore ${finding.rule}${eol}` }], suppresses: true };
 }

@@ -13,7 +13,7 @@ import { fileInvalid } from './rules/fileInvalid';
 export function fixesFor(path: string, text: string, finding: Finding, config: LintConfig, context: FixContext = {}, kind: FileKind | undefined = fileKindOf(path)): Fix[] {
   // A broken file has nothing to fix, and one over the input limits must not be parsed for it.
   if (finding.rule === fileInvalid.id) return [];
-  const fixes: Fix[] = kind === 'dockerfile' ? dockerfileFixes(text, analyzeDockerfile(text), finding, config.requiredLabels, context) : [];
+  const fixes: Fix[] = kind === 'dockerfile' ? dockerfileFixes(path, text, analyzeDockerfile(text), finding, config.requiredLabels, context) : [];
   fixes.push(ignoreRuleFix(text, finding));
   return fixes;
 }

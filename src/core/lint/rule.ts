@@ -23,6 +23,8 @@ export interface ImageOccurrence {
   readonly parsed: ParseResult;
   /** Undefined when the reference is invalid. */
   readonly mutability: Mutability | undefined;
+  /** The range covers only the `tag` scalar of a Helm image map, not the whole reference. */
+  readonly rangeIsTag?: boolean;
 }
 
 export interface ImageRuleOptions {

@@ -10,6 +10,8 @@ export interface ManifestImage {
   readonly text: string;
   readonly range: Range;
   readonly origin: string;
+  /** The range covers only the `tag` scalar of a Helm image map, not the whole reference. */
+  readonly rangeIsTag?: boolean;
 }
 
 export interface ExtractContext {
@@ -102,7 +104,7 @@ function helmImageMap(map: unknown, path: string, context: ExtractContext): Mani
   if (!tag && !digest) return [];
   const text = (registry ? `${registry}/` : '') + repository + (tag ? `:${tag}` : '') + (digest ? `@${digest}` : '');
   const range = scalarRange(tag ? tagNode : repositoryNode, context.lineCounter);
-  return range ? [{ text, range, origin: `Helm value ${path}` }] : [];
+  return range ? [{ text, range, origin: `Helm value ${path}`, ...(tag ? { rangeIsTag: true } : {}) }] : [];
 }
 
 /** `image` as a string or `{name: …}` (GitLab) / `{image: …}` (GitHub container). */

@@ -1,10 +1,13 @@
 import { compileUserGlob } from '../patterns/userPatterns';
+import { describeAttachment } from '../registry/inspect';
 import type { Attachment } from '../registry/inspect';
 import { evaluateGate } from '../reports/gate';
 import type { ScanGate } from '../reports/gate';
 import { readReport, scanReportOf } from '../reports/readReport';
 import { readVex } from '../reports/vex';
 import type { VexStatement } from '../reports/vex';
+import { provenanceGate, sbomGate, signatureGate, signatureKeys } from './evidenceGates';
+import type { EvidenceAccess, ProvenanceGate, SbomGate, SignatureGate } from './evidenceGates';
 
 /** What a promotion target demands, from `.steward.yaml` `promotion.targets[]`. */
 export interface PromotionTargetRule {
@@ -18,8 +21,11 @@ export interface PromotionTargetRule {
 export interface PromotionGates {
   /** A scan report (given, the newest attached to the image, or from trivy when `trivy` is set) must pass this gate. */
   readonly scan?: PromotionScanGate;
-  readonly sbom?: boolean;
-  readonly signature?: boolean;
+  /** `true`: an SBOM is attached; `{describesImage: true}`: and its subject is this image. */
+  readonly sbom?: boolean | SbomGate;
+  /** `true`: a signature is attached ("present, not verified"); `{keys, identities, trustedRoot, threshold}`: verified offline. */
+  readonly signature?: boolean | SignatureGate;
+  readonly provenance?: ProvenanceGate;
   /** Labels the image config must carry. */
   readonly labels?: readonly string[];
 }
@@ -33,7 +39,7 @@ export interface PromotionScanGate extends ScanGate {
 }
 
 export interface GateResult {
-  readonly gate: 'scan' | 'sbom' | 'signature' | 'labels';
+  readonly gate: 'scan' | 'sbom' | 'signature' | 'provenance' | 'labels';
   readonly pass: boolean;
   readonly detail: string;
 }
@@ -47,17 +53,11 @@ export function isImmutable(rule: PromotionTargetRule | undefined, tag: string):
   return (rule?.immutableTags ?? []).some((pattern) => compileUserGlob(pattern)(tag));
 }
 
-export interface GateEvidence {
-  readonly attachments: readonly Attachment[];
-  readonly labels: Readonly<Record<string, string>>;
-  /** Reads an attachment's content (a scan report). */
-  readonly read: (attachment: Attachment) => Promise<Buffer>;
+export interface GateEvidence extends EvidenceAccess {
   /** A scan report given for this promotion (`--scan-report`), which wins over attached ones. */
   readonly scanReport?: { readonly text: string; readonly label: string };
   /** Runs a scanner on the image (the gate's `trivy: true`, when no report is given or attached). */
   readonly runScanner?: () => Promise<{ readonly text: string; readonly label: string }>;
-  /** The digests the image is: the manifest or index and its platforms. A report about another image is refused. */
-  readonly digests?: readonly string[];
   /** Reads the gate's VEX files; without it a gate that names VEX files fails (they cannot be honoured). */
   readonly loadVex?: (paths: readonly string[]) => Promise<VexStatement[]>;
   readonly today?: Date;
@@ -67,14 +67,9 @@ export interface GateEvidence {
 export async function evaluateGates(gates: PromotionGates | undefined, evidence: GateEvidence): Promise<GateResult[]> {
   const results: GateResult[] = [];
   if (!gates) return results;
-  if (gates.sbom) {
-    const sboms = evidence.attachments.filter((attachment) => attachment.kind === 'sbom');
-    results.push({ gate: 'sbom', pass: sboms.length > 0, detail: sboms.length > 0 ? `SBOM attached (${sboms[0]!.artifactType ?? sboms[0]!.mediaType})` : 'no SBOM is attached to the image (Generate SBOM, then attach it)' });
-  }
-  if (gates.signature) {
-    const signatures = evidence.attachments.filter((attachment) => attachment.kind === 'signature');
-    results.push({ gate: 'signature', pass: signatures.length > 0, detail: signatures.length > 0 ? `signed (${signatures[0]!.via === 'cosign-tag' ? `cosign tag ${signatures[0]!.tag}` : signatures[0]!.artifactType ?? 'referrer'})` : 'no signature is attached to the image (cosign sign, notation sign)' });
-  }
+  if (gates.sbom) results.push(await sbomGate(gates.sbom, evidence));
+  if (gates.signature) results.push(await signatureGate(gates.signature, evidence));
+  if (gates.provenance) results.push(await provenanceGate(gates.provenance, signatureKeys(gates.signature), evidence));
   if (gates.labels && gates.labels.length > 0) {
     const missing = gates.labels.filter((key) => !evidence.labels[key]);
     results.push({ gate: 'labels', pass: missing.length === 0, detail: missing.length === 0 ? `labels present: ${gates.labels.join(', ')}` : `the image config lacks ${missing.join(', ')}` });

@@ -9,6 +9,10 @@ import type { Descriptor, RegistryBackend } from '../registry/types';
 import { ImageCopier } from './copy';
 import type { CopyOptions, CopyProgress, CopyStats } from './copy';
 import { evaluateGates, isImmutable } from './gates';
+import { loadKeyFiles } from '../evidence/keys';
+import { loadTrustedRoot } from '../evidence/sigstore';
+import { verifyImage } from '../evidence/verify';
+import type { VerificationPolicy } from '../evidence/verify';
 import { loadVexFiles } from '../reports/loadVex';
 import type { GateResult, PromotionTargetRule } from './gates';
 
@@ -130,7 +134,9 @@ export async function planPromotion(sourceRegistry: string, source: PromotionSou
     Promise.all(target.tags.map((tag) => currentDigest(target, tag, signal))),
   ]);
   const descriptor: Descriptor = { mediaType: details.mediaType, digest: details.digest, size: details.size };
-  const sourceName = `${sourceRegistry}/${source.repository}${source.reference.includes(':') ? '@' : ':'}${source.reference}`;
+  const separator = source.reference.includes(':') ? '@' : ':';
+  // An OCI layout's repository is its folder's name: `oci:DIR/DIR-name` would name no layout.
+  const sourceName = sourceRegistry.startsWith('oci:') ? `${sourceRegistry}${separator}${source.reference}` : `${sourceRegistry}/${source.repository}${separator}${source.reference}`;
   const tags: TagPlan[] = [];
   const blockers: string[] = [];
   for (const [index, tag] of target.tags.entries()) {
@@ -148,7 +154,12 @@ export async function planPromotion(sourceRegistry: string, source: PromotionSou
     ...(options.scanReport ? { scanReport: options.scanReport } : {}),
     ...(options.runScanner ? { runScanner: () => options.runScanner!(source, descriptor.digest) } : {}),
     ...(options.now ? { today: options.now } : {}),
-    ...(options.configRoot ? { loadVex: (paths: readonly string[]) => loadVexFiles(paths, options.configRoot!, options.configRoot) } : {}),
+    ...(options.configRoot ? {
+      loadVex: (paths: readonly string[]) => loadVexFiles(paths, options.configRoot!, options.configRoot),
+      loadKeys: (paths: readonly string[]) => loadKeyFiles(paths, options.configRoot!, options.configRoot),
+      loadTrustedRoot: (path: string) => loadTrustedRoot(path, options.configRoot!, options.configRoot),
+    } : {}),
+    verify: (policy: VerificationPolicy) => verifyImage(source.backend, source.repository, descriptor.digest, policy),
     digests: [descriptor.digest, ...details.platforms.map((platform) => platform.digest)],
   });
   const failed = gates.filter((gate) => !gate.pass);
@@ -177,7 +188,8 @@ export async function executePromotion(source: PromotionSource, target: Promotio
   const manifest = plan.strategy === 'tag' ? await target.registry.getManifest(target.repository, digest, signal) : await copier.copyManifest(digest);
   let attachmentsCopied = 0;
   if (plan.strategy !== 'tag') {
-    for (const attachment of plan.attachments) {
+    // BuildKit attestations ride inside the index, copied with it.
+    for (const attachment of plan.attachments.filter((candidate) => candidate.via !== 'buildkit')) {
       const copied = await copier.copyManifest(attachment.digest);
       if (attachment.via === 'cosign-tag' && attachment.tag) await target.registry.putManifest(target.repository, attachment.tag, copied.bytes, copied.descriptor.mediaType, signal);
       attachmentsCopied += 1;

@@ -1,10 +1,10 @@
 import { mapLimited } from '../concurrency';
-import { attachmentsOf, labelsAndCreated } from './inspect';
+import { attachmentsOf, imagePlatforms, labelsAndCreated } from './inspect';
 import type { Attachment } from './inspect';
 import { sortTags } from './tagOrder';
 import type { TagSort } from './tagOrder';
 import { isIndex, platformString } from './types';
-import type { ManifestJson, RegistryBackend } from './types';
+import type { RegistryBackend } from './types';
 
 /**
  * The registry explorer's data, editor-free: plain tagged nodes with a parent link. The extension's
@@ -17,7 +17,9 @@ export type ExplorerNode =
   | { readonly kind: 'namespace'; readonly id: string; readonly parent: ExplorerNode; readonly label: string; readonly repositories: readonly string[]; readonly depth: number }
   | { readonly kind: 'repository'; readonly id: string; readonly parent: ExplorerNode; readonly label: string; readonly repository: string; readonly backend: RegistryBackend }
   | { readonly kind: 'tag'; readonly id: string; readonly parent: ExplorerNode; readonly tag: string; readonly repository: string; readonly backend: RegistryBackend; details?: TagDetails }
-  | { readonly kind: 'platform'; readonly id: string; readonly parent: ExplorerNode; readonly label: string; readonly digest: string }
+  | { readonly kind: 'platform'; readonly id: string; readonly parent: ExplorerNode; readonly label: string; readonly digest: string;
+    /** BuildKit attestations of this platform (SBOM, provenance), folded under it. */
+    readonly attachments: readonly Attachment[] }
   | { readonly kind: 'attachment'; readonly id: string; readonly parent: ExplorerNode; readonly attachment: Attachment }
   | { readonly kind: 'loadMore'; readonly id: string; readonly parent: ExplorerNode; readonly shown: number }
   | { readonly kind: 'error'; readonly id: string; readonly parent?: ExplorerNode; readonly message: string; readonly fix: 'sign-in' | 'settings' | 'retry' };
@@ -69,11 +71,6 @@ export function groupRepositories(repositories: readonly string[], depth: number
   return { namespaces, leaves };
 }
 
-/** The platforms of an index that are images (attestation manifests say `unknown/unknown`). */
-function imagePlatforms(json: ManifestJson) {
-  return (json.manifests ?? []).filter((child) => child.platform && child.platform.os !== 'unknown');
-}
-
 /** Digest, size and age of one tag: the manifest and its image's config (two GETs, three for an index). */
 export async function tagDetails(backend: RegistryBackend, repository: string, tag: string): Promise<TagDetails> {
   const manifest = await backend.getManifest(repository, tag);
@@ -98,6 +95,18 @@ function remembered<T>(cache: Map<string, Promise<T>>, key: string, load: () => 
     cached.catch(() => cache.delete(key));
   }
   return cached;
+}
+
+/** One node per attachment; a BuildKit manifest holds several (SBOM, provenance), told apart by their layer. */
+function attachmentNodes(parent: ExplorerNode, attachments: readonly Attachment[]): ExplorerNode[] {
+  return attachments.map((attachment) => ({ kind: 'attachment', id: `${parent.id}#${attachment.layerDigest ?? attachment.digest}`, parent, attachment }));
+}
+
+/** The tag an attachment or platform node belongs to: what its content is read through. */
+export function tagOf(node: ExplorerNode): TagNode | undefined {
+  let current: ExplorerNode | undefined = node;
+  while (current && current.kind !== 'tag') current = 'parent' in current ? current.parent : undefined;
+  return current;
 }
 
 /** Loads children on demand, caches what it read until a refresh, and never fetches more than it shows. */
@@ -228,13 +237,20 @@ export class ExplorerModel {
         return this.tagNodes(node);
       case 'tag': {
         const manifest = await node.backend.getManifest(node.repository, node.tag);
-        const platforms: ExplorerNode[] = isIndex(manifest.descriptor.mediaType)
-          ? imagePlatforms(manifest.json).map((child) => ({ kind: 'platform', id: `${node.id}@${child.digest}`, parent: node, label: platformString(child.platform), digest: child.digest }))
-          : [];
         const allTags = await this.tags(node.parent as RepositoryNode);
-        const attachments = (await attachmentsOf(node.backend, node.repository, manifest.descriptor.digest, allTags)).map((attachment): ExplorerNode => ({ kind: 'attachment', id: `${node.id}#${attachment.digest}`, parent: node, attachment }));
-        return [...platforms, ...attachments];
+        const attachments = await attachmentsOf(node.backend, node.repository, manifest.descriptor.digest, allTags, undefined, manifest.json);
+        const platforms = isIndex(manifest.descriptor.mediaType) ? imagePlatforms(manifest.json) : [];
+        const folded = new Set<Attachment>();
+        const platformNodes = platforms.map((child): ExplorerNode => {
+          const label = platformString(child.platform);
+          const own = attachments.filter((attachment) => attachment.via === 'buildkit' && attachment.platform === label);
+          for (const attachment of own) folded.add(attachment);
+          return { kind: 'platform', id: `${node.id}@${child.digest}`, parent: node, label, digest: child.digest, attachments: own };
+        });
+        return [...platformNodes, ...attachmentNodes(node, attachments.filter((attachment) => !folded.has(attachment)))];
       }
+      case 'platform':
+        return attachmentNodes(node, node.attachments);
       default:
         return [];
     }

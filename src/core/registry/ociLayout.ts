@@ -49,7 +49,9 @@ export class OciLayoutRegistry implements RegistryBackend {
         raw: json,
       };
     } catch (error) {
-      throw new RegistryError('read OCI layout', this.dir, (error as Error).message);
+      // A file, or a folder without index.json, is simply not a layout: say that, not ENOTDIR.
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new RegistryError('read OCI layout', this.dir, code === 'ENOTDIR' || code === 'ENOENT' ? 'not an OCI image layout folder (no index.json in it)' : (error as Error).message);
     }
   }
 
@@ -91,7 +93,8 @@ export class OciLayoutRegistry implements RegistryBackend {
       return { mediaType: json.mediaType ?? MEDIA_TYPES.ociManifest, digest: reference, size: bytes.length };
     }
     const bad = problems.find((problem) => problem.refName !== undefined && (problem.refName === reference || problem.refName.endsWith(`:${reference}`)));
-    throw new RegistryError('resolve', where, bad ? `its entry is unusable: ${bad.message}` : `no image tagged ${reference} for ${repository} in this OCI layout`);
+    // No such tag is a 404, as a registry would answer: callers tell "absent" from "broken" by it.
+    throw bad ? new RegistryError('resolve', where, `its entry is unusable: ${bad.message}`) : new RegistryError('resolve', where, `no image tagged ${reference} for ${repository} in this OCI layout`, 404);
   }
 
   private manifestJson(bytes: Buffer, where: string) {

@@ -1,16 +1,17 @@
 import { imageOccurrences } from '../lint/engine';
 import type { Range } from '../lint/finding';
 
-type Occurrence = ReturnType<typeof imageOccurrences>[number];
-
-/** A reference that can be pinned in place: written literally, with a tag, without a digest. */
+/** A reference that can be pinned or re-tagged in place: written literally, without a digest. */
 export interface PinCandidate {
   readonly range: Range;
+  /** The text at `range`. */
   readonly written: string;
-  /** `domain/path` and tag, for resolving. */
+  /** `domain/path` and tag, for resolving; `latest` for an untagged reference, as a pull reads it. */
   readonly registry: string;
   readonly repository: string;
   readonly tag: string;
+  /** What `range` holds: the reference with its tag, one without a tag, or only the `tag` of a Helm image map. */
+  readonly holds: 'reference' | 'untagged-reference' | 'map-tag';
 }
 
 export interface PinSkip {
@@ -19,12 +20,19 @@ export interface PinSkip {
   readonly reason: string;
 }
 
+/**
+ * What the editor offers beyond `steward pin`, where the user sees the result: untagged references
+ * (pinned as `:latest@…`) and the `tag` of Helm image maps.
+ */
+export interface PinCandidateOptions {
+  readonly untagged?: boolean;
+  readonly mapTags?: boolean;
+}
+
 /** Which references of a file `steward pin` rewrites, and why it leaves the others. */
-export function pinCandidates(path: string, text: string): { candidates: PinCandidate[]; skipped: PinSkip[] } {
+export function pinCandidates(path: string, text: string, options: PinCandidateOptions = {}): { candidates: PinCandidate[]; skipped: PinSkip[] } {
   const lines = text.split('\n');
-  // In place only where the file holds the reference as one piece of text (not Kustomize or Helm maps).
-  const writtenAsOnePiece = ({ range, written }: Occurrence) =>
-    range.start.line === range.end.line && lines[range.start.line]?.slice(range.start.character, range.end.character) === written;
+  const textAt = ({ start, end }: Range) => (start.line === end.line ? lines[start.line]?.slice(start.character, end.character) : undefined);
   const candidates: PinCandidate[] = [];
   const skipped: PinSkip[] = [];
   for (const occurrence of imageOccurrences(path, text)) {
@@ -35,16 +43,32 @@ export function pinCandidates(path: string, text: string): { candidates: PinCand
     }
     const reference = occurrence.parsed.reference;
     if (reference.digest) continue;
-    if (reference.tag === undefined) skip('no tag: choose a version tag first, then pin it');
+    const found = { range: occurrence.range, registry: reference.domain, repository: reference.path };
+    if (reference.tag === undefined && !options.untagged) skip('no tag: choose a version tag first, then pin it');
     else if (occurrence.written !== occurrence.text) skip(`built from variables (${occurrence.written}): pin the ARG default instead`);
-    else if (!writtenAsOnePiece(occurrence)) skip('split over several keys (Kustomize images, Helm image maps): set the digest key there');
-    else candidates.push({ range: occurrence.range, written: occurrence.written, registry: reference.domain, repository: reference.path, tag: reference.tag });
+    else if (options.mapTags && occurrence.rangeIsTag && reference.tag !== undefined && textAt(occurrence.range) === reference.tag) candidates.push({ ...found, written: reference.tag, tag: reference.tag, holds: 'map-tag' });
+    // In place only where the file holds the reference as one piece of text (not Kustomize or Helm maps).
+    else if (textAt(occurrence.range) !== occurrence.written) skip('split over several keys (Kustomize images, Helm image maps): set the digest key there');
+    else candidates.push({ ...found, written: occurrence.written, tag: reference.tag ?? 'latest', holds: reference.tag === undefined ? 'untagged-reference' : 'reference' });
   }
   return { candidates, skipped };
 }
 
+/** `repo:tag@digest` in place of the candidate (an untagged one says `latest`, the tag it resolved). */
 export function pinnedText(candidate: PinCandidate, digest: string): string {
-  return `${candidate.written}@${digest}`;
+  return candidate.holds === 'untagged-reference' ? `${candidate.written}:${candidate.tag}@${digest}` : `${candidate.written}@${digest}`;
+}
+
+/** The candidate's text with another tag (a map's `tag` scalar is the tag alone). */
+export function retaggedText(candidate: PinCandidate, tag: string): string {
+  switch (candidate.holds) {
+    case 'map-tag':
+      return tag;
+    case 'untagged-reference':
+      return `${candidate.written}:${tag}`;
+    case 'reference':
+      return `${candidate.written.slice(0, -candidate.tag.length)}${tag}`;
+  }
 }
 
 /** Applies replacements (zero-based ranges on single lines) to text, last first. */

@@ -4,7 +4,7 @@
 export type Json = Readonly<Record<string, unknown>>;
 
 const EMPTY: Json = Object.freeze({});
-const NONE: readonly Json[] = Object.freeze([]);
+const NONE: readonly never[] = Object.freeze([]);
 
 export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -15,27 +15,36 @@ export function object(value: unknown): Json {
   return isObject(value) ? value : EMPTY;
 }
 
-/** The objects of an array (nulls, strings and numbers in it skipped); not an array reads as empty. */
-export function objects(value: unknown): readonly Json[] {
+/** The entries of an array that `keep` accepts; not an array reads as empty. */
+function entriesWhere<T>(value: unknown, keep: (entry: unknown) => entry is T): readonly T[] {
   if (!Array.isArray(value)) return NONE;
-  // Most arrays are clean: return them as they are, copy only when something must be left out.
+  // Most arrays are clean: return them as they are (nothing copied), copy only when something must be left out.
   for (let index = 0; index < value.length; index++) {
-    if (!isObject(value[index])) return value.filter(isObject);
+    if (!keep(value[index])) return value.filter(keep);
   }
-  return value as Json[];
+  return value as T[];
+}
+
+const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+/** The objects of an array (nulls, strings and numbers in it skipped). */
+export function objects(value: unknown): readonly Json[] {
+  return entriesWhere(value, isObject);
 }
 
 /** The non-empty strings of an array. */
-export function strings(value: unknown): string[] {
-  if (!Array.isArray(value)) return [];
-  const found: string[] = [];
-  for (const entry of value) if (typeof entry === 'string' && entry.length > 0) found.push(entry);
-  return found;
+export function strings(value: unknown): readonly string[] {
+  return entriesWhere(value, isNonEmptyString);
 }
+
+/** Every character `trim` removes is one of these (tab to CR, space, no-break space, or U+1680 and above). */
+const mayBeSpace = (code: number): boolean => code <= 0x20 || code === 0xa0 || code >= 0x1680;
 
 /** A non-empty string, trimmed; anything else is absent. */
 export function text(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
+  if (typeof value !== 'string' || value.length === 0) return undefined;
+  // Readers call this for every field of every package, and nearly no value has anything to trim.
+  if (!mayBeSpace(value.charCodeAt(0)) && !mayBeSpace(value.charCodeAt(value.length - 1))) return value;
   const trimmed = value.trim();
   return trimmed.length > 0 ? trimmed : undefined;
 }

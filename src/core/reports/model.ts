@@ -46,7 +46,18 @@ export function normaliseSeverity(value: unknown): ScanSeverity {
   return 'UNKNOWN';
 }
 
+// An SBOM's tens of thousands of purls share a handful of types, mostly in runs: the last one is checked
+// before a match (which allocates) is run.
+let lastPurlPrefix = 'pkg:npm/';
+let lastPurlType = 'npm';
+
 /** `pkg:npm/lodash@4.17.20` → `npm`. */
 export function purlType(purl: string | undefined): string | undefined {
-  return purl ? /^pkg:([a-z0-9.+-]+)\//i.exec(purl)?.[1]?.toLowerCase() : undefined;
+  if (!purl) return undefined;
+  if (purl.startsWith(lastPurlPrefix)) return lastPurlType;
+  const type = /^pkg:([a-z0-9.+-]+)\//i.exec(purl)?.[1];
+  if (type === undefined) return undefined;
+  lastPurlPrefix = `pkg:${type}/`;
+  lastPurlType = type.toLowerCase();
+  return lastPurlType;
 }

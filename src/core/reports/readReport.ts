@@ -8,8 +8,18 @@ import { imageOfPurl } from './vex';
 
 const IN_TOTO_PAYLOAD = 'application/vnd.in-toto+json';
 
-/** In-toto attestations in DSSE envelopes: the predicate is the SBOM or the scan report. */
+const IN_TOTO_STATEMENT_TYPE = /^https:\/\/in-toto\.io\/Statement\/v(0\.1|1)$/;
+
+/** The predicate of an in-toto statement (the SBOM or the scan report), or why there is none. */
+function predicateOf(statement: unknown): { document: Json } | { error: string } {
+  const predicate = object(statement).predicate;
+  if (!isObject(predicate)) return { error: `an in-toto statement (${text(object(statement).predicateType) ?? 'no predicate type'}) without a predicate` };
+  return { document: predicate };
+}
+
+/** In-toto attestations, plain (BuildKit writes them so) or in DSSE envelopes: the predicate is the SBOM or the scan report. */
 function unwrapAttestation(document: Json): { document: Json } | { error: string } {
+  if (typeof document._type === 'string' && IN_TOTO_STATEMENT_TYPE.test(document._type)) return predicateOf(document);
   if (typeof document.payload !== 'string' || document.payloadType !== IN_TOTO_PAYLOAD) return { document };
   let statement: unknown;
   try {
@@ -17,9 +27,7 @@ function unwrapAttestation(document: Json): { document: Json } | { error: string
   } catch {
     return { error: 'a DSSE envelope whose payload is not base64-encoded in-toto JSON' };
   }
-  const predicate = object(statement).predicate;
-  if (!isObject(predicate)) return { error: `an in-toto statement (${text(object(statement).predicateType) ?? 'no predicate type'}) without a predicate` };
-  return { document: predicate };
+  return predicateOf(statement);
 }
 
 const mentionsSpdx = (context: unknown): boolean => (typeof context === 'string' ? [context] : strings(context)).some((entry) => entry.includes('spdx'));
@@ -56,7 +64,7 @@ function readDocument(document: Json): ReadResult {
 /**
  * Reads a scan report or an SBOM, recognising the format from the content, never the file name:
  * Trivy, Grype, SARIF 2.1.0, CycloneDX 1.4–1.7, SPDX 2.x; SPDX 3.0 JSON-LD is recognised and
- * refused with a clear message; in-toto DSSE envelopes are unwrapped; a UTF-8 BOM is skipped.
+ * refused with a clear message; in-toto statements, plain or in DSSE envelopes, are unwrapped; a UTF-8 BOM is skipped.
  * Never throws: whatever the file holds, the answer is a result or `kind: 'error'`.
  */
 export function readReport(textContent: string): ReadResult {

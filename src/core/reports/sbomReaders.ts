@@ -5,18 +5,19 @@ import type { Json } from './json';
 import { cvssSeverity, normaliseSeverity, purlType } from './model';
 import type { Sbom } from './model';
 
+const cyclonedxLicense = (entry: Json): string | undefined => text(object(entry.license).id) ?? text(object(entry.license).name) ?? text(entry.expression);
+const isText = (value: string | undefined): value is string => value !== undefined;
+
 function cyclonedxLicenses(component: Json): string[] {
-  const licenses: string[] = [];
-  for (const entry of objects(component.licenses)) {
-    const license = object(entry.license);
-    const value = text(license.id) ?? text(license.name) ?? text(entry.expression);
-    if (value !== undefined) licenses.push(value);
-  }
-  return licenses;
+  // Sized by map (a pushed-to empty array reserves 16 slots), filtered only when an entry says nothing.
+  const licenses = objects(component.licenses).map(cyclonedxLicense);
+  return licenses.every(isText) ? licenses : licenses.filter(isText);
 }
 
 /** One package, optional fields left out when absent; built directly (no spread): SBOMs have tens of thousands. */
 function sbomPackage(id: string, name: string, licenses: string[], version: string | undefined, purl: string | undefined, type: string | undefined, supplier: string | undefined): SbomPackage {
+  // The common case in one allocation with every field in the object; the rest adds what is present.
+  if (version !== undefined && purl !== undefined && type !== undefined && supplier !== undefined) return { id, name, licenses, version, purl, type, supplier };
   const pkg: { -readonly [K in keyof SbomPackage]: SbomPackage[K] } = { id, name, licenses };
   if (version !== undefined) pkg.version = version;
   if (purl !== undefined) pkg.purl = purl;
@@ -27,20 +28,26 @@ function sbomPackage(id: string, name: string, licenses: string[], version: stri
 
 /**
  * A node that only groups others (trivy's `package-lock.json` application, the `node-pkg` of an SPDX
- * image SBOM): no version, no purl, and it holds packages. Tools disagree on whether and how they write
- * these, so neither side counts them as packages.
+ * image SBOM): no version, no purl, and it holds packages (nested ones, or by edges). Tools disagree on
+ * whether and how they write these, so neither side counts them as packages.
  */
-const isGrouping = (pkg: SbomPackage, holdsOthers: boolean): boolean => holdsOthers && pkg.version === undefined && pkg.purl === undefined;
+const isGrouping = (pkg: SbomPackage, edges: ReadonlyMap<string, readonly string[]>, nested = 0): boolean =>
+  pkg.version === undefined && pkg.purl === undefined && (nested > 0 || (edges.get(pkg.id)?.length ?? 0) > 0);
 
-/** Keeps dependency edges between the document's packages, its subject and grouping nodes (no files, no unknown ids). */
-function edgesBetween(edges: ReadonlyMap<string, string[]>, kept: ReadonlySet<string>): Map<string, string[]> {
-  const dependencies = new Map<string, string[]>();
-  for (const [from, targets] of edges) {
-    if (!kept.has(from)) continue;
-    const within = targets.every((target) => kept.has(target)) ? targets : targets.filter((target) => kept.has(target));
-    if (within.length > 0) dependencies.set(from, within);
-  }
-  return dependencies;
+/** Keeps dependency edges between the document's packages, its subject and grouping nodes (no files, no unknown ids), and no empty lists. */
+function keepEdgesBetween(edges: Map<string, readonly string[]>, kept: ReadonlySet<string>): Map<string, readonly string[]> {
+  // In place and without a callback per edge: SBOMs have tens of thousands of edges, nearly all kept as they are.
+  edges.forEach((targets, from) => {
+    const within = !kept.has(from) ? [] : allIn(targets, kept) ? targets : targets.filter((target) => kept.has(target));
+    if (within.length === 0) edges.delete(from);
+    else if (within !== targets) edges.set(from, within);
+  });
+  return edges;
+}
+
+function allIn(values: readonly string[], set: ReadonlySet<string>): boolean {
+  for (let index = 0; index < values.length; index++) if (!set.has(values[index]!)) return false;
+  return true;
 }
 
 function addEdge(edges: Map<string, string[]>, from: string, to: string): void {
@@ -71,6 +78,16 @@ const NOT_EXPLOITABLE = new Set(['not_affected', 'false_positive', 'resolved', '
 /** "Upgrade libssl3 to version 3.0.11-1~deb12u1" (trivy's recommendation) → `3.0.11-1~deb12u1`. */
 const RECOMMENDED_VERSION = /\bto version[s]?\s+(\S+?)[.,;]?(?:\s|$)/i;
 
+/**
+ * Trivy writes one clause per affected package ("Upgrade curl to version A; Upgrade libcurl4 to version
+ * B"): each package gets the version of the clause that names it, else the first clause's.
+ */
+function recommendedVersion(recommendation: string | undefined, packageName: string | undefined): string | undefined {
+  const clauses = recommendation?.split(';') ?? [];
+  const own = packageName === undefined ? undefined : clauses.find((clause) => ` ${clause} `.includes(` ${packageName} `));
+  return (own ?? clauses[0])?.match(RECOMMENDED_VERSION)?.[1];
+}
+
 function cyclonedxVulnerabilities(document: Json, byRef: ReadonlyMap<string, SbomPackage>): ScanFinding[] {
   const findings: ScanFinding[] = [];
   for (const vulnerability of objects(document.vulnerabilities)) {
@@ -81,14 +98,17 @@ function cyclonedxVulnerabilities(document: Json, byRef: ReadonlyMap<string, Sbo
     const recommendation = text(vulnerability.recommendation);
     const common = optional({
       description: text(vulnerability.description) ?? text(vulnerability.detail),
-      fixedVersion: recommendation?.match(RECOMMENDED_VERSION)?.[1], cvss: score,
+      cvss: score,
       statusReason: status === 'suppressed' ? `CycloneDX analysis: ${state}${text(analysis.justification) ? ` (${text(analysis.justification)})` : ''}` : undefined,
     });
     const urls = objects(vulnerability.advisories).map((advisory) => text(advisory.url)).filter((url): url is string => url !== undefined);
     const id = text(vulnerability.id) ?? 'unknown';
     const affected = objects(vulnerability.affects).map((entry) => byRef.get(text(entry.ref) ?? ''));
     for (const pkg of affected.length > 0 ? affected : [undefined]) {
-      findings.push({ kind: 'vulnerability', status, id, severity, ...optional({ packageName: pkg?.name, installedVersion: pkg?.version, purl: pkg?.purl }), ...common, urls });
+      findings.push({
+        kind: 'vulnerability', status, id, severity,
+        ...optional({ packageName: pkg?.name, installedVersion: pkg?.version, purl: pkg?.purl, fixedVersion: recommendedVersion(recommendation, pkg?.name) }), ...common, urls,
+      });
     }
   }
   return findings;
@@ -98,12 +118,16 @@ function cyclonedxVulnerabilities(document: Json, byRef: ReadonlyMap<string, Sbo
 export function readCycloneDx(document: Json): Sbom {
   const metadata = object(document.metadata);
   const subjectComponent = object(metadata.component);
-  const rawEdges = new Map<string, string[]>();
+  const rawEdges = new Map<string, readonly string[]>();
   for (const entry of objects(document.dependencies)) {
     const ref = text(entry.ref);
     if (ref !== undefined) rawEdges.set(ref, strings(entry.dependsOn));
   }
-  const candidates: { pkg: SbomPackage; holdsOthers: boolean }[] = [];
+  const packages: SbomPackage[] = [];
+  const elements = new Set<string>();
+  const scanned = Array.isArray(document.vulnerabilities);
+  // Grouping nodes are no packages, but vulnerabilities and edges may name them.
+  const byRef = new Map<string, SbomPackage>();
   const pending: (readonly Json[])[] = [objects(document.components)];
   while (pending.length > 0) {
     for (const component of pending.pop()!) {
@@ -117,24 +141,23 @@ export function readCycloneDx(document: Json): Sbom {
         cyclonedxLicenses(component),
         text(component.version), purl, purlType(purl) ?? text(component.type), text(object(component.supplier).name) ?? text(component.publisher),
       );
-      candidates.push({ pkg, holdsOthers: nested.length > 0 || (rawEdges.get(pkg.id)?.length ?? 0) > 0 });
+      if (!isGrouping(pkg, rawEdges, nested.length)) packages.push(pkg);
+      elements.add(pkg.id);
+      if (scanned) byRef.set(pkg.id, pkg);
       if (nested.length > 0) pending.push(nested);
     }
   }
-  const packages = candidates.filter(({ pkg, holdsOthers }) => !isGrouping(pkg, holdsOthers)).map(({ pkg }) => pkg);
-  const elements = new Set(candidates.map(({ pkg }) => pkg.id));
   const subjectRef = text(subjectComponent['bom-ref']);
   if (subjectRef) elements.add(subjectRef);
   const tools = metadata.tools;
   // tools is an array (1.4) or {components: [...]} (1.5+).
   const toolList = Array.isArray(tools) ? objects(tools) : objects(object(tools).components);
-  const scanned = Array.isArray(document.vulnerabilities);
   return {
     format: 'cyclonedx',
     specVersion: text(document.specVersion) ?? '?',
     packages,
-    dependencies: edgesBetween(rawEdges, elements),
-    vulnerabilities: scanned ? cyclonedxVulnerabilities(document, new Map(candidates.map(({ pkg }) => [pkg.id, pkg]))) : [],
+    dependencies: keepEdgesBetween(rawEdges, elements),
+    vulnerabilities: scanned ? cyclonedxVulnerabilities(document, byRef) : [],
     scanned,
     ...optional({
       tool: toolList.map((tool) => [text(tool.name), text(tool.version)].filter(Boolean).join(' ')).filter(Boolean).join(', ') || undefined,
@@ -171,19 +194,20 @@ export function readSpdx(document: Json): Sbom {
     else if (type === 'DEPENDENCY_OF') addEdge(edges, to, from);
   }
   const subject = all.find((pkg) => roots.has(pkg.id));
-  const packages = all.filter((pkg) => !roots.has(pkg.id) && !isGrouping(pkg, (edges.get(pkg.id)?.length ?? 0) > 0));
+  const packages = all.filter((pkg) => !roots.has(pkg.id) && !isGrouping(pkg, edges));
   const creation = object(document.creationInfo);
   return {
     format: 'spdx',
     specVersion: (text(document.spdxVersion) ?? '?').replace(/^SPDX-/, ''),
     packages,
-    dependencies: edgesBetween(edges, packageIds),
+    dependencies: keepEdgesBetween(edges, packageIds),
     vulnerabilities: [],
     scanned: false,
     ...optional({
       tool: strings(creation.creators).filter((creator) => creator.startsWith('Tool:')).map((creator) => creator.slice(5).trim()).join(', ') || undefined,
       created: text(creation.created),
       subject: text(document.name) ?? (subject ? [subject.name, subject.version].filter(Boolean).join(':') : undefined),
+      subjectPurl: subject?.purl,
     }),
   };
 }

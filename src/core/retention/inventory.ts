@@ -1,7 +1,7 @@
 import { mapLimited } from '../concurrency';
 import { RegistryError } from '../registry/errors';
 import { HttpRegistry } from '../registry/httpRegistry';
-import { allTags } from '../registry/inspect';
+import { allTags, imagePlatforms, isAttestationManifest } from '../registry/inspect';
 import { isIndex } from '../registry/types';
 import type { Descriptor, FetchedManifest, ManifestJson, RegistryBackend } from '../registry/types';
 import type { AgeSource, Artifact, ArtifactRole, Blob, RepositoryInventory } from './model';
@@ -83,7 +83,14 @@ export async function readInventory(backend: RegistryBackend, repository: string
     }
     if (manifest.json.subject) setRole(digest, 'attachment', manifest.json.subject.digest);
     else if (!roles.has(digest)) setRole(digest, isIndex(manifest.descriptor.mediaType) ? 'index' : 'image');
-    if (roles.get(digest)!.role === 'index') for (const child of manifest.json.manifests ?? []) pending.set(child.digest, 'child');
+    if (roles.get(digest)!.role === 'index') {
+      for (const child of manifest.json.manifests ?? []) {
+        // A BuildKit attestation manifest is an index child attached to its platform: it goes where its image goes.
+        const attestedPlatform = isAttestationManifest(child) ? child.annotations?.['vnd.docker.reference.digest'] : undefined;
+        if (attestedPlatform) subjectOf.set(child.digest, attestedPlatform);
+        pending.set(child.digest, attestedPlatform ? 'attachment' : 'child');
+      }
+    }
   }
 
   // Attachments through the referrers API (registries that have it; others keep them in the fallback tags read above).
@@ -118,7 +125,7 @@ export async function readInventory(backend: RegistryBackend, repository: string
   };
   const ageOf = async (json: ManifestJson): Promise<Age> => {
     // An index's age is its first real platform's (buildx adds `unknown/unknown` attestation children).
-    const firstChild = json.manifests?.find((child) => child.platform?.os !== 'unknown');
+    const firstChild = imagePlatforms(json)[0];
     const imageJson = json.manifests ? (firstChild ? manifests.get(firstChild.digest)?.json : undefined) : json;
     if (imageJson?.config && isImageConfig(imageJson.config.mediaType)) {
       const config = await readConfig(imageJson.config);

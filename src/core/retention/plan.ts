@@ -1,5 +1,5 @@
 import { compileUserGlobs } from '../patterns/userPatterns';
-import { normalizeRegistryHost } from '../reference/registryHost';
+import { pullsArtifact, referencesToRepository } from './protection';
 import type { Artifact, PolicyFormat, PolicyVerdict, RepositoryInventory, RetentionPolicy } from './model';
 import type { Protection, UnreadableFile } from './protection';
 
@@ -67,14 +67,12 @@ export function planRepository(inventory: RepositoryInventory, policy: Retention
       else parents.set(child, [artifact]);
     }
   }
-  // `localhost:5000/app` in a manifest is the registry planned as `127.0.0.1:5000`.
-  const registry = normalizeRegistryHost(inventory.registry);
-  const references = protection.references.filter((reference) => reference.repository === inventory.repository && normalizeRegistryHost(reference.registry) === registry);
+  const references = referencesToRepository(protection.references, inventory.registry, inventory.repository);
   const immutable = protection.immutableTags(inventory.registry, inventory.repository);
   const isImmutable = immutable.length > 0 ? compileUserGlobs(immutable) : () => false;
 
   const directProtection = (artifact: Artifact): string | undefined => {
-    const used = references.find((reference) => reference.digest === artifact.digest || (!reference.digest && reference.tag !== undefined && artifact.tags.includes(reference.tag)));
+    const used = references.find((reference) => pullsArtifact(reference, artifact));
     if (used) return `the workspace uses it (${used.where})`;
     const fixed = artifact.tags.find((tag) => isImmutable(tag));
     return fixed ? `tag ${fixed} is immutable (${immutable.join(', ')})` : undefined;
@@ -94,7 +92,7 @@ export function planRepository(inventory: RepositoryInventory, policy: Retention
     const keptParent = (parents.get(artifact.digest) ?? []).find((parent) => decide(parent).keep);
     const subject = artifact.subject ? byDigest.get(artifact.subject) : undefined;
     if (guard) decision = { keep: true, ...(own.action === 'delete' ? { because: guard } : {}) };
-    else if (keptParent) decision = { keep: true, ...(own.action === 'delete' ? { because: `a platform of the kept index ${shortDigest(keptParent.digest)}` } : {}) };
+    else if (keptParent) decision = { keep: true, ...(own.action === 'delete' ? { because: `${artifact.role === 'attachment' ? 'an attestation in' : 'a platform of'} the kept index ${shortDigest(keptParent.digest)}` } : {}) };
     else if (subject) decision = decide(subject).keep ? { keep: true, ...(own.action === 'delete' ? { because: `attached to the kept ${shortDigest(subject.digest)}` } : {}) } : { keep: false, because: `attached to ${shortDigest(subject.digest)}, which is deleted` };
     else if (parents.has(artifact.digest) && artifact.tags.length === 0) decision = { keep: false, because: 'a platform of a deleted index, used by no kept one' };
     else decision = { keep: own.action === 'keep' };

@@ -4,6 +4,7 @@ import { readLintableFile } from '../lint/inputLimits';
 import type { Range } from '../lint/finding';
 import { hasTemplateSyntax, scanYaml } from '../manifests/scan';
 import { parseReference } from '../reference/parse';
+import { normalizeRegistryHost } from '../reference/registryHost';
 import { fileKindOf } from '../workspace/fileKinds';
 import { lintableFiles, toPosix } from '../workspace/walk';
 
@@ -36,6 +37,17 @@ export interface Protection extends WorkspaceScan {
 }
 
 export const NO_PROTECTION: Protection = { references: [], unreadable: [], immutableTags: () => [] };
+
+/** The references to one repository (`localhost:5000/app` in a manifest is the registry read as `127.0.0.1:5000`). */
+export function referencesToRepository(references: readonly WorkspaceReference[], registry: string, repository: string): WorkspaceReference[] {
+  const host = normalizeRegistryHost(registry);
+  return references.filter((reference) => reference.repository === repository && normalizeRegistryHost(reference.registry) === host);
+}
+
+/** Whether a reference (to the artifact's repository) pulls it: by its digest, or by one of its tags. */
+export function pullsArtifact(reference: WorkspaceReference, artifact: { readonly digest: string; readonly tags: readonly string[] }): boolean {
+  return reference.digest === artifact.digest || (!reference.digest && reference.tag !== undefined && artifact.tags.includes(reference.tag));
+}
 
 /** Lines that start a YAML document (`---`, alone or followed by content). */
 const DOCUMENT_START = /^(?=---(?:[ \t\r]|$))/m;

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { applyRetention, GARBAGE_COLLECTION_REMINDER } from '../../core/retention/apply';
 import type { ApplyResult } from '../../core/retention/apply';
 import { describeResult, describeUnreadable } from '../../core/retention/describe';
+import { confirmDestructive } from '../confirmDestructive';
+import type { WarningPrompt } from '../confirmDestructive';
 import { reportFailure } from '../log';
 import type { Command } from '../services';
 
@@ -15,7 +17,7 @@ export const APPLY_RETENTION_COMMAND = 'artifactSteward.retention.applyPlan';
  */
 export const applyRetentionCommand: Command = {
   id: APPLY_RETENTION_COMMAND,
-  async run(services, answers: { confirm?: boolean; allowUnreadable?: boolean } = {}): Promise<ApplyResult[] | undefined> {
+  async run(services, answers: { confirm?: boolean; allowUnreadable?: boolean; ask?: WarningPrompt } = {}): Promise<ApplyResult[] | undefined> {
     const { plan, backend } = services.retention;
     if (!plan || !backend) {
       void vscode.window.showInformationMessage('There is no retention plan to apply: run Plan retention… first.');
@@ -29,12 +31,14 @@ export const applyRetentionCommand: Command = {
     if (!answers.confirm) {
       const tags = doomed.flatMap(({ repository, item }) => item.tags.map((tag) => `${repository}:${tag}`));
       const unprotected = plan.unreadable.length > 0 ? `\n${describeUnreadable(plan.unreadable)}.` : '';
-      const action = plan.unreadable.length > 0 ? 'Delete without them' : 'Delete';
-      const answer = await vscode.window.showWarningMessage(`Delete ${doomed.length} digest(s) from ${backend.name}?`, {
-        modal: true,
-        detail: `Every tag on a digest goes with it: ${tags.slice(0, 20).join(', ')}${tags.length > 20 ? ` and ${tags.length - 20} more` : ''}.${unprotected}\nThis cannot be undone; protected images are not touched.\n${GARBAGE_COLLECTION_REMINDER}`,
-      }, action);
-      if (answer !== action) return undefined;
+      const closing = `This cannot be undone; protected images are not touched.\n${GARBAGE_COLLECTION_REMINDER}`;
+      const confirmed = await confirmDestructive({
+        message: `Delete ${doomed.length} digest(s) from ${backend.name}?`,
+        detail: `Every tag on a digest goes with it: ${tags.slice(0, 20).join(', ')}${tags.length > 20 ? ` and ${tags.length - 20} more` : ''}.${unprotected}\n${closing}`,
+        action: plan.unreadable.length > 0 ? 'Delete without them' : 'Delete',
+        details: `# Apply the retention plan to ${backend.name}\n\n${doomed.map(({ repository, item }) => `- ${repository}@${item.digest}${item.tags.length > 0 ? ` (${item.tags.join(', ')})` : ''}`).join('\n')}\n${unprotected ? `\n${unprotected.trim()}\n` : ''}\n${closing}\n`,
+      }, answers.ask);
+      if (!confirmed) return undefined;
     }
     // The modal named the unreadable files before its button was pressed; tests answer for themselves.
     const allowUnreadable = !answers.confirm || answers.allowUnreadable === true;

@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { promotionRecordMarkdown } from '../../core/promote/recordDocument';
+import { tagOf } from '../../core/registry/explorer';
 import type { ExplorerNode } from '../../core/registry/explorer';
 import { attachmentContent, attachmentsOf } from '../../core/registry/inspect';
 import type { Attachment } from '../../core/registry/inspect';
@@ -18,10 +19,11 @@ type AttachmentNode = Extract<ExplorerNode, { kind: 'attachment' }>;
 
 /** Downloads an attachment once into storage, by digest (content-addressed, so never stale). */
 export async function downloadAttachment(services: Services, node: AttachmentNode, attachment: Attachment = node.attachment): Promise<string> {
-  const tag = node.parent;
-  if (tag.kind !== 'tag') throw new Error('an attachment outside an image');
+  const tag = tagOf(node);
+  if (!tag) throw new Error('an attachment outside an image');
   const folder = join(services.storageUri.fsPath, 'attachments');
-  const file = join(folder, `${attachment.digest.replace(':', '-')}.json`);
+  // By the layer when it names one: a BuildKit manifest holds the SBOM and the provenance side by side.
+  const file = join(folder, `${(attachment.layerDigest ?? attachment.digest).replace(':', '-')}.json`);
   if (!existsSync(file)) {
     await mkdir(folder, { recursive: true });
     await writeFile(file, await attachmentContent(tag.backend, tag.repository, attachment));
@@ -47,8 +49,8 @@ async function openPromotionRecord(services: Services, node: AttachmentNode, ref
 export const openAttachment: Command = {
   id: OPEN_ATTACHMENT_COMMAND,
   async run(services, node: AttachmentNode) {
-    const tag = node?.parent;
-    if (!tag || tag.kind !== 'tag') return undefined;
+    const tag = node && tagOf(node);
+    if (!tag) return undefined;
     const reference = referenceOf(tag) ?? `${tag.repository}:${tag.tag}`;
     const digest = tag.details?.digest;
     try {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { PinCandidate } from '../../core/registry/pin';
 import { pinnedText } from '../../core/registry/pin';
+import { imagePlatforms } from '../../core/registry/inspect';
 import { isIndex, platformString } from '../../core/registry/types';
 import { reportFailure } from '../log';
 import { rewriteReference } from '../registry/rewriteReference';
@@ -20,7 +21,7 @@ export const pinToDigest: Command = {
       const client = services.openRegistry(candidate.registry);
       const manifest = await client.getManifest(candidate.repository, candidate.tag);
       let digest = manifest.descriptor.digest;
-      const platforms = isIndex(manifest.descriptor.mediaType) ? (manifest.json.manifests ?? []).filter((child) => child.platform && child.platform.os !== 'unknown') : [];
+      const platforms = isIndex(manifest.descriptor.mediaType) ? imagePlatforms(manifest.json) : [];
       if (platforms.length > 0 && choice !== 'index') {
         const picked = choice
           ? platforms.find((child) => platformString(child.platform) === choice)

@@ -10,10 +10,10 @@ import type { RetentionPolicy } from '../../core/retention/model';
 import { planRetention } from '../../core/retention/plan';
 import type { RetentionPlan } from '../../core/retention/plan';
 import { policyFrom, readPolicyFile } from '../../core/retention/policyFile';
-import { scanWorkspace } from '../../core/retention/protection';
 import { relativePath } from '../documents';
 import { reportFailure } from '../log';
 import { RETENTION_VIEW } from '../retention/retentionPlans';
+import { scanWorkspaceFolders } from '../workspaceImages';
 import type { Command, Services } from '../services';
 import { APPLY_RETENTION_COMMAND } from './applyRetention';
 
@@ -70,10 +70,7 @@ export const planRetentionCommand: Command = {
           controller.abort(new Error('cancelled'));
         });
         const folders = vscode.workspace.workspaceFolders ?? [];
-        const scans = await Promise.all(folders.map(async (folder) => {
-          const { root, config } = await services.configs.forFolder(folder.uri.fsPath);
-          return scanWorkspace([folder.uri.fsPath], (path) => config.isExcluded(relativePath(root, path)), controller.signal);
-        }));
+        const workspace = await scanWorkspaceFolders(services, controller.signal);
         const { config } = folders[0] ? await services.configs.forFolder(folders[0].uri.fsPath) : { config: undefined };
         let repository = '';
         const inventories = await readInventories(target.backend, target.repository, {
@@ -82,7 +79,7 @@ export const planRetentionCommand: Command = {
           onProgress: (done, total) => progress.report({ message: `${repository}: ${done}/${total} tags` }),
         });
         const immutableTags = (registry: string, name: string) => (config ? ruleFor(config.promotionRules, `${registry}/${name}`)?.immutableTags ?? [] : []);
-        return planRetention(inventories, policy, { references: scans.flatMap((scan) => scan.references), unreadable: scans.flatMap((scan) => scan.unreadable), immutableTags }, Date.now());
+        return planRetention(inventories, policy, { ...workspace, immutableTags }, Date.now());
       }).then(undefined, (error: unknown) => {
         if (cancelled) return undefined;
         throw error;

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { pointManifestsAt } from '../../core/promote/gitops';
+import { planReferenceUpdates } from '../../core/promote/gitops';
+import type { Concern, PromotedImage, ReferenceUpdate } from '../../core/promote/gitops';
 import { ruleFor } from '../../core/promote/gates';
 import { describePlan, executePromotion, planPromotion } from '../../core/promote/promote';
 import type { PromotionOptions, PromotionResult, PromotionSource, PromotionTarget } from '../../core/promote/promote';
@@ -20,15 +21,37 @@ import type { Command, Services } from '../services';
 
 export const PROMOTE_IMAGE_COMMAND = 'artifactSteward.promote.promoteImage';
 
+/** The answer to "Also update manifests…?": nothing is the default. */
+export type ManifestChoice = 'leave' | 'update' | 'update-with-source';
+
 /** Answers the tests give instead of the dialogs. */
 export interface PromoteAnswers {
   readonly confirm?: boolean;
   readonly overrideReason?: string;
-  /** Apply the manifest edits without the refactor preview. */
-  readonly applyManifestEdits?: boolean;
+  readonly manifests?: ManifestChoice;
+  /** Instead of the refactor preview, apply what it checks at first: the edits that need no confirmation. */
+  readonly acceptPreviewDefaults?: boolean;
   /** Tags to add besides the target's (instead of the extras picker). */
   readonly extraTags?: readonly string[];
 }
+
+/** One reference edit offered after the promotion, as the refactor preview lists it. */
+export interface OfferedEdit {
+  readonly file: string;
+  readonly line: number;
+  readonly from: string;
+  readonly to: string;
+  readonly needsConfirmation: boolean;
+}
+
+export type PromoteOutcome = PromotionResult & { readonly manifestEdits: readonly OfferedEdit[] };
+
+/** The refactor preview groups edits by label: those needing a yes sit apart, unchecked. */
+const CONCERN_LABELS: Readonly<Record<Concern, string>> = {
+  older: 'To an older version: check each one you want',
+  'not-known-newer': 'Not known to be newer: check each one you want',
+  'other-repository': 'The promoted source moves to the target repository: check each one you want',
+};
 
 function sourceOf(services: Services, node: ExplorerNode | undefined, typed: string | undefined): { source: PromotionSource; registry: string; tag?: string } | undefined {
   if (node?.kind === 'tag') {
@@ -43,35 +66,99 @@ function sourceOf(services: Services, node: ExplorerNode | undefined, typed: str
   return { source: { backend: services.openRegistry(domain), repository: path, reference: digest ?? tag ?? 'latest' }, registry: domain, ...(tag || !digest ? { tag: tag ?? 'latest' } : {}) };
 }
 
-/** Edits pointing the workspace's manifests at the promoted reference, shown in the refactor preview. */
-async function manifestEdits(services: Services, match: readonly string[], newReference: string): Promise<vscode.WorkspaceEdit | undefined> {
-  const edit = new vscode.WorkspaceEdit();
-  let files = 0;
+interface FilePlan {
+  readonly uri: vscode.Uri;
+  readonly file: string;
+  readonly document: vscode.TextDocument;
+  readonly updates: readonly ReferenceUpdate[];
+}
+
+/**
+ * The reference updates the workspace's manifests could take, per file, planned on the open
+ * documents' text (unsaved changes included); what must stay goes to the log with why.
+ */
+async function planWorkspaceUpdates(services: Services, promoted: PromotedImage): Promise<FilePlan[]> {
+  const plans: FilePlan[] = [];
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     const { root, config } = await services.configs.forFolder(folder.uri.fsPath);
-    for await (const file of lintableFiles(folder.uri.fsPath, { isExcluded: (path) => config.isExcluded(relativePath(root, path)) })) {
-      const text = await readFile(file, 'utf8').catch(() => undefined);
-      if (text === undefined) continue;
-      const result = pointManifestsAt(relativePath(root, file), text, match, newReference);
-      if (result.changes.length === 0) continue;
-      const uri = vscode.Uri.file(file);
+    for await (const path of lintableFiles(folder.uri.fsPath, { isExcluded: (candidate) => config.isExcluded(relativePath(root, candidate)) })) {
+      const text = await readFile(path, 'utf8').catch(() => undefined);
+      const file = relativePath(root, path);
+      const onDisk = text === undefined ? undefined : planReferenceUpdates(file, text, promoted);
+      // Only files that name the image are opened as documents.
+      if (!onDisk || onDisk.updates.length + onDisk.skipped.length === 0) continue;
+      const uri = vscode.Uri.file(path);
       const document = await vscode.workspace.openTextDocument(uri);
-      edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), result.text,
-        { label: `Point at ${newReference}`, description: result.changes.map((change) => `line ${change.line}`).join(', '), needsConfirmation: true });
-      files += 1;
+      const plan = planReferenceUpdates(file, document.getText(), promoted);
+      for (const reference of plan.skipped) services.log.info(`Promote: left ${file}:${reference.line} ${reference.from}: ${reference.reason}`);
+      if (plan.updates.length > 0) plans.push({ uri, file, document, updates: plan.updates });
     }
   }
-  return files > 0 ? edit : undefined;
+  return plans;
+}
+
+/** Asks whether to update the manifests; the first choice, and Escape, leave them. */
+async function askManifestChoice(plans: readonly FilePlan[], promoted: PromotedImage): Promise<ManifestChoice> {
+  const updates = plans.flatMap((plan) => plan.updates);
+  const count = (predicate: (update: ReferenceUpdate) => boolean) => updates.filter(predicate).length;
+  const newer = count((update) => !update.concern);
+  const doubtful = count((update) => update.concern !== undefined && update.concern.kind !== 'other-repository');
+  const ownSource = count((update) => update.concern?.kind === 'other-repository');
+  const confirmLater = doubtful > 0 ? `; ${doubtful} more (older or not known to be newer) unchecked in the refactor preview` : '';
+  const items: (vscode.QuickPickItem & { choice: ManifestChoice })[] = [
+    { label: 'Leave the manifests as they are', choice: 'leave' },
+    { label: 'Also update manifests…', description: `${newer} reference(s) to the target repository${confirmLater}`, choice: 'update' },
+    ...(ownSource > 0 ? [{ label: 'Also update manifests, and move the promoted source\'s own references…', description: `${ownSource} reference(s) to ${promoted.source}, unchecked in the refactor preview`, choice: 'update-with-source' as const }] : []),
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: `Point the workspace's manifests at ${promoted.reference}?`, ignoreFocusOut: true });
+  return picked?.choice ?? 'leave';
+}
+
+/**
+ * One edit per reference, with its line, old and new text; those needing a yes start unchecked.
+ * `checkedAtFirst` holds the edits the refactor preview starts with checked.
+ */
+function manifestEdit(plans: readonly FilePlan[], choice: ManifestChoice, promoted: PromotedImage): { edit: vscode.WorkspaceEdit; checkedAtFirst: vscode.WorkspaceEdit; offered: OfferedEdit[] } {
+  const edit = new vscode.WorkspaceEdit();
+  const checkedAtFirst = new vscode.WorkspaceEdit();
+  const offered: OfferedEdit[] = [];
+  for (const plan of plans) {
+    for (const update of plan.updates) {
+      if (update.concern?.kind === 'other-repository' && choice !== 'update-with-source') continue;
+      const range = new vscode.Range(plan.document.positionAt(update.start), plan.document.positionAt(update.end));
+      const description = `line ${update.line}: ${update.from} → ${update.to}${update.concern ? ` (${update.concern.reason})` : ''}`;
+      if (update.concern) edit.replace(plan.uri, range, update.text, { label: CONCERN_LABELS[update.concern.kind], description, needsConfirmation: true });
+      else {
+        edit.replace(plan.uri, range, update.text, { label: `Point at ${promoted.reference}`, description, needsConfirmation: false });
+        checkedAtFirst.replace(plan.uri, range, update.text);
+      }
+      offered.push({ file: plan.file, line: update.line, from: update.from, to: update.to, needsConfirmation: update.concern !== undefined });
+    }
+  }
+  return { edit, checkedAtFirst, offered };
+}
+
+/** After a promotion: offer, never by default, to point the manifests at it, through the refactor preview. */
+async function offerManifestUpdates(services: Services, promoted: PromotedImage, answers: PromoteAnswers): Promise<OfferedEdit[]> {
+  const plans = await planWorkspaceUpdates(services, promoted);
+  if (plans.length === 0) return [];
+  const choice = answers.manifests ?? await askManifestChoice(plans, promoted);
+  if (choice === 'leave') return [];
+  const { edit, checkedAtFirst, offered } = manifestEdit(plans, choice, promoted);
+  // Edits needing confirmation open the refactor preview with those unchecked; Apply applies what is checked.
+  const applied = await vscode.workspace.applyEdit(answers.acceptPreviewDefaults ? checkedAtFirst : edit, { isRefactoring: true });
+  services.log.info(`Promote: manifest edits ${applied ? 'applied' : 'not applied'} (${offered.map((entry) => `${entry.file}:${entry.line} ${entry.from} → ${entry.to}${entry.needsConfirmation ? ' [needs confirmation]' : ''}`).join('; ')})`);
+  return offered;
 }
 
 /**
  * Promote…: source (a tree tag or a typed reference) → target → gate results and tags →
  * confirmation (an override reason for failed gates) → copy with progress → tree refreshed →
- * the workspace's manifests pointed at `repo:tag@digest` through the refactor preview.
+ * when asked, the workspace's manifests pointed at `repo:tag@digest` through the refactor preview.
  */
 export const promoteImage: Command = {
   id: PROMOTE_IMAGE_COMMAND,
-  async run(services, node?: ExplorerNode, targetText?: string, answers: PromoteAnswers = {}): Promise<PromotionResult | undefined> {
+  async run(services, node?: ExplorerNode, targetText?: string, answers: PromoteAnswers = {}): Promise<PromoteOutcome | undefined> {
     const typed = node ? undefined : await vscode.window.showInputBox({ title: 'Promote: the image to promote', placeHolder: 'registry.example.com/staging/api:1.4.2', validateInput: (value) => (parseReference(value).ok ? undefined : 'Not an image reference') });
     const from = sourceOf(services, node, typed);
     if (!from) return undefined;
@@ -99,6 +186,10 @@ export const promoteImage: Command = {
     const effective = folder ? await services.configs.forFolder(folder.uri.fsPath) : undefined;
     const rule = effective ? ruleFor(effective.config.promotionRules, `${domain}/${path}`) : undefined;
     const label = `Promote ${from.source.repository}:${from.source.reference}`;
+    const cancelled = (when: string): undefined => {
+      services.log.info(`${label} → ${domain}/${path}:${tag}: cancelled ${when}`);
+      return undefined;
+    };
     try {
       const trivySettings = readTrivySettings();
       const insecureHosts = new Set(configuredRegistries().filter((entry) => entry.insecure).map((entry) => entry.host));
@@ -107,18 +198,20 @@ export const promoteImage: Command = {
       let plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${label}: checking gates and tags` }, () => planPromotion(from.registry, from.source, promotionTarget, options));
       const refusedTags = plan.tags.filter((candidate) => candidate.action === 'refused');
       if (refusedTags.length > 0) {
-        void vscode.window.showErrorMessage(`${label} refused: ${plan.blockers.filter((blocker) => blocker.includes('immutable')).join('; ')}`);
+        const refusal = `${label} refused: ${plan.blockers.filter((blocker) => blocker.includes('immutable')).join('; ')}`;
+        services.log.warn(refusal);
+        void vscode.window.showErrorMessage(refusal);
         return undefined;
       }
       if (plan.blockers.length > 0) {
         const reason = answers.overrideReason ?? (await vscode.window.showWarningMessage(`${label}: gates failed`, { modal: true, detail: describePlan(plan) }, 'Override…') === 'Override…'
           ? await vscode.window.showInputBox({ title: 'Why promote despite the failed gates? (kept in the promotion record)', validateInput: (value) => (value.trim().length >= 5 ? undefined : 'Give a reason') })
           : undefined);
-        if (!reason) return undefined;
+        if (!reason) return cancelled('at the failed gates');
         options = { ...options, overrideReason: reason };
         plan = await planPromotion(from.registry, from.source, promotionTarget, options);
       } else if (!answers.confirm && await vscode.window.showInformationMessage(label, { modal: true, detail: describePlan(plan) }, 'Promote') !== 'Promote') {
-        return undefined;
+        return cancelled('at the confirmation');
       }
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: label, cancellable: true }, (progress, token) => {
         const controller = new AbortController();
@@ -127,21 +220,14 @@ export const promoteImage: Command = {
       });
       services.log.info(`${label} → ${plan.target}: ${result.noop ? 'nothing to do' : `${result.stats.blobsMounted} mounted, ${result.stats.blobsCopied} copied (${result.stats.bytesSent} bytes), record ${result.record?.digest}`}`);
       services.registryTree.refresh();
-      const newReference = `${domain}/${path}:${tag}@${plan.descriptor.digest}`;
-      const edit = await manifestEdits(services, [`${from.registry}/${from.source.repository}`, `${domain}/${path}`], newReference);
-      if (edit) {
-        if (answers.applyManifestEdits) {
-          for (const [uri, edits] of edit.entries()) {
-            const plain = new vscode.WorkspaceEdit();
-            plain.set(uri, edits);
-            await vscode.workspace.applyEdit(plain);
-          }
-        } else await vscode.workspace.applyEdit(edit, { isRefactoring: true });
-      }
-      void announcePromotion(services, result.noop ? `${plan.target} already points at ${plan.descriptor.digest.slice(0, 19)}…` : `Promoted to ${plan.target}`, { host: domain, repository: path, tag, pinned: newReference });
-      return result;
+      const promoted = {
+        reference: `${domain}/${path}:${tag}@${plan.descriptor.digest}`,
+        source: `${from.registry}/${from.source.repository}${from.tag ? `:${from.tag}` : `@${from.source.reference}`}`,
+      };
+      void announcePromotion(services, result.noop ? `${plan.target} already points at ${plan.descriptor.digest.slice(0, 19)}…` : `Promoted to ${plan.target}`, { host: domain, repository: path, tag, pinned: promoted.reference });
+      return { ...result, manifestEdits: await offerManifestUpdates(services, promoted, answers) };
     } catch (error) {
-      if ((error as Error).message === 'cancelled') return undefined;
+      if ((error as Error).message === 'cancelled') return cancelled('during the copy');
       reportFailure(services.log, label, error);
       return undefined;
     }

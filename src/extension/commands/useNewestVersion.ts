@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { formatAge } from '../../core/formatAge';
+import { retaggedText } from '../../core/registry/pin';
 import type { PinCandidate } from '../../core/registry/pin';
 import { newerVersionTags, versionChoices } from '../../core/registry/newestTag';
 import type { VersionChoice } from '../../core/registry/newestTag';
@@ -40,7 +41,7 @@ export const useNewestVersion: Command = {
         : choose ? choose(await items)
         : (await vscode.window.showQuickPick(items, { title: `Replace ${candidate.tag} with`, matchOnDescription: true }))?.label;
       if (!tag) return;
-      await rewriteReference(uri, candidate, `${candidate.written.slice(0, candidate.written.lastIndexOf(':'))}:${tag}`);
+      await rewriteReference(uri, candidate, retaggedText(candidate, tag));
     } catch (error) {
       reportFailure(services.log, 'Use newest version', error);
     }

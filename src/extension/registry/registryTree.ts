@@ -5,6 +5,7 @@ import { ExplorerModel } from '../../core/registry/explorer';
 import type { ExplorerNode } from '../../core/registry/explorer';
 import type { TagSort } from '../../core/registry/tagOrder';
 import { RegistryError } from '../../core/registry/errors';
+import { describeAttachment } from '../../core/registry/inspect';
 import type { HttpRegistry } from '../../core/registry/httpRegistry';
 import type { Logger } from '../log';
 import { SETTINGS_SECTION } from '../settings';
@@ -24,7 +25,7 @@ const FILTER_ACTIVE_CONTEXT = 'artifactSteward.tagFilterActive';
 type RepositoryNode = Extract<ExplorerNode, { kind: 'repository' }>;
 type TagNode = Extract<ExplorerNode, { kind: 'tag' }>;
 
-const ATTACHMENT_ICONS: Readonly<Record<string, string>> = { signature: 'verified', sbom: 'checklist', attestation: 'law', 'scan-report': 'shield', vex: 'pass', promotion: 'rocket', artifact: 'file-binary' };
+const ATTACHMENT_ICONS: Readonly<Record<string, string>> = { signature: 'verified', sbom: 'checklist', provenance: 'source-control', attestation: 'law', 'scan-report': 'shield', vex: 'pass', promotion: 'rocket', artifact: 'file-binary' };
 
 function describeError(error: unknown): { message: string; fix: 'sign-in' | 'settings' | 'retry' } {
   const message = (error as Error).message;
@@ -202,11 +203,11 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
         return Object.assign(item, { id: node.id });
       }
       case 'platform':
-        return Object.assign(new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None), { id: node.id, description: node.digest.slice(7, 19), iconPath: new vscode.ThemeIcon('vm'), contextValue: 'platform' });
+        return Object.assign(new vscode.TreeItem(node.label, node.attachments.length > 0 ? collapsed : vscode.TreeItemCollapsibleState.None), { id: node.id, description: node.digest.slice(7, 19), iconPath: new vscode.ThemeIcon('vm'), contextValue: 'platform' });
       case 'attachment': {
         const { attachment } = node;
         const item = new vscode.TreeItem(attachment.kind, vscode.TreeItemCollapsibleState.None);
-        item.description = `${attachment.artifactType ?? attachment.mediaType}${attachment.tag ? ` (tag ${attachment.tag})` : ''}`;
+        item.description = describeAttachment(attachment);
         item.tooltip = attachment.digest;
         item.iconPath = new vscode.ThemeIcon(ATTACHMENT_ICONS[attachment.kind] ?? 'file');
         item.contextValue = `attachment.${attachment.kind}`;

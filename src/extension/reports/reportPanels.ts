@@ -52,9 +52,12 @@ export class ReportPanels implements vscode.Disposable {
   /** Scan reports by the image digest they belong to: an SBOM of the same digest links them. */
   private readonly scansBySubject = new Map<string, { report: ScanReport; label: string }>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** A panel came to the front, left it, closed, or finished loading its view (the status bar follows). */
+  readonly onDidChange = this.changed.event;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: Logger, private readonly configs: LintConfigs) {
-    this.disposables.push(
+    this.disposables.push(this.changed,
       vscode.window.registerWebviewPanelSerializer(REPORT_PANEL_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
           if (!isPanelState(state)) {
@@ -97,9 +100,13 @@ export class ReportPanels implements vscode.Disposable {
     webview.options = this.webviewOptions();
     panel.title = source.labels.join(' → ');
     const post = (message: HostMessage) => void webview.postMessage(message);
-    const loaded = this.load(source).then((view) => { entry.view = view; return view; });
+    const loaded = this.load(source).then((view) => { entry.view = view; this.changed.fire(); return view; });
     loaded.catch(() => undefined); // shown in the panel when it asks; never an unhandled rejection
-    panel.onDidDispose(() => this.open.delete(entry));
+    panel.onDidChangeViewState(() => this.changed.fire());
+    panel.onDidDispose(() => {
+      this.open.delete(entry);
+      this.changed.fire();
+    });
     // Listening before the page exists, so its first `ready` is never missed.
     webview.onDidReceiveMessage(async (raw: unknown) => {
       const message = parseWebviewMessage(raw);
@@ -196,6 +203,11 @@ export class ReportPanels implements vscode.Disposable {
       this.log.error(`Report panel: ${(error as Error).message}`);
       throw error;
     }
+  }
+
+  /** The panel in front, if a report panel is. */
+  activePanel(): OpenPanel | undefined {
+    return [...this.open].find((entry) => entry.panel.active);
   }
 
   dispose(): void {

@@ -25,8 +25,8 @@ describe('config file', () => {
     assert.equal(config.severities.get('image-floating-tag'), 'error');
     assert.equal(config.majorMinorSeverity, 'warning');
     assert.deepEqual(config.requiredLabels, [{ key: 'com.example.team', type: 'text' }, { key: 'com.example.docs', type: 'url' }]);
-    assert.equal(config.isProduction('live/api/deploy.yaml'), true);
-    assert.equal(config.isProduction('prod/api/deploy.yaml'), false);
+    assert.equal(config.productionGlobOf('live/api/deploy.yaml'), 'live/**');
+    assert.equal(config.productionGlobOf('prod/api/deploy.yaml'), undefined);
     assert.equal(config.isExcluded('vendor/x/Dockerfile'), true);
   });
 
@@ -86,6 +86,6 @@ describe('config patterns cannot hang the linter', () => {
     const { config, error } = parseConfig('production: ["**/a/**/a/**/b"]\nexclude: ["**/a/**/a/**/c"]\n', '.steward.yaml');
     assert.equal(error, undefined);
     const deep = `${'a/'.repeat(6000)}x.yaml`;
-    assert.deepEqual([config.isProduction(deep), config.isExcluded(deep), config.isExcluded('a/a/c')], [false, false, true]);
+    assert.deepEqual([config.productionGlobOf(deep), config.isExcluded(deep), config.isExcluded('a/a/c')], [undefined, false, true]);
   });
 });

@@ -18,7 +18,7 @@ function fixed(path: string, text: string, rule: string, title: RegExp, context:
 }
 
 describe('quick-fixes', () => {
-  it('Add missing OCI labels: one LABEL with continuations after the final FROM, ARGs wired, known values filled', () => {
+  it('Add missing OCI labels: one LABEL with continuations at the end of the final stage, ARGs wired, known values filled', () => {
     const text = 'ARG GIT_SHA\nFROM golang:1.22.3 AS build\nARG BUILD_DATE\nRUN go build\n\nFROM build\nARG VERSION\nCOPY --from=build /app /app\n';
     const result = fixed('svc/Dockerfile', text, 'label-missing', /^Add missing OCI labels$/, { sourceUrl: 'https://github.com/acme/app', title: 'svc' });
     assert.equal(result, dedent(`
@@ -28,26 +28,28 @@ describe('quick-fixes', () => {
       RUN go build
 
       FROM build
-      ARG GIT_SHA
       ARG VERSION
+      COPY --from=build /app /app
+      ARG GIT_SHA
       LABEL org.opencontainers.image.source="https://github.com/acme/app" \\
             org.opencontainers.image.revision=$GIT_SHA \\
             org.opencontainers.image.created=$BUILD_DATE \\
             org.opencontainers.image.version=$VERSION \\
             org.opencontainers.image.title="svc" \\
-            org.opencontainers.image.description="What this image is"
-      ARG VERSION
-      COPY --from=build /app /app
+            org.opencontainers.image.description=""
     `));
-    assert.deepEqual(lintText('svc/Dockerfile', result, config).filter((finding) => finding.rule.startsWith('label')), []);
+    // The description nobody knows stays reported until the user types one.
+    assert.deepEqual(lintText('svc/Dockerfile', result, config).filter((finding) => finding.rule.startsWith('label')).map((finding) => finding.message),
+      ['The label "org.opencontainers.image.description" has an empty value.']);
   });
 
-  it('Add missing labels follows lower-case instructions, the backtick escape and existing indentation, and leaves unknown values as tab stops', () => {
+  it('Add missing labels follows lower-case instructions, the backtick escape and existing indentation, and leaves unknown values as empty tab stops', () => {
     const text = '# escape=`\nfrom mcr.microsoft.com/windows/nanoserver:ltsc2022\nlabel com.example.team=a `\n  org.opencontainers.image.version=1.0.0\n';
     const finding = lintText('Dockerfile', text, config).find((candidate) => candidate.rule === 'label-missing')!;
     const fix = fixesFor('Dockerfile', text, finding, config, {}).find((candidate) => candidate.title === 'Add missing OCI labels')!;
     assert.equal(fix.snippet, true);
-    assert.equal(fix.edits[0]!.newText, 'arg GIT_SHA\narg BUILD_DATE\nlabel org.opencontainers.image.source="${1:https://}" `\n  org.opencontainers.image.revision=\\$GIT_SHA `\n  org.opencontainers.image.created=\\$BUILD_DATE `\n  org.opencontainers.image.title="${2:value}" `\n  org.opencontainers.image.description="${3:What this image is}"\n');
+    // The LABEL is the last instruction and takes `key=value` pairs: it is extended, its ARGs go above it.
+    assert.equal(fix.edits[0]!.newText, 'arg GIT_SHA\narg BUILD_DATE\nlabel com.example.team=a `\n  org.opencontainers.image.version=1.0.0 `\n  org.opencontainers.image.source="${1}" `\n  org.opencontainers.image.revision=\\$GIT_SHA `\n  org.opencontainers.image.created=\\$BUILD_DATE `\n  org.opencontainers.image.title="${2}" `\n  org.opencontainers.image.description="${3}"');
   });
 
   it('Add missing labels works when FROM is the last line without a newline', () => {

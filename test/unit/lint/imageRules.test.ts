@@ -51,6 +51,12 @@ describe('image rules on FROM lines', () => {
     assert.equal(from('nginx:latest', 'live/Dockerfile', { ...noLabels, production: ['live/**'] })[0]!.severity, 'error');
     assert.equal(from('Nginx', 'deploy/prod/Dockerfile')[0]!.severity, 'error');
   });
+  it('a production finding says which glob made it an error; one that is an error anyway, or not a mutable tag, does not', () => {
+    assert.equal(from('nginx:latest', 'deploy/prod/Dockerfile')[0]!.message, '"nginx:latest" uses the "latest" tag, which moves with every push. Pin a version tag and its digest. (error: **/prod/** is a production path)');
+    assert.match(from('nginx:latest', 'live/Dockerfile', { ...noLabels, production: ['stage/**', 'live/**'] })[0]!.message, /\(error: live\/\*\* is a production path\)$/);
+    assert.doesNotMatch(from('nginx:latest', 'deploy/prod/Dockerfile', { ...noLabels, rules: { 'image-latest': 'error' } })[0]!.message, /production path/);
+    assert.doesNotMatch(from('Nginx', 'deploy/prod/Dockerfile')[0]!.message, /production path/);
+  });
   it('severities come from the config, and off removes a rule', () => {
     assert.equal(from('nginx:latest', 'Dockerfile', { ...noLabels, rules: { 'image-latest': 'info' } })[0]!.severity, 'info');
     assert.deepEqual(hits(from('nginx:latest', 'Dockerfile', { ...noLabels, rules: { 'image-latest': { severity: 'off' } } })), []);

@@ -83,6 +83,20 @@ describe('reading formats from content', () => {
     const envelope = { payloadType: 'application/vnd.in-toto+json', payload: Buffer.from(JSON.stringify(statement)).toString('base64'), signatures: [] };
     assert.deepEqual(sbom(readReport(JSON.stringify(envelope))).packages.map((pkg) => pkg.name), ['a']);
   });
+  it('unwraps a plain in-toto statement (as BuildKit stores it) of either version around an SBOM', () => {
+    const spdx = { spdxVersion: 'SPDX-2.3', name: 'app', packages: [{ SPDXID: 'SPDXRef-a', name: 'a', versionInfo: '1' }] };
+    for (const type of ['https://in-toto.io/Statement/v0.1', 'https://in-toto.io/Statement/v1']) {
+      const statement = { _type: type, predicateType: 'https://spdx.dev/Document', subject: [{ name: 'pkg:docker/app', digest: { sha256: 'a'.repeat(64) } }], predicate: spdx };
+      assert.deepEqual(sbom(readReport(JSON.stringify(statement))).packages.map((pkg) => pkg.name), ['a'], type);
+    }
+    const cyclonedx = { _type: 'https://in-toto.io/Statement/v0.1', predicateType: 'https://cyclonedx.org/bom', subject: [], predicate: { bomFormat: 'CycloneDX', specVersion: '1.5', components: [{ type: 'library', name: 'b', version: '2' }] } };
+    assert.deepEqual(sbom(readReport(JSON.stringify(cyclonedx))).packages.map((pkg) => pkg.name), ['b']);
+  });
+  it('says which statement has no predicate, and leaves a document that only has a _type of its own alone', () => {
+    const result = readReport(JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', predicateType: 'https://slsa.dev/provenance/v1', subject: [] }));
+    assert.deepEqual(result, { kind: 'error', message: 'an in-toto statement (https://slsa.dev/provenance/v1) without a predicate' });
+    assert.equal(readReport(JSON.stringify({ _type: 'something-else', spdxVersion: 'SPDX-2.3', name: 'x', packages: [] })).kind, 'sbom');
+  });
   it('refuses SPDX 3.0 JSON-LD, unknown JSON and broken JSON with a clear message', () => {
     const refusal = (text: string) => {
       const result = readReport(text);
