@@ -7,6 +7,7 @@ import { compareSboms } from './commands/compareSboms';
 import { copyPinnedReference } from './commands/copyPinnedReference';
 import { copyReference } from './commands/copyReference';
 import { deleteImage } from './commands/deleteImage';
+import { clearTagFilter } from './commands/clearTagFilter';
 import { filterTags } from './commands/filterTags';
 import { generateSbom } from './commands/generateSbom';
 import { inspectedDocuments, inspectImage, INSPECT_SCHEME } from './commands/inspectImage';
@@ -22,6 +23,7 @@ import { refreshRegistries } from './commands/refreshRegistries';
 import { removeRegistry } from './commands/removeRegistry';
 import { scanImage } from './commands/scanImage';
 import { signIn } from './commands/signIn';
+import { sortTags } from './commands/sortTags';
 import { useNewestVersion } from './commands/useNewestVersion';
 import { lintWorkspace, lintWorkspaceCommand } from './commands/lintWorkspace';
 import { openLog } from './commands/openLog';
@@ -38,7 +40,7 @@ import { RETENTION_VIEW, RetentionPlans } from './retention/retentionPlans';
 import { readLintSettings } from './settings';
 import { registerStatusBar } from './statusBar';
 
-const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, pinToDigest, useNewestVersion, deleteImage, removeRegistry, openReport, compareSboms, openAttachment, scanImage, generateSbom, promoteImage, planRetentionCommand, applyRetentionCommand, exportRetentionCommand, openRuleDocs];
+const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, clearTagFilter, sortTags, pinToDigest, useNewestVersion, deleteImage, removeRegistry, openReport, compareSboms, openAttachment, scanImage, generateSbom, promoteImage, planRetentionCommand, applyRetentionCommand, exportRetentionCommand, openRuleDocs];
 
 /** Exposed for the extension-host tests (activation time, the explorer's data) and other extensions. */
 export interface ArtifactStewardApi {
@@ -48,6 +50,8 @@ export interface ArtifactStewardApi {
   readonly reports: ReportPanels;
   /** The last retention plan (its view's data). */
   readonly retention: RetentionPlans;
+  /** The file the log channel writes (tests read what was logged). */
+  readonly logFile: vscode.Uri;
 }
 
 export function activate(context: vscode.ExtensionContext): ArtifactStewardApi | undefined {
@@ -65,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
     const reports = new ReportPanels(context, log, configs);
     const services: Services = { log, configs, linter, registryTree, registrySecrets, openRegistry, reports, extensionUri: context.extensionUri, storageUri: context.globalStorageUri, retention };
     context.subscriptions.push(configs, registryTree, reports, retention,
-      vscode.window.createTreeView(REGISTRY_VIEW, { treeDataProvider: registryTree, showCollapseAll: true }),
+      registryTree.showIn(vscode.window.createTreeView(REGISTRY_VIEW, { treeDataProvider: registryTree, showCollapseAll: true })),
       vscode.window.createTreeView(RETENTION_VIEW, { treeDataProvider: retention }),
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, { provideTextDocumentContent: (uri) => inspectedDocuments.get(uri.toString()) ?? '' }),
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -87,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
     if (readLintSettings().lintWorkspaceOnStartup) void lintWorkspace(services);
     const activationMs = performance.now() - started;
     log.info(`Artifact Steward ${String(context.extension.packageJSON.version)} activated in ${activationMs.toFixed(1)} ms`);
-    return { activationMs, registryTree, reports, retention };
+    return { activationMs, registryTree, reports, retention, logFile: vscode.Uri.joinPath(context.logUri, `${log.name}.log`) };
   } catch (error) {
     log.error(`Activation failed: ${(error as Error).stack ?? String(error)}`);
     void showError(`Artifact Steward failed to start: ${(error as Error).message}`);

@@ -202,10 +202,14 @@ describe('UI in a real VS Code workbench (Chromium)', () => {
     await page.locator('.activitybar .action-item a[aria-label="Artifact Steward"]').click();
     // Tree rows are treeitems with their depth in aria-level; a click toggles a collapsed row.
     const row = (level: number, label: string) => page.locator(`.monaco-list-row[role="treeitem"][aria-level="${level}"]`, { hasText: label }).first();
-    for (const [level, label] of [[1, 'oci-layout'], [2, 'oci-layout'], [3, '1.4.2']] as const) {
+    for (const [level, label] of [[1, 'oci-layout'], [2, 'oci-layout']] as const) {
       await row(level, label).waitFor();
       await row(level, label).click();
     }
+    // A tag whose details arrive redraws its row and its children: expanded before that, a click on
+    // a child can land on a row being replaced. The age is the last detail each tag gets.
+    for (const tag of ['1.4.2', '1.4.1']) await row(3, tag).locator('.label-description', { hasText: 'ago' }).waitFor();
+    await row(3, '1.4.2').click();
     await row(4, 'sbom').waitFor();
     await row(4, 'linux/arm64').waitFor();
     await screenshot(page, 'registry-explorer');
@@ -292,6 +296,30 @@ describe('UI in a real VS Code workbench (Chromium)', () => {
     await explorerTag('pr-1').getByText(/^retention: delete/).waitFor();
     await explorerTag('1.4.2').getByText(/^retention: keep/).waitFor();
     await screenshot(page, 'retention-plan');
+  }));
+
+  it('filters a repository\'s tags from its inline action: the repository and the view say so, and Clear tag filter undoes it', () => step(async () => {
+    const { page } = session!;
+    const registries = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Registries' }) });
+    const app = registries.locator('.monaco-list-row[role="treeitem"][aria-level="3"]', { hasText: 'app' }).first();
+    const tag = (name: string) => registries.locator('.monaco-list-row[role="treeitem"][aria-level="4"]', { hasText: name }).first();
+    // The row's inline actions (shown on hover): a context menu ignores a click that comes too soon after it opens.
+    const inlineAction = async (action: string) => {
+      await app.hover();
+      await app.locator(`.actions .action-label[aria-label="${action}"]`).click();
+    };
+    await inlineAction('Filter tags');
+    await page.locator('.quick-input-box input').waitFor();
+    await page.keyboard.type('pr-');
+    await page.keyboard.press('Enter');
+    await app.getByText('filter: "pr-"').waitFor({ timeout: 30_000 });
+    await registries.locator('.pane-header').getByText('filter: acme/app "pr-"').waitFor();
+    await tag('1.4.2').waitFor({ state: 'detached' });
+    await tag('pr-1').waitFor();
+    await screenshot(page, 'tag-filter');
+    await inlineAction('Clear tag filter');
+    await tag('1.4.2').waitFor({ timeout: 30_000 });
+    await registries.locator('.pane-header').getByText('filter: acme/app "pr-"').waitFor({ state: 'detached' });
   }));
 
   it('opens the walkthrough from the palette: its four steps, and the first step\'s page', () => step(async () => {

@@ -111,7 +111,7 @@ describe('BuildKit attestations and signature formats on a real registry', () =>
   });
 
   it('the explorer folds each platform\'s SBOM and provenance under that platform, and nothing under the tag', async () => {
-    const model = new ExplorerModel({ sort: () => 'version', filter: () => '', describeError: (error) => ({ message: (error as Error).message, fix: 'retry' }) });
+    const model = new ExplorerModel({ sort: () => 'version', describeError: (error) => ({ message: (error as Error).message, fix: 'retry' }) });
     const registryNode: ExplorerNode = { kind: 'registry', id: 'staging', label: staging.host, source: 'settings', backend: client(staging) };
     const [namespace] = await model.children(registryNode);
     const [repository] = await model.children(namespace!);

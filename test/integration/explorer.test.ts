@@ -22,7 +22,7 @@ describe('explorer model on a real registry', () => {
   before(async () => {
     registry = await startRegistry('plain', join(root, 'registry'));
     const layout = join(root, 'layout');
-    writeOciLayout(layout, [{ tag: '1.0.0' }, { tag: 'multi', platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }] }]);
+    writeOciLayout(layout, [{ tag: '1.0.0' }, { tag: 'multi', created: '2024-06-01T08:00:00Z', platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }] }]);
     await skopeoPush(registry, layout, '1.0.0', 'team/api');
     await skopeoPush(registry, layout, 'multi', 'team/api');
     await skopeoPush(registry, layout, '1.0.0', 'team/api', 'stable');
@@ -35,7 +35,7 @@ describe('explorer model on a real registry', () => {
     const client = new HttpRegistry(registry.host, new Transport({ logger: { debug: (line) => void (/→ \d{3}/.test(line) && (requests += 1)), info() {}, warn() {}, error() {} } }), { get: async () => undefined });
     const subject = await client.resolve('team/api', '1.0.0');
     await attachSbom(registry, 'team/api', subject, '{"spdxVersion":"SPDX-2.3"}');
-    model = new ExplorerModel({ sort: () => 'version', filter: () => '', describeError: (error) => ({ message: (error as Error).message, fix: 'retry' }) });
+    model = new ExplorerModel({ sort: () => 'version', describeError: (error) => ({ message: (error as Error).message, fix: 'retry' }) });
     rootNode = { kind: 'registry', id: 'r', label: registry.host, source: 'settings', backend: client };
   });
   after(async () => {
@@ -66,21 +66,39 @@ describe('explorer model on a real registry', () => {
     requests = 0;
     const shown = tags.filter((node): node is Extract<ExplorerNode, { kind: 'tag' }> => node.kind === 'tag');
     await model.resolveTags(shown, () => undefined);
-    assert.equal(requests, 5, 'per shown tag its manifest, plus the config of single-platform images');
+    assert.equal(requests, 7, 'per shown tag its manifest and its image config (an index: its first platform\'s manifest and config)');
     const stable = shown.find((node) => node.tag === 'stable')!;
     assert.deepEqual(stable.details?.sameImage, ['1.0.0']);
     assert.equal(stable.details?.created, '2024-05-01T12:00:00Z');
     assert.ok((stable.details?.size ?? 0) > 0);
-    assert.equal(shown.find((node) => node.tag === 'multi')!.details?.platforms, 2);
+    const multi = shown.find((node) => node.tag === 'multi')!;
+    assert.equal(multi.details?.platforms, 2);
+    assert.equal(multi.details?.created, '2024-06-01T08:00:00Z', 'a multi-arch tag has an age too');
+  });
+
+  it('filters per repository without changing the facts: "same image as" still names the hidden tags', async () => {
+    const filtered = new ExplorerModel({ sort: () => 'version', describeError: (error) => ({ message: (error as Error).message, fix: 'retry' }) });
+    const [team] = await filtered.children(rootNode);
+    const [api, many] = await filtered.children(team!) as Extract<ExplorerNode, { kind: 'repository' }>[];
+    filtered.setFilter(api!, 'STA');
+    assert.deepEqual(filtered.activeFilters(), [{ repository: 'team/api', text: 'STA' }]);
+    const tags = await filtered.children(api!);
+    assert.deepEqual(tags.map(labelOf), ['stable'], 'case-insensitive');
+    assert.equal((await filtered.children(many!)).filter((node) => node.kind === 'tag').length, TAG_PAGE, 'another repository keeps all its tags');
+    await filtered.resolveTags(tags as Extract<ExplorerNode, { kind: 'tag' }>[], () => undefined);
+    assert.deepEqual((tags[0] as Extract<ExplorerNode, { kind: 'tag' }>).details?.sameImage, ['1.0.0']);
+    filtered.setFilter(api!, '');
+    assert.deepEqual((await filtered.children(api!)).map(labelOf), ['1.0.0', 'multi', 'stable']);
+    assert.deepEqual(filtered.activeFilters(), []);
   });
 
   it('sorts by created date when asked, newest first', async () => {
-    const byDate = new ExplorerModel({ sort: () => 'date', filter: () => '', describeError: (error) => ({ message: (error as Error).message, fix: 'retry' }) });
+    const byDate = new ExplorerModel({ sort: () => 'date', describeError: (error) => ({ message: (error as Error).message, fix: 'retry' }) });
     const [team] = await byDate.children(rootNode);
     const [api] = await byDate.children(team!);
     const tags = await byDate.children(api!);
-    // 1.0.0 and stable share the config of 2024-05-01; the index has no single config and sorts last.
-    assert.deepEqual(tags.map(labelOf), ['1.0.0', 'stable', 'multi']);
+    // The index's first platform is of 2024-06-01; 1.0.0 and stable share the config of 2024-05-01 (then version order).
+    assert.deepEqual(tags.map(labelOf), ['multi', '1.0.0', 'stable']);
   });
 
   it('shows platforms of a multi-arch image and the SBOM attached to an image', async () => {

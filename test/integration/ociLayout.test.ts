@@ -67,7 +67,7 @@ describe('steward ls and inspect on an OCI layout (oci:DIR[:TAG])', () => {
   it('list the tags and inspect an image with no server at all', () => {
     const cli = join(REPO_ROOT, 'dist', 'cli.js');
     const tags = execFileSync(process.execPath, [cli, 'ls', 'oci:examples/oci-layout'], { cwd: REPO_ROOT, encoding: 'utf8' });
-    assert.equal(tags, '1.4.1\n1.4.2\n');
+    assert.equal(tags, '1.4.2\n1.4.1\n', 'the explorer\'s order: versions newest first');
     const details = JSON.parse(execFileSync(process.execPath, [cli, 'inspect', 'oci:examples/oci-layout:1.4.2', '--json'], { cwd: REPO_ROOT, encoding: 'utf8' }));
     assert.deepEqual(details.platforms.map((platform: { platform: string }) => platform.platform), ['linux/amd64', 'linux/arm64']);
     assert.equal(details.attachments[0].kind, 'sbom');

@@ -1,14 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { ExplorerModel, groupRepositories, isDigestTag, sortTags } from '../../src/core/registry/explorer';
+import { ExplorerModel, groupRepositories, isDigestTag } from '../../src/core/registry/explorer';
 import type { RegistryBackend } from '../../src/core/registry/types';
 import { newerVersionTags } from '../../src/core/registry/newestTag';
 
 describe('registry explorer helpers', () => {
-  it('sorts tags SemVer-aware, newest first, with non-versions after', () => {
-    assert.deepEqual(sortTags(['1.9.0', 'latest', '1.10.0', 'v1.2', '2.0.0-rc.1', '2.0.0', 'edge'], 'version'), ['2.0.0', '2.0.0-rc.1', '1.10.0', '1.9.0', 'v1.2', 'edge', 'latest']);
-    assert.deepEqual(sortTags(['b', 'a', '1.10.0', '1.9.0'], 'name'), ['1.10.0', '1.9.0', 'a', 'b']);
-  });
   it('hides digest tags (referrer indexes, cosign artifacts)', () => {
     assert.equal(isDigestTag(`sha256-${'a'.repeat(64)}`), true);
     assert.equal(isDigestTag(`sha256-${'a'.repeat(64)}.sig`), true);
@@ -31,7 +27,7 @@ describe('newest version for a floating tag', () => {
 describe('registries without a catalog', () => {
   it('show the configured repositories without asking the registry', async () => {
     const backend = { name: 'ghcr.io', listRepositories: () => { throw new Error('no catalog request expected'); } } as unknown as RegistryBackend;
-    const model = new ExplorerModel({ sort: () => 'version', filter: () => '', describeError: (error) => ({ message: (error as Error).message, fix: 'retry' }) });
+    const model = new ExplorerModel({ sort: () => 'version', describeError: (error) => ({ message: (error as Error).message, fix: 'retry' }) });
     const children = await model.children({ kind: 'registry', id: 'r', label: 'ghcr.io', source: 'settings', backend, repositories: ['acme/web', 'acme/api'] });
     assert.deepEqual(children.map((node) => node.kind === 'namespace' ? node.repositories : node.kind), [['acme/api', 'acme/web']]);
   });

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { mapLimited } from '../../core/concurrency';
 import { basename, resolve } from 'node:path';
 import { OciLayoutRegistry } from '../../core/registry/ociLayout';
+import { sortTags } from '../../core/registry/tagOrder';
 import { registryAccess, splitLayoutArgument, splitRegistryArgument } from '../registryAccess';
 import { REGISTRY_OPTIONS } from '../registryFlags';
 import { print, UsageError } from '../usage';
@@ -24,9 +25,10 @@ export async function lsCommand(args: readonly string[]): Promise<number> {
       await print(values.json ? `${JSON.stringify({ registry, repositories }, null, 2)}\n` : repositories.map((name) => `${name}\n`).join(''));
       return 0;
     }
-    const tags: string[] = [];
-    for await (const page of client.listTags(repository)) for (const tag of page) tags.push(tag);
-    tags.sort();
+    const listed: string[] = [];
+    for await (const page of client.listTags(repository)) for (const tag of page) listed.push(tag);
+    // The explorer's order: versions newest first, then the rest in natural order.
+    const tags = sortTags(listed, 'version');
     // Digests cost one HEAD per tag: only on request, and eight at a time.
     const digests = values.digests ? await mapLimited(tags, 8, async (tag) => (await client.resolve(repository, tag)).digest) : undefined;
     if (values.json) {

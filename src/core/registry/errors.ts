@@ -19,13 +19,31 @@ const STATUS_WORDS: Readonly<Record<number, string>> = {
   429: 'too many requests', 500: 'registry error', 502: 'bad gateway', 503: 'unavailable', 504: 'gateway timeout',
 };
 
+/**
+ * A distribution error's `detail` in words: distribution sends the access it wanted
+ * (`[{"Type":"repository","Name":"team/app","Action":"pull"}]` → `pull access to repository team/app`);
+ * other objects become `key value` pairs, never raw JSON.
+ */
+function detailWords(detail: unknown): string {
+  if (detail === undefined || detail === null || detail === '') return '';
+  if (typeof detail !== 'object') return String(detail);
+  const entries = Array.isArray(detail) ? detail : [detail];
+  return entries.map((entry) => {
+    if (typeof entry !== 'object' || entry === null) return String(entry);
+    const { Type: type, Name: name, Action: action } = entry as Record<string, unknown>;
+    if (typeof type === 'string' && typeof name === 'string' && typeof action === 'string') return `${action === '*' ? 'full' : action} access to ${type} ${name}`;
+    return Object.entries(entry).filter(([, value]) => value !== '' && value !== null && typeof value !== 'object').map(([key, value]) => `${key} ${String(value)}`).join(', ');
+  }).filter(Boolean).join('; ').slice(0, 300);
+}
+
 /** Turns a distribution error body (`{"errors":[{code,message,detail}]}`) into words. */
 export function describeErrorBody(status: number, body: string): { code?: string; message: string } {
   try {
     const parsed = JSON.parse(body) as { errors?: { code?: string; message?: string; detail?: unknown }[] };
     const first = parsed.errors?.[0];
     if (first) {
-      const detail = first.detail === undefined || first.detail === null ? '' : ` (${typeof first.detail === 'string' ? first.detail : JSON.stringify(first.detail)})`;
+      const words = detailWords(first.detail);
+      const detail = words ? ` (${words})` : '';
       return { ...(first.code ? { code: first.code } : {}), message: `${status} ${first.code ?? ''} ${first.message ?? ''}${detail}`.replace(/\s+/g, ' ').trim() };
     }
   } catch {
@@ -33,4 +51,19 @@ export function describeErrorBody(status: number, body: string): { code?: string
   }
   const text = body.trim().slice(0, 200);
   return { message: `${status} ${STATUS_WORDS[status] ?? 'HTTP error'}${text ? `: ${text}` : ''}` };
+}
+
+/**
+ * Why a sign-in failed, as a sentence for the notification (the registry's own words go to the
+ * log): refused credentials, refused access, an untrusted certificate, nothing listening.
+ */
+export function signInFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof RegistryError && error.status === 401) return 'the registry refused this user name and password or token';
+  if (error instanceof RegistryError && error.status === 403) return 'the registry accepted the credentials but denies them access';
+  if (/credentials refused/.test(message)) return "the registry's token service refused this user name and password or token";
+  if (/certificate|self[- ]signed|TLS|SSL/i.test(message)) return 'its TLS certificate is not trusted (add its CA as "caFile" in the setting artifactSteward.registries)';
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET/.test(message)) return 'nothing answered at that address (check the host and port, and that the registry runs)';
+  if (/plain HTTP/.test(message)) return 'it would mean sending the credentials over plain HTTP, which only loopback addresses may use (configure TLS)';
+  return `the registry answered: ${message}`;
 }

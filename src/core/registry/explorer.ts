@@ -1,7 +1,8 @@
-import semver from 'semver';
 import { mapLimited } from '../concurrency';
-import { attachmentsOf, imagePlatforms } from './inspect';
+import { attachmentsOf, imagePlatforms, labelsAndCreated } from './inspect';
 import type { Attachment } from './inspect';
+import { sortTags } from './tagOrder';
+import type { TagSort } from './tagOrder';
 import { isIndex, platformString } from './types';
 import type { RegistryBackend } from './types';
 
@@ -23,12 +24,13 @@ export type ExplorerNode =
   | { readonly kind: 'loadMore'; readonly id: string; readonly parent: ExplorerNode; readonly shown: number }
   | { readonly kind: 'error'; readonly id: string; readonly parent?: ExplorerNode; readonly message: string; readonly fix: 'sign-in' | 'settings' | 'retry' };
 
-export type TagSort = 'version' | 'name' | 'date';
-
 export interface TagDetails {
   readonly digest: string;
   readonly mediaType: string;
-  /** Config `created` of a single-platform image: the only age the distribution API offers. */
+  /**
+   * Config `created`: the only age the distribution API offers. A multi-arch image's is its
+   * `org.opencontainers.image.created` annotation, else its first platform's.
+   */
   readonly created?: string;
   /** Config plus layers, compressed, of a single-platform image. */
   readonly size?: number;
@@ -38,24 +40,20 @@ export interface TagDetails {
   readonly sameImage: readonly string[];
 }
 
+/** A repository's tag filter, as the view's description names it. */
+export interface TagFilter {
+  readonly repository: string;
+  readonly text: string;
+}
+
+type RepositoryNode = Extract<ExplorerNode, { kind: 'repository' }>;
+type TagNode = Extract<ExplorerNode, { kind: 'tag' }>;
+
 export const TAG_PAGE = 100;
 
 /** `sha256-<hex>` tags hold referrer indexes and cosign artifacts: shown as attachments, not tags. */
 export function isDigestTag(tag: string): boolean {
   return /^sha(256|512)-[0-9a-f]{32,}(\.\w+)?$/.test(tag);
-}
-
-/** SemVer-aware: `1.10.0` after `1.9.0`, `v1.2` read as 1.2.0; other tags after versions, by name. Newest first. */
-export function sortTags(tags: readonly string[], sort: TagSort): string[] {
-  if (sort === 'name') return [...tags].sort((a, b) => a.localeCompare(b));
-  const version = (tag: string) => (semver.valid(tag, { loose: true }) ? semver.parse(tag, { loose: true }) : semver.coerce(tag));
-  return [...tags].sort((a, b) => {
-    const [va, vb] = [version(a), version(b)];
-    if (va && vb) return semver.rcompare(va, vb) || a.localeCompare(b);
-    if (va) return -1;
-    if (vb) return 1;
-    return a.localeCompare(b);
-  });
 }
 
 /** Groups repository paths by their next segment: `team/a`, `team/b`, `c` → namespace `team`, repository `c`. */
@@ -73,18 +71,30 @@ export function groupRepositories(repositories: readonly string[], depth: number
   return { namespaces, leaves };
 }
 
-/** Digest, size and age of one tag: the manifest, and for a single image its config (two GETs). */
+/** Digest, size and age of one tag: the manifest and its image's config (two GETs, three for an index). */
 export async function tagDetails(backend: RegistryBackend, repository: string, tag: string): Promise<TagDetails> {
   const manifest = await backend.getManifest(repository, tag);
   const { digest, mediaType } = manifest.descriptor;
-  if (isIndex(mediaType)) return { digest, mediaType, sameImage: [], platforms: imagePlatforms(manifest.json).length };
-  const config = manifest.json.config;
-  const size = (config?.size ?? 0) + (manifest.json.layers ?? []).reduce((total, layer) => total + layer.size, 0);
-  let created: string | undefined;
-  if (config && /config|container\.image/.test(config.mediaType)) {
-    created = (JSON.parse((await backend.getBlob(repository, config.digest)).toString('utf8')) as { created?: string }).created;
+  if (isIndex(mediaType)) {
+    const platforms = imagePlatforms(manifest.json);
+    const created = manifest.json.annotations?.['org.opencontainers.image.created']
+      ?? (platforms[0] ? (await labelsAndCreated(backend, repository, platforms[0].digest, manifest.json)).created : undefined);
+    return { digest, mediaType, sameImage: [], platforms: platforms.length, ...(created ? { created } : {}) };
   }
+  const size = (manifest.json.config?.size ?? 0) + (manifest.json.layers ?? []).reduce((total, layer) => total + layer.size, 0);
+  const { created } = await labelsAndCreated(backend, repository, undefined, manifest.json);
   return { digest, mediaType, sameImage: [], size, ...(created ? { created } : {}) };
+}
+
+/** A cache of promises that forgets failures, so the next ask tries again. */
+function remembered<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let cached = cache.get(key);
+  if (!cached) {
+    cached = load();
+    cache.set(key, cached);
+    cached.catch(() => cache.delete(key));
+  }
+  return cached;
 }
 
 /** One node per attachment; a BuildKit manifest holds several (SBOM, provenance), told apart by their layer. */
@@ -93,24 +103,30 @@ function attachmentNodes(parent: ExplorerNode, attachments: readonly Attachment[
 }
 
 /** The tag an attachment or platform node belongs to: what its content is read through. */
-export function tagOf(node: ExplorerNode): Extract<ExplorerNode, { kind: 'tag' }> | undefined {
+export function tagOf(node: ExplorerNode): TagNode | undefined {
   let current: ExplorerNode | undefined = node;
   while (current && current.kind !== 'tag') current = 'parent' in current ? current.parent : undefined;
   return current;
 }
 
-/** Loads children on demand, caches lists per node, and never fetches more than it shows. */
+/** Loads children on demand, caches what it read until a refresh, and never fetches more than it shows. */
 export class ExplorerModel {
   private readonly repositoriesCache = new Map<string, Promise<string[]>>();
   private readonly tagsCache = new Map<string, Promise<string[]>>();
+  private readonly detailsCache = new Map<string, Promise<TagDetails>>();
+  private readonly digestCache = new Map<string, Promise<string>>();
   private readonly shownTags = new Map<string, number>();
+  /** Per repository node, the tags it shows without its filter: "same image as" looks at these. */
+  private readonly unfilteredShown = new Map<string, readonly string[]>();
+  /** Repository nodes whose tags were listed, for choosing one to filter. */
+  private readonly listedRepositories = new Map<string, RepositoryNode>();
+  /** Per repository node. Kept across refreshes: it is how the user looks, not what the registry holds. */
+  private readonly filters = new Map<string, TagFilter>();
 
-  constructor(private readonly options: { sort: () => TagSort; filter: () => string; describeError: (error: unknown) => { message: string; fix: 'sign-in' | 'settings' | 'retry' } }) {}
+  constructor(private readonly options: { sort: () => TagSort; describeError: (error: unknown) => { message: string; fix: 'sign-in' | 'settings' | 'retry' } }) {}
 
   refresh(): void {
-    this.repositoriesCache.clear();
-    this.tagsCache.clear();
-    this.shownTags.clear();
+    for (const cache of [this.repositoriesCache, this.tagsCache, this.detailsCache, this.digestCache, this.shownTags, this.unfilteredShown, this.listedRepositories]) cache.clear();
   }
 
   /** Shows the next page of a repository's tags. */
@@ -118,33 +134,55 @@ export class ExplorerModel {
     this.shownTags.set(repositoryNode.id, (this.shownTags.get(repositoryNode.id) ?? TAG_PAGE) + TAG_PAGE);
   }
 
-  private repositories(node: Extract<ExplorerNode, { kind: 'registry' }>): Promise<string[]> {
-    if (node.repositories && node.repositories.length > 0) return Promise.resolve([...node.repositories].sort());
-    let cached = this.repositoriesCache.get(node.id);
-    if (!cached) {
-      cached = (async () => {
-        const names: string[] = [];
-        for await (const page of node.backend.listRepositories()) for (const name of page) names.push(name);
-        return names.sort();
-      })();
-      this.repositoriesCache.set(node.id, cached);
-      cached.catch(() => this.repositoriesCache.delete(node.id));
-    }
-    return cached;
+  /** Shows only the repository's tags containing `text` (case-insensitive); empty text shows all. */
+  setFilter(repositoryNode: RepositoryNode, text: string): void {
+    if (text) this.filters.set(repositoryNode.id, { repository: repositoryNode.repository, text });
+    else this.filters.delete(repositoryNode.id);
   }
 
-  private tags(node: Extract<ExplorerNode, { kind: 'repository' }>): Promise<string[]> {
-    let cached = this.tagsCache.get(node.id);
-    if (!cached) {
-      cached = (async () => {
-        const tags: string[] = [];
-        for await (const page of node.backend.listTags(node.repository)) for (const tag of page) tags.push(tag);
-        return tags;
-      })();
-      this.tagsCache.set(node.id, cached);
-      cached.catch(() => this.tagsCache.delete(node.id));
-    }
-    return cached;
+  filterOf(repositoryNode: ExplorerNode): TagFilter | undefined {
+    return this.filters.get(repositoryNode.id);
+  }
+
+  activeFilters(): TagFilter[] {
+    return [...this.filters.values()];
+  }
+
+  clearFilters(): void {
+    this.filters.clear();
+  }
+
+  /** Repositories whose tags are listed now (expanded in the tree). */
+  listed(): RepositoryNode[] {
+    return [...this.listedRepositories.values()];
+  }
+
+  private repositories(node: Extract<ExplorerNode, { kind: 'registry' }>): Promise<string[]> {
+    if (node.repositories && node.repositories.length > 0) return Promise.resolve([...node.repositories].sort());
+    return remembered(this.repositoriesCache, node.id, async () => {
+      const names: string[] = [];
+      for await (const page of node.backend.listRepositories()) for (const name of page) names.push(name);
+      return names.sort();
+    });
+  }
+
+  private tags(node: RepositoryNode): Promise<string[]> {
+    return remembered(this.tagsCache, node.id, async () => {
+      const tags: string[] = [];
+      for await (const page of node.backend.listTags(node.repository)) for (const tag of page) tags.push(tag);
+      return tags;
+    });
+  }
+
+  private details(node: RepositoryNode, tag: string): Promise<TagDetails> {
+    return remembered(this.detailsCache, `${node.id}:${tag}`, () => tagDetails(node.backend, node.repository, tag));
+  }
+
+  /** A tag's digest: from its details when they were read, else one HEAD. */
+  private digest(node: RepositoryNode, tag: string): Promise<string> {
+    const details = this.detailsCache.get(`${node.id}:${tag}`);
+    if (details) return details.then((known) => known.digest);
+    return remembered(this.digestCache, `${node.id}:${tag}`, async () => (await node.backend.resolve(node.repository, tag)).digest);
   }
 
   async children(node: ExplorerNode): Promise<ExplorerNode[]> {
@@ -170,32 +208,36 @@ export class ExplorerModel {
     return current as Extract<ExplorerNode, { kind: 'registry' }>;
   }
 
+  private async tagNodes(node: RepositoryNode): Promise<ExplorerNode[]> {
+    this.listedRepositories.set(node.id, node);
+    const sort = this.options.sort();
+    const names = (await this.tags(node)).filter((tag) => !isDigestTag(tag));
+    // By date needs every tag's config: asked for explicitly, fetched four at a time.
+    const dated = sort === 'date' ? new Map(await mapLimited(names, 4, async (tag) => [tag, await this.details(node, tag).catch(() => undefined)] as const)) : undefined;
+    const ordered = sortTags(names, sort, (tag) => dated?.get(tag)?.created);
+    const shown = this.shownTags.get(node.id) ?? TAG_PAGE;
+    this.unfilteredShown.set(node.id, ordered.slice(0, shown));
+    const filter = this.filters.get(node.id)?.text.toLowerCase();
+    const tags = filter ? ordered.filter((tag) => tag.toLowerCase().includes(filter)) : ordered;
+    const nodes: ExplorerNode[] = tags.slice(0, shown).map((tag) => {
+      const known = dated?.get(tag);
+      return { kind: 'tag', id: `${node.id}:${tag}`, parent: node, tag, repository: node.repository, backend: node.backend, ...(known ? { details: known } : {}) };
+    });
+    if (tags.length > shown) nodes.push({ kind: 'loadMore', id: `${node.id}/more-${shown}`, parent: node, shown });
+    return nodes;
+  }
+
   private async load(node: ExplorerNode): Promise<ExplorerNode[]> {
     switch (node.kind) {
       case 'registry':
         return this.repositoryNodes(node, node.backend, await this.repositories(node), 0);
       case 'namespace':
         return this.repositoryNodes(node, this.registryOf(node).backend, node.repositories, node.depth);
-      case 'repository': {
-        const filter = this.options.filter().toLowerCase();
-        const sort = this.options.sort();
-        const names = (await this.tags(node)).filter((tag) => !isDigestTag(tag) && tag.toLowerCase().includes(filter));
-        // By date needs every tag's config: asked for explicitly, fetched four at a time.
-        const details = sort === 'date' ? new Map(await mapLimited(names, 4, async (tag) => [tag, await tagDetails(node.backend, node.repository, tag).catch(() => undefined)] as const)) : undefined;
-        const tags = details
-          ? [...names].sort((a, b) => (details.get(b)?.created ?? '').localeCompare(details.get(a)?.created ?? '') || a.localeCompare(b))
-          : sortTags(names, sort);
-        const shown = this.shownTags.get(node.id) ?? TAG_PAGE;
-        const nodes: ExplorerNode[] = tags.slice(0, shown).map((tag) => {
-          const known = details?.get(tag);
-          return { kind: 'tag', id: `${node.id}:${tag}`, parent: node, tag, repository: node.repository, backend: node.backend, ...(known ? { details: known } : {}) };
-        });
-        if (tags.length > shown) nodes.push({ kind: 'loadMore', id: `${node.id}/more-${shown}`, parent: node, shown });
-        return nodes;
-      }
+      case 'repository':
+        return this.tagNodes(node);
       case 'tag': {
         const manifest = await node.backend.getManifest(node.repository, node.tag);
-        const allTags = await this.tags(node.parent as Extract<ExplorerNode, { kind: 'repository' }>);
+        const allTags = await this.tags(node.parent as RepositoryNode);
         const attachments = await attachmentsOf(node.backend, node.repository, manifest.descriptor.digest, allTags, undefined, manifest.json);
         const platforms = isIndex(manifest.descriptor.mediaType) ? imagePlatforms(manifest.json) : [];
         const folded = new Set<Attachment>();
@@ -214,22 +256,29 @@ export class ExplorerModel {
     }
   }
 
-  /** Digest, size and age of visible tags, a few at a time (no fetch storms); tags sharing a digest name each other. */
-  async resolveTags(nodes: readonly Extract<ExplorerNode, { kind: 'tag' }>[], onResolved: (node: ExplorerNode) => void, concurrency = 4): Promise<void> {
+  /**
+   * Digest, size and age of visible tags (all of one repository), a few at a time (no fetch
+   * storms). "Same image as" names every tag on the digest among those the repository shows
+   * without its filter, so a filter hides tags but never changes what is said about the rest.
+   */
+  async resolveTags(nodes: readonly TagNode[], onResolved: (node: ExplorerNode) => void, concurrency = 4): Promise<void> {
+    const repository = nodes[0]?.parent;
+    if (repository?.kind !== 'repository') return;
     await mapLimited(nodes.filter((node) => !node.details), concurrency, async (node) => {
       try {
-        node.details = await tagDetails(node.backend, node.repository, node.tag);
+        node.details = await this.details(repository, node.tag);
         onResolved(node);
       } catch {
         // The tag shows without details; expanding it reports the error.
       }
     });
-    const byDigest = new Map<string, string[]>();
-    for (const node of nodes) if (node.details) byDigest.set(node.details.digest, [...(byDigest.get(node.details.digest) ?? []), node.tag]);
+    const candidates = [...new Set([...(this.unfilteredShown.get(repository.id) ?? []), ...nodes.map((node) => node.tag)])];
+    const digests = new Map(await mapLimited(candidates, concurrency, async (tag) => [tag, await this.digest(repository, tag).catch(() => undefined)] as const));
     for (const node of nodes) {
-      const same = node.details ? byDigest.get(node.details.digest)!.filter((tag) => tag !== node.tag) : [];
+      if (!node.details) continue;
+      const same = candidates.filter((tag) => tag !== node.tag && digests.get(tag) === node.details!.digest);
       if (same.length > 0) {
-        node.details = { ...node.details!, sameImage: same };
+        node.details = { ...node.details, sameImage: same };
         onResolved(node);
       }
     }

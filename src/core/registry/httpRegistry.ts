@@ -234,6 +234,14 @@ export class HttpRegistry implements RegistryBackend {
     }
   }
 
+  /**
+   * Checks that the credentials open the registry, as `docker login` does: `GET /v2/` answering
+   * its challenge (a token without a scope for Bearer). Rejects with a RegistryError when refused.
+   */
+  async checkSignIn(signal?: AbortSignal): Promise<void> {
+    await this.call({ operation: 'sign in to', reference: this.name, scope: '', request: { method: 'GET', path: '/v2/', ...(signal ? { signal } : {}) } });
+  }
+
   listRepositories(options: { pageSize?: number; signal?: AbortSignal } = {}): AsyncIterable<string[]> {
     const pageSize = options.pageSize ?? 1000;
     return this.pages('list repositories of', this.name, 'registry:catalog:*', `/v2/_catalog?n=${pageSize}`, (body) => (body as { repositories?: unknown }).repositories, isRepositoryPath, options.signal);

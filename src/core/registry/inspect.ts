@@ -169,7 +169,7 @@ export async function allTags(backend: RegistryBackend, repository: string, sign
 }
 
 /** Labels and config `created` of an image manifest (of `childDigest` first, for an index). */
-async function labelsAndCreated(backend: RegistryBackend, repository: string, childDigest: string | undefined, json: ManifestJson, signal?: AbortSignal): Promise<{ labels: Record<string, string>; created?: string }> {
+export async function labelsAndCreated(backend: RegistryBackend, repository: string, childDigest: string | undefined, json: ManifestJson, signal?: AbortSignal): Promise<{ labels: Record<string, string>; created?: string }> {
   const imageManifest = childDigest ? (await backend.getManifest(repository, childDigest, signal)).json : json;
   if (!imageManifest.config || !/config|container\.image/.test(imageManifest.config.mediaType)) return { labels: {} };
   const config = JSON.parse((await backend.getBlob(repository, imageManifest.config.digest, signal)).toString('utf8')) as { created?: string; config?: { Labels?: Record<string, string> | null } };

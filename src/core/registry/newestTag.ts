@@ -1,4 +1,7 @@
 import semver from 'semver';
+import { mapLimited } from '../concurrency';
+import { tagDetails } from './explorer';
+import type { RegistryBackend } from './types';
 
 const VERSIONED = /^(v?)(\d+(?:\.\d+){0,2})(.*)$/;
 
@@ -24,4 +27,28 @@ export function newerVersionTags(current: string, tags: readonly string[]): stri
     return [{ tag, parsed }];
   });
   return candidates.sort((a, b) => semver.rcompare(a.parsed, b.parsed) || a.tag.localeCompare(b.tag)).map((candidate) => candidate.tag);
+}
+
+/** A release offered in the version picker: what it is, how old, and whether `latest` is it. */
+export interface VersionChoice {
+  readonly tag: string;
+  readonly digest?: string;
+  readonly created?: string;
+  /** `latest` points at the same digest now. */
+  readonly isLatest: boolean;
+}
+
+/**
+ * The releases offered (`newerVersionTags`) with digest and age for the newest `limit` (their
+ * manifest and config, four at a time) and which of them `latest` points at (one HEAD).
+ */
+export async function versionChoices(backend: RegistryBackend, repository: string, offered: readonly string[], tags: readonly string[], limit = 20): Promise<VersionChoice[]> {
+  const [latest, details] = await Promise.all([
+    tags.includes('latest') ? backend.resolve(repository, 'latest').then((descriptor) => descriptor.digest, () => undefined) : undefined,
+    mapLimited(offered.slice(0, limit), 4, (tag) => tagDetails(backend, repository, tag).catch(() => undefined)),
+  ]);
+  return offered.map((tag, index) => {
+    const known = details[index];
+    return { tag, ...(known ? { digest: known.digest } : {}), ...(known?.created ? { created: known.created } : {}), isLatest: latest !== undefined && known?.digest === latest };
+  });
 }

@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { promotionRecordMarkdown } from '../../core/promote/recordDocument';
 import { tagOf } from '../../core/registry/explorer';
 import type { ExplorerNode } from '../../core/registry/explorer';
 import { attachmentContent, attachmentsOf } from '../../core/registry/inspect';
 import type { Attachment } from '../../core/registry/inspect';
 import { readReport } from '../../core/reports/readReport';
 import { reportFailure } from '../log';
+import { inspectedDocuments, INSPECT_SCHEME } from './inspectImage';
 import { referenceOf } from '../registry/registryTree';
 import type { Command, Services } from '../services';
 
@@ -29,9 +31,20 @@ export async function downloadAttachment(services: Services, node: AttachmentNod
   return file;
 }
 
+/** A promotion record as a read-only Markdown document: who promoted what where, when, and the gates. */
+async function openPromotionRecord(services: Services, node: AttachmentNode, reference: string): Promise<vscode.TextDocument> {
+  const markdown = promotionRecordMarkdown(await readFile(await downloadAttachment(services, node), 'utf8'));
+  const uri = vscode.Uri.from({ scheme: INSPECT_SCHEME, path: `/promotion of ${reference.replace(/[:@/]/g, '_')} ${node.attachment.digest.slice(7, 19)}.md` });
+  inspectedDocuments.set(uri.toString(), markdown);
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document, { preview: true });
+  return document;
+}
+
 /**
- * Opens an SBOM or scan-report attachment of an image in its panel. For an SBOM, a scan report
- * attached to the same digest is read too, so vulnerabilities show per package.
+ * Opens an SBOM or scan-report attachment of an image in its panel, a promotion record as a
+ * document. For an SBOM, a scan report attached to the same digest is read too, so
+ * vulnerabilities show per package.
  */
 export const openAttachment: Command = {
   id: OPEN_ATTACHMENT_COMMAND,
@@ -41,6 +54,7 @@ export const openAttachment: Command = {
     const reference = referenceOf(tag) ?? `${tag.repository}:${tag.tag}`;
     const digest = tag.details?.digest;
     try {
+      if (node.attachment.kind === 'promotion') return await openPromotionRecord(services, node, reference);
       const path = await downloadAttachment(services, node);
       if (node.attachment.kind === 'sbom' && digest) {
         const scans = (await attachmentsOf(tag.backend, tag.repository, digest, [])).filter((attachment) => attachment.kind === 'scan-report');

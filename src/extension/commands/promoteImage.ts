@@ -13,6 +13,7 @@ import { trivyScanner } from '../../core/scanners/trivyScanner';
 import { lintableFiles } from '../../core/workspace/walk';
 import { relativePath } from '../documents';
 import { reportFailure } from '../log';
+import { announcePromotion, chooseExtraTags } from '../promote/promotionFollowUp';
 import { configuredRegistries } from '../registry/registrySources';
 import { registryOf } from '../registry/registryTree';
 import { readTrivySettings } from '../settings';
@@ -30,6 +31,8 @@ export interface PromoteAnswers {
   readonly manifests?: ManifestChoice;
   /** Instead of the refactor preview, apply what it checks at first: the edits that need no confirmation. */
   readonly acceptPreviewDefaults?: boolean;
+  /** Tags to add besides the target's (instead of the extras picker). */
+  readonly extraTags?: readonly string[];
 }
 
 /** One reference edit offered after the promotion, as the refactor preview lists it. */
@@ -176,11 +179,17 @@ export const promoteImage: Command = {
       void vscode.window.showErrorMessage('The source is a digest: give the target a tag.');
       return undefined;
     }
-    const promotionTarget: PromotionTarget = { registry: services.openRegistry(domain), repository: path, tags: [tag] };
+    const extraTags = await chooseExtraTags(tag, answers);
+    if (!extraTags) return undefined;
+    const promotionTarget: PromotionTarget = { registry: services.openRegistry(domain), repository: path, tags: [tag, ...extraTags] };
     const folder = vscode.workspace.workspaceFolders?.[0];
     const effective = folder ? await services.configs.forFolder(folder.uri.fsPath) : undefined;
     const rule = effective ? ruleFor(effective.config.promotionRules, `${domain}/${path}`) : undefined;
     const label = `Promote ${from.source.repository}:${from.source.reference}`;
+    const cancelled = (when: string): undefined => {
+      services.log.info(`${label} → ${domain}/${path}:${tag}: cancelled ${when}`);
+      return undefined;
+    };
     try {
       const trivySettings = readTrivySettings();
       const insecureHosts = new Set(configuredRegistries().filter((entry) => entry.insecure).map((entry) => entry.host));
@@ -189,18 +198,20 @@ export const promoteImage: Command = {
       let plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${label}: checking gates and tags` }, () => planPromotion(from.registry, from.source, promotionTarget, options));
       const refusedTags = plan.tags.filter((candidate) => candidate.action === 'refused');
       if (refusedTags.length > 0) {
-        void vscode.window.showErrorMessage(`${label} refused: ${plan.blockers.filter((blocker) => blocker.includes('immutable')).join('; ')}`);
+        const refusal = `${label} refused: ${plan.blockers.filter((blocker) => blocker.includes('immutable')).join('; ')}`;
+        services.log.warn(refusal);
+        void vscode.window.showErrorMessage(refusal);
         return undefined;
       }
       if (plan.blockers.length > 0) {
         const reason = answers.overrideReason ?? (await vscode.window.showWarningMessage(`${label}: gates failed`, { modal: true, detail: describePlan(plan) }, 'Override…') === 'Override…'
           ? await vscode.window.showInputBox({ title: 'Why promote despite the failed gates? (kept in the promotion record)', validateInput: (value) => (value.trim().length >= 5 ? undefined : 'Give a reason') })
           : undefined);
-        if (!reason) return undefined;
+        if (!reason) return cancelled('at the failed gates');
         options = { ...options, overrideReason: reason };
         plan = await planPromotion(from.registry, from.source, promotionTarget, options);
       } else if (!answers.confirm && await vscode.window.showInformationMessage(label, { modal: true, detail: describePlan(plan) }, 'Promote') !== 'Promote') {
-        return undefined;
+        return cancelled('at the confirmation');
       }
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: label, cancellable: true }, (progress, token) => {
         const controller = new AbortController();
@@ -209,14 +220,14 @@ export const promoteImage: Command = {
       });
       services.log.info(`${label} → ${plan.target}: ${result.noop ? 'nothing to do' : `${result.stats.blobsMounted} mounted, ${result.stats.blobsCopied} copied (${result.stats.bytesSent} bytes), record ${result.record?.digest}`}`);
       services.registryTree.refresh();
-      void vscode.window.showInformationMessage(result.noop ? `${plan.target} already points at ${plan.descriptor.digest.slice(0, 19)}…` : `Promoted to ${plan.target}`);
       const promoted = {
         reference: `${domain}/${path}:${tag}@${plan.descriptor.digest}`,
         source: `${from.registry}/${from.source.repository}${from.tag ? `:${from.tag}` : `@${from.source.reference}`}`,
       };
+      void announcePromotion(services, result.noop ? `${plan.target} already points at ${plan.descriptor.digest.slice(0, 19)}…` : `Promoted to ${plan.target}`, { host: domain, repository: path, tag, pinned: promoted.reference });
       return { ...result, manifestEdits: await offerManifestUpdates(services, promoted, answers) };
     } catch (error) {
-      if ((error as Error).message === 'cancelled') return undefined;
+      if ((error as Error).message === 'cancelled') return cancelled('during the copy');
       reportFailure(services.log, label, error);
       return undefined;
     }

@@ -52,11 +52,26 @@ async function dockerConfigHosts(): Promise<string[]> {
   }
 }
 
+/** A transport with the TLS options of the registries named in settings. */
+function settingsTransport(log: Logger): Transport {
+  const options = new Map<string, HostOptions>(configuredRegistries().map((entry) => [entry.host, { ...(entry.insecure ? { insecure: true } : {}), ...(entry.caFile ? { caFile: entry.caFile } : {}) }]));
+  return new Transport({ userAgent: 'artifact-steward-vscode', hostOptions: (host) => options.get(host) ?? {}, logger: { ...log, debug: () => undefined } });
+}
+
+/** Checks a credential against a registry before it is kept; rejects as `HttpRegistry.checkSignIn` does. */
+export async function checkCredential(host: string, credential: Credential, log: Logger): Promise<void> {
+  const transport = settingsTransport(log);
+  try {
+    // A client of this one host, so the credential can answer every ask.
+    await new HttpRegistry(host, transport, { get: async () => credential }).checkSignIn();
+  } finally {
+    await transport.close();
+  }
+}
+
 /** One transport and credential chain for the registries named in settings; a client per host. */
 export function registryOpener(credentials: CredentialProvider, log: Logger): (host: string) => HttpRegistry {
-  const settings = configuredRegistries();
-  const options = new Map<string, HostOptions>(settings.map((entry) => [entry.host, { ...(entry.insecure ? { insecure: true } : {}), ...(entry.caFile ? { caFile: entry.caFile } : {}) }]));
-  const transport = new Transport({ userAgent: 'artifact-steward-vscode', hostOptions: (host) => options.get(host) ?? {}, logger: { ...log, debug: () => undefined } });
+  const transport = settingsTransport(log);
   const chain = firstOf(credentials, dockerConfigCredentials());
   const clients = new Map<string, HttpRegistry>();
   return (host) => {

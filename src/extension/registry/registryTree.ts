@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
+import { formatAge } from '../../core/formatAge';
 import { formatBytes } from '../../core/formatBytes';
 import { ExplorerModel } from '../../core/registry/explorer';
-import type { ExplorerNode, TagSort } from '../../core/registry/explorer';
+import type { ExplorerNode } from '../../core/registry/explorer';
+import type { TagSort } from '../../core/registry/tagOrder';
 import { RegistryError } from '../../core/registry/errors';
 import { describeAttachment } from '../../core/registry/inspect';
 import type { HttpRegistry } from '../../core/registry/httpRegistry';
@@ -14,8 +16,14 @@ import { OPEN_ATTACHMENT_COMMAND } from '../commands/openAttachment';
 
 export const REGISTRY_VIEW = 'artifactSteward.registries';
 
-/** Attachments the report panels render (attestations are DSSE envelopes around an SBOM or scan). */
-const VIEWABLE_ATTACHMENTS: ReadonlySet<string> = new Set(['sbom', 'scan-report', 'attestation']);
+/** Attachments a click opens: the report panels (attestations are DSSE envelopes around an SBOM or scan), and promotion records as a document. */
+const VIEWABLE_ATTACHMENTS: ReadonlySet<string> = new Set(['sbom', 'scan-report', 'attestation', 'promotion']);
+
+/** Context key that shows "Clear tag filters" in the view title. */
+const FILTER_ACTIVE_CONTEXT = 'artifactSteward.tagFilterActive';
+
+type RepositoryNode = Extract<ExplorerNode, { kind: 'repository' }>;
+type TagNode = Extract<ExplorerNode, { kind: 'tag' }>;
 
 const ATTACHMENT_ICONS: Readonly<Record<string, string>> = { signature: 'verified', sbom: 'checklist', provenance: 'source-control', attestation: 'law', 'scan-report': 'shield', vex: 'pass', promotion: 'rocket', artifact: 'file-binary' };
 
@@ -28,12 +36,6 @@ function describeError(error: unknown): { message: string; fix: 'sign-in' | 'set
   if (error instanceof RegistryError && (error.status === 401 || error.status === 403)) return { message, fix: 'sign-in' };
   if (/certificate|self[- ]signed|TLS|SSL/i.test(message)) return { message, fix: 'settings' };
   return { message, fix: 'retry' };
-}
-
-function age(created: string): string | undefined {
-  const days = Math.floor((Date.now() - Date.parse(created)) / 86_400_000);
-  if (Number.isNaN(days)) return undefined;
-  return days < 1 ? 'today' : days < 60 ? `${days} d ago` : days < 730 ? `${Math.floor(days / 30)} mo ago` : `${Math.floor(days / 365)} y ago`;
 }
 
 /** The reference a node stands for: `host/repo:tag`, or `oci:DIR:tag` for a layout. */
@@ -57,12 +59,11 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   readonly onDidChangeTreeData = this.changed.event;
   readonly model: ExplorerModel;
   private roots: Promise<ExplorerNode[]> | undefined;
-  private filterText = '';
+  private view: vscode.TreeView<ExplorerNode> | undefined;
 
   constructor(private readonly openRegistry: (host: string) => HttpRegistry, private readonly log: Logger, private readonly retention: RetentionPlans) {
     this.model = new ExplorerModel({
-      sort: () => vscode.workspace.getConfiguration(SETTINGS_SECTION).get<TagSort>('registryTagSort', 'version'),
-      filter: () => this.filterText,
+      sort: () => this.sort(),
       describeError: (error) => {
         this.log.warn(`Registry explorer: ${(error as Error).message}`);
         return describeError(error);
@@ -70,10 +71,32 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     });
   }
 
+  /** Shows the tree in `view`, whose description then says which filters and order are on. */
+  showIn(view: vscode.TreeView<ExplorerNode>): vscode.TreeView<ExplorerNode> {
+    this.view = view;
+    this.describeView();
+    return view;
+  }
+
+  private sort(): TagSort {
+    return vscode.workspace.getConfiguration(SETTINGS_SECTION).get<TagSort>('registryTagSort', 'version');
+  }
+
+  /** The view's description: the filters on (a filter must never look like missing tags) and a non-default order. */
+  private describeView(): void {
+    const filters = this.model.activeFilters();
+    const sort = this.sort();
+    void vscode.commands.executeCommand('setContext', FILTER_ACTIVE_CONTEXT, filters.length > 0);
+    if (!this.view) return;
+    const filterText = filters.length === 1 ? `filter: ${filters[0]!.repository} "${filters[0]!.text}"` : filters.length > 1 ? `filters on ${filters.length} repositories` : undefined;
+    this.view.description = [filterText, sort === 'version' ? undefined : `by ${sort}`].filter(Boolean).join(' · ') || undefined;
+  }
+
   refresh(node?: ExplorerNode): void {
     if (!node) {
       this.roots = undefined;
       this.model.refresh();
+      this.describeView();
     }
     this.changed.fire(node);
   }
@@ -83,9 +106,41 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
     this.changed.fire(undefined);
   }
 
-  setFilter(text: string): void {
-    this.filterText = text;
-    this.changed.fire(undefined);
+  /** The repository a node belongs to; without a node, the one selected in the view. */
+  repositoryOf(node: ExplorerNode | undefined = this.view?.selection[0]): RepositoryNode | undefined {
+    let current: ExplorerNode | undefined = node;
+    while (current && current.kind !== 'repository') current = 'parent' in current ? current.parent : undefined;
+    return current;
+  }
+
+  setFilter(repository: RepositoryNode, text: string): void {
+    this.model.setFilter(repository, text);
+    this.describeView();
+    this.changed.fire(repository);
+  }
+
+  /** Clears one repository's filter, or every filter. */
+  clearFilters(repository?: RepositoryNode): void {
+    if (repository) this.model.setFilter(repository, '');
+    else this.model.clearFilters();
+    this.describeView();
+    this.changed.fire(repository);
+  }
+
+  /** Finds the node of `host/repository:tag` by walking the tree as a user would, so the view can reveal it. */
+  async findTag(host: string, repository: string, tag: string): Promise<TagNode | undefined> {
+    let nodes = (await this.getChildren()).filter((node) => node.kind === 'registry' && node.label === host);
+    for (;;) {
+      const next = nodes.find((node) => (node.kind === 'repository' && node.repository === repository) || (node.kind === 'namespace' && node.repositories.includes(repository)) || node.kind === 'registry');
+      if (!next) return undefined;
+      const children = await this.getChildren(next);
+      if (next.kind === 'repository') return children.find((child): child is TagNode => child.kind === 'tag' && child.tag === tag);
+      nodes = children;
+    }
+  }
+
+  async reveal(node: ExplorerNode): Promise<void> {
+    await this.view?.reveal(node, { select: true, focus: true, expand: true });
   }
 
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
@@ -115,14 +170,22 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
       }
       case 'namespace':
         return Object.assign(new vscode.TreeItem(node.label, collapsed), { id: node.id, iconPath: vscode.ThemeIcon.Folder, contextValue: 'namespace' });
-      case 'repository':
-        return Object.assign(new vscode.TreeItem(node.label, collapsed), { id: node.id, iconPath: new vscode.ThemeIcon('package'), contextValue: 'repository', tooltip: node.repository });
+      case 'repository': {
+        const filter = this.model.filterOf(node);
+        const item = Object.assign(new vscode.TreeItem(node.label, collapsed), { id: node.id, iconPath: new vscode.ThemeIcon('package'), contextValue: filter ? 'repository.filtered' : 'repository', tooltip: node.repository });
+        if (filter) {
+          item.description = `filter: "${filter.text}"`;
+          item.tooltip = `${node.repository}\nShowing only tags containing "${filter.text}" (Clear tag filter shows all)`;
+          item.iconPath = new vscode.ThemeIcon('filter');
+        }
+        return item;
+      }
       case 'tag': {
         const item = new vscode.TreeItem(node.tag, collapsed);
         const details = node.details;
         item.description = details ? [
           details.digest.slice(7, 19),
-          details.created ? age(details.created) : undefined,
+          details.created ? formatAge(details.created) : undefined,
           details.size !== undefined ? formatBytes(details.size) : undefined,
           details.platforms ? `${details.platforms} platforms` : undefined,
           details.sameImage.length > 0 ? `same image as ${details.sameImage.join(', ')}` : undefined,

@@ -1,0 +1,167 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { skopeoPush } from '../../integration/fixtures';
+import { PASSWORD, startRegistry, USERNAME } from '../../integration/registryServer';
+import type { RunningRegistry } from '../../integration/registryServer';
+import { EXTENSION_ID, fileUri, waitFor } from './support';
+
+/** The parts of the extension's API these tests read (see ArtifactStewardApi). */
+interface Node { readonly kind: string; readonly tag?: string }
+interface Tree extends vscode.TreeDataProvider<Node> {
+  findTag(host: string, repository: string, tag: string): Promise<Node | undefined>;
+  repositoryOf(node: Node): Node | undefined;
+}
+interface Api {
+  readonly registryTree: Tree;
+  readonly logFile: vscode.Uri;
+  readonly reports: { open: Set<{ view?: { kind: string; source: { paths: string[] } } }> };
+}
+
+const api = async () => vscode.extensions.getExtension<Api>(EXTENSION_ID)!.activate();
+const labels = async (tree: Tree, nodes: readonly Node[] | null | undefined) => Promise.all((nodes ?? []).map(async (node) => String((await tree.getTreeItem(node)).label)));
+const logText = async () => Buffer.from(await vscode.workspace.fs.readFile((await api()).logFile)).toString('utf8');
+
+suite('Tag list, version picker, promotion record, reports and log (a real docker-registry)', () => {
+  let registry: RunningRegistry | undefined;
+  const settings = () => vscode.workspace.getConfiguration('artifactSteward');
+  suiteSetup(async function () {
+    this.timeout(120_000);
+    registry = await startRegistry('plain', mkdtempSync(join(tmpdir(), 'steward-flows-registry-')));
+    await skopeoPush(registry, fileUri('oci-layout').fsPath, '1.4.2', 'acme/flows');
+    for (const tag of ['1.4.1', 'latest', 'pr-9', 'pr-17']) await skopeoPush(registry, fileUri('oci-layout').fsPath, '1.4.1', 'acme/flows', tag);
+    await settings().update('registries', [{ host: registry.host }], vscode.ConfigurationTarget.Global);
+  });
+  suiteTeardown(async () => {
+    await settings().update('registries', undefined, vscode.ConfigurationTarget.Global);
+    await settings().update('registryTagSort', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await registry?.stop();
+  });
+
+  const flowsTag = async (tag: string) => waitFor(`acme/flows:${tag} in the tree`, async () => (await api()).registryTree.findTag(registry!.host, 'acme/flows', tag));
+
+  test('tags list versions newest first, then the rest in natural order (pr-9 before pr-17), and Sort tags switches to natural order', async () => {
+    const { registryTree: tree } = await api();
+    const repository = tree.repositoryOf(await flowsTag('latest'))!;
+    assert.deepEqual(await labels(tree, await tree.getChildren(repository)), ['1.4.2', '1.4.1', 'latest', 'pr-9', 'pr-17']);
+    await vscode.commands.executeCommand('artifactSteward.registry.sortTags', 'name');
+    assert.equal(settings().get('registryTagSort'), 'name');
+    await waitFor('the tags in natural order', async () => {
+      const order = await labels(tree, await tree.getChildren(tree.repositoryOf(await flowsTag('latest'))!));
+      return order.join() === '1.4.1,1.4.2,latest,pr-9,pr-17' ? order : undefined;
+    });
+    await settings().update('registryTagSort', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  test('a filter shows on the repository, keeps "same image as" whole, and Clear tag filter shows every tag again', async () => {
+    const { registryTree: tree } = await api();
+    const repository = tree.repositoryOf(await flowsTag('latest'))!;
+    await vscode.commands.executeCommand('artifactSteward.registry.filterTags', repository, 'pr-');
+    const item = await tree.getTreeItem(repository);
+    assert.equal(item.description, 'filter: "pr-"');
+    assert.equal(item.contextValue, 'repository.filtered', 'the context menu offers Clear tag filter');
+    const shown = (await tree.getChildren(repository)) ?? [];
+    assert.deepEqual(await labels(tree, shown), ['pr-9', 'pr-17']);
+    const description = await waitFor('the facts of pr-9', async () => {
+      const text = String((await tree.getTreeItem(shown[0]!)).description ?? '');
+      return text.includes('same image as') ? text : undefined;
+    });
+    assert.match(description, /^[0-9a-f]{12} · .+ · same image as 1\.4\.1, latest, pr-17$/, 'the hidden tags of the same digest are still named');
+    await vscode.commands.executeCommand('artifactSteward.registry.clearTagFilter', repository);
+    assert.equal((await tree.getTreeItem(repository)).description, undefined);
+    assert.deepEqual(await labels(tree, await tree.getChildren(repository)), ['1.4.2', '1.4.1', 'latest', 'pr-9', 'pr-17']);
+  });
+
+  test('Use newest version… shows each release with its digest, age, and which one latest is', async () => {
+    const uri = fileUri('flows/compose.yaml');
+    const content = `services:\n  app:\n    image: ${registry!.host}/acme/flows:latest\n`;
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(content));
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const position = document.positionAt(content.indexOf(registry!.host) + 2);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(position, position));
+    const action = actions.find((candidate) => candidate.title === 'Use newest version…');
+    assert.ok(action?.command, `no "Use newest version…" among ${actions.map((candidate) => candidate.title).join(', ')}`);
+    let shown: readonly vscode.QuickPickItem[] = [];
+    await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []), (items: readonly vscode.QuickPickItem[]) => {
+      shown = items;
+      return undefined;
+    });
+    assert.deepEqual(shown.map((item) => item.label), ['1.4.2', '1.4.1'], 'full releases only, newest first');
+    assert.match(shown[0]!.description ?? '', /^[0-9a-f]{12} · (today|\d+ (d|mo|y) ago)$/, 'the multi-arch release has an age too');
+    assert.match(shown[1]!.description ?? '', /^[0-9a-f]{12} · (today|\d+ (d|mo|y) ago) · same digest as latest$/);
+    assert.equal(document.getText(), content, 'nothing picked, nothing written');
+    // Gone before the promotion below, whose manifest edits would otherwise point it at the promoted image.
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.workspace.fs.delete(uri);
+  });
+
+  test('Promote… adds extra tags, and its promotion record opens as a readable document', async function () {
+    this.timeout(120_000);
+    const { registryTree: tree } = await api();
+    const result = await vscode.commands.executeCommand<{ plan: { target: string } } | undefined>('artifactSteward.promote.promoteImage', await flowsTag('1.4.1'),
+      `${registry!.host}/acme/prod/flows:1.4.1`, { confirm: true, overrideReason: 'hotfix; the SBOM follows', extraTags: ['stable'] });
+    assert.ok(result, 'the promotion ran');
+    const listed = (await (await fetch(`http://${registry!.host}/v2/acme/prod/flows/tags/list`)).json()) as { tags: string[] };
+    assert.deepEqual(listed.tags.filter((tag) => !tag.startsWith('sha256-')).sort(), ['1.4.1', 'stable']);
+    const record = await waitFor('the promotion record under the promoted tag', async () => {
+      const tag = await tree.findTag(registry!.host, 'acme/prod/flows', '1.4.1');
+      const children = tag ? (await tree.getChildren(tag)) ?? [] : [];
+      return (await Promise.all(children.map(async (child) => [child, String((await tree.getTreeItem(child)).label)] as const))).find(([, label]) => label === 'promotion')?.[0];
+    });
+    const item = await tree.getTreeItem(record);
+    assert.equal(item.command?.command, 'artifactSteward.reports.openAttachment', 'a click opens the record');
+    await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
+    const document = await waitFor('the record document', () => {
+      const active = vscode.window.activeTextEditor?.document;
+      return active?.uri.path.endsWith('.md') && active.uri.path.includes('promotion') ? active : undefined;
+    });
+    const lines = document.getText().split('\n');
+    for (const line of [
+      `# Promotion to ${result.plan.target}`,
+      `| Source | ${registry!.host}/acme/flows:1.4.1 |`,
+      '| Strategy | repository (another repository of the registry, by blob mounts) |',
+      '| sbom | **failed, overridden** | no SBOM is attached to the image (Generate SBOM, then attach it) |',
+      '- **sbom** (no SBOM is attached to the image (Generate SBOM, then attach it)), because: hotfix; the SBOM follows',
+    ]) assert.ok(lines.includes(line), `no line ${line} in\n${document.getText()}`);
+    assert.ok(lines.some((line) => /^\| When \| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \|$/.test(line)) && lines.some((line) => /^\| Who \| .+ \|$/.test(line)));
+    assert.equal(document.languageId, 'markdown');
+    await waitFor('the promotion in the log', async () => ((await logText()).includes(`Promote acme/flows:1.4.1 → ${result.plan.target}`) ? true : undefined));
+  });
+
+  test("Open scan report or SBOM lists the workspace's report and SBOM files first, then Browse…", async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    let shown: readonly (vscode.QuickPickItem & { uri?: vscode.Uri })[] = [];
+    await vscode.commands.executeCommand('artifactSteward.reports.openReport', undefined, undefined, (items: typeof shown) => {
+      shown = items;
+      return items.find((entry) => entry.label.endsWith('api-1.4.2.trivy.json'));
+    });
+    assert.deepEqual(shown.map((entry) => `${entry.label} ${entry.description ?? ''}`), [
+      '$(checklist) api-1.4.1.cdx.json reports', '$(checklist) api-1.4.2.cdx.json reports', '$(checklist) api-1.4.2.spdx.json reports', '$(shield) api-1.4.2.trivy.json reports',
+      ' ', '$(folder-opened) Browse… any JSON or SARIF file',
+    ]);
+    const { reports } = await api();
+    await waitFor('the picked report in the scan panel', () => [...reports.open].find((entry) => entry.view?.kind === 'scan' && entry.view.source.paths[0]!.endsWith('api-1.4.2.trivy.json')));
+  });
+
+  test('Sign in checks the credentials and says why it failed in a sentence; both outcomes are logged, the password never', async function () {
+    this.timeout(60_000);
+    const guarded = await startRegistry('basic', mkdtempSync(join(tmpdir(), 'steward-flows-basic-')));
+    try {
+      const refused = await vscode.commands.executeCommand('artifactSteward.registry.signIn', undefined, { host: guarded.host, username: USERNAME, password: 'Wrong-pa55word' });
+      assert.equal(refused, 'failed');
+      assert.equal(await vscode.commands.executeCommand('artifactSteward.registry.signIn', undefined, { host: guarded.host, username: USERNAME, password: PASSWORD }), 'signed in');
+      const log = await waitFor('both sign-ins in the log', async () => {
+        const text = await logText();
+        return text.includes(`Signed in to ${guarded.host} as ${USERNAME}`) ? text : undefined;
+      });
+      assert.match(log, new RegExp(`Sign in to ${guarded.host.replace(/\./g, '\\.')} as ${USERNAME} failed: the registry refused this user name and password or token \\(sign in to ${guarded.host.replace(/\./g, '\\.')}: 401 UNAUTHORIZED authentication required`));
+      assert.ok(!log.includes(PASSWORD) && !log.includes('Wrong-pa55word'), 'no password in the log');
+    } finally {
+      await guarded.stop();
+    }
+  });
+});
