@@ -74,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, { provideTextDocumentContent: (uri) => inspectedDocuments.get(uri.toString()) ?? '' }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('artifactSteward.registries')) opener = registryOpener(registrySecrets, log);
-        if (event.affectsConfiguration('artifactSteward.registries') || event.affectsConfiguration('artifactSteward.registryTagSort')) registryTree.refresh();
+        if (event.affectsConfiguration('artifactSteward.registries') || event.affectsConfiguration('artifactSteward.registryTagSort') || event.affectsConfiguration('artifactSteward.verification')) registryTree.refresh();
       }),
       // Trusted now: the workspace's registry settings count (lint configs re-read and re-lint themselves).
       vscode.workspace.onDidGrantWorkspaceTrust(() => {

@@ -50,6 +50,11 @@ export interface TrivySettings {
 }
 
 /** `artifactSteward.trivy.*`, all restricted: a workspace must not choose what runs, or where results go. */
+/** Keys the explorer verifies signatures with (restricted: an untrusted workspace could otherwise vouch for its own signatures). */
+export function readVerificationKeys(): string[] {
+  return readRestrictedSetting<string[]>(`${SETTINGS_SECTION}.verification`, 'keys', []);
+}
+
 export function readTrivySettings(): TrivySettings {
   const section = `${SETTINGS_SECTION}.trivy`;
   return {

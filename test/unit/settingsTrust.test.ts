@@ -47,7 +47,7 @@ describe('settings in untrusted workspaces', () => {
     const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
     const { supported, restrictedConfigurations } = manifest.capabilities.untrustedWorkspaces;
     assert.equal(supported, 'limited');
-    assert.deepEqual([...restrictedConfigurations].sort(), ['artifactSteward.lint.rules', 'artifactSteward.registries', 'artifactSteward.trivy.args', 'artifactSteward.trivy.attachResults', 'artifactSteward.trivy.path']);
+    assert.deepEqual([...restrictedConfigurations].sort(), ['artifactSteward.lint.rules', 'artifactSteward.registries', 'artifactSteward.trivy.args', 'artifactSteward.trivy.attachResults', 'artifactSteward.trivy.path', 'artifactSteward.verification.keys']);
     for (const key of restrictedConfigurations) assert.ok(manifest.contributes.configuration.properties[key], key);
   });
 });

@@ -1,14 +1,17 @@
 import * as vscode from 'vscode';
 import { formatAge } from '../../core/formatAge';
 import { formatBytes } from '../../core/formatBytes';
-import { ExplorerModel } from '../../core/registry/explorer';
+import { loadKeyFiles } from '../../core/evidence/keys';
+import { signatureStatus, verifyImage } from '../../core/evidence/verify';
+import type { ImageVerification } from '../../core/evidence/verify';
+import { ExplorerModel, tagOf } from '../../core/registry/explorer';
 import type { ExplorerNode } from '../../core/registry/explorer';
 import type { TagSort } from '../../core/registry/tagOrder';
 import { RegistryError } from '../../core/registry/errors';
 import { describeAttachment } from '../../core/registry/inspect';
 import type { HttpRegistry } from '../../core/registry/httpRegistry';
 import type { Logger } from '../log';
-import { SETTINGS_SECTION } from '../settings';
+import { readVerificationKeys, SETTINGS_SECTION } from '../settings';
 import { explorerRoots } from './registrySources';
 import { retentionLook } from '../retention/retentionPlans';
 import type { RetentionPlans } from '../retention/retentionPlans';
@@ -60,6 +63,8 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   readonly model: ExplorerModel;
   private roots: Promise<ExplorerNode[]> | undefined;
   private view: vscode.TreeView<ExplorerNode> | undefined;
+  /** Signature verification per tag node, with the keys of `artifactSteward.verification.keys`; undefined without keys. */
+  private readonly verifications = new Map<string, Promise<ImageVerification | undefined> | ImageVerification | undefined>();
 
   constructor(private readonly openRegistry: (host: string) => HttpRegistry, private readonly log: Logger, private readonly retention: RetentionPlans) {
     this.model = new ExplorerModel({
@@ -95,10 +100,41 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
   refresh(node?: ExplorerNode): void {
     if (!node) {
       this.roots = undefined;
+      this.verifications.clear();
       this.model.refresh();
       this.describeView();
     }
     this.changed.fire(node);
+  }
+
+  /** `verified`, `invalid` or `unverified` for a signature node; `verifying…` while its tag's check runs (the node is redrawn after). */
+  private signatureWord(node: Extract<ExplorerNode, { kind: 'attachment' }>): string {
+    const tag = tagOf(node);
+    if (!tag) return 'unverified';
+    const known = this.verifications.get(tag.id);
+    if (known instanceof Promise) return 'verifying…';
+    if (this.verifications.has(tag.id)) return signatureStatus(node.attachment, known);
+    this.verifications.set(tag.id, this.verify(tag).then((result) => {
+      this.verifications.set(tag.id, result);
+      this.changed.fire(node.parent);
+      return result;
+    }));
+    return 'verifying…';
+  }
+
+  private async verify(tag: NonNullable<ReturnType<typeof tagOf>>): Promise<ImageVerification | undefined> {
+    const paths = readVerificationKeys();
+    if (paths.length === 0) return undefined;
+    try {
+      const keys = await loadKeyFiles(paths, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd());
+      const digest = tag.details?.digest ?? (await tag.backend.resolve(tag.repository, tag.tag)).digest;
+      const result = await verifyImage(tag.backend, tag.repository, digest, { keys, attestations: false });
+      this.log.info(`Verified the signatures of ${tag.repository}:${tag.tag} (${digest}): ${result.reason}`);
+      return result;
+    } catch (error) {
+      this.log.warn(`Registry explorer: verifying the signatures of ${tag.repository}:${tag.tag} failed: ${(error as Error).message}`);
+      return undefined;
+    }
   }
 
   /** Redraws what is shown (new decorations) without reading the registries again. */
@@ -207,7 +243,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
       case 'attachment': {
         const { attachment } = node;
         const item = new vscode.TreeItem(attachment.kind, vscode.TreeItemCollapsibleState.None);
-        item.description = describeAttachment(attachment);
+        item.description = attachment.kind === 'signature' ? `${this.signatureWord(node)} · ${describeAttachment(attachment)}` : describeAttachment(attachment);
         item.tooltip = attachment.digest;
         item.iconPath = new vscode.ThemeIcon(ATTACHMENT_ICONS[attachment.kind] ?? 'file');
         item.contextValue = `attachment.${attachment.kind}`;
