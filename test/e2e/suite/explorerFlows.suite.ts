@@ -1,15 +1,16 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync } from 'node:fs';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { skopeoPush } from '../../integration/fixtures';
+import { cosignPayload, pushCosignSignature, skopeoPush } from '../../integration/fixtures';
 import { PASSWORD, startRegistry, USERNAME } from '../../integration/registryServer';
 import type { RunningRegistry } from '../../integration/registryServer';
 import { EXTENSION_ID, fileUri, waitFor } from './support';
 
 /** The parts of the extension's API these tests read (see ArtifactStewardApi). */
-interface Node { readonly kind: string; readonly tag?: string }
+interface Node { readonly kind: string; readonly tag?: string; readonly attachment?: { readonly kind: string } }
 interface Tree extends vscode.TreeDataProvider<Node> {
   findTag(host: string, repository: string, tag: string): Promise<Node | undefined>;
   repositoryOf(node: Node): Node | undefined;
@@ -37,6 +38,7 @@ suite('Tag list, version picker, promotion record, reports and log (a real docke
   suiteTeardown(async () => {
     await settings().update('registries', undefined, vscode.ConfigurationTarget.Global);
     await settings().update('registryTagSort', undefined, vscode.ConfigurationTarget.Global);
+    await settings().update('verification.keys', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await registry?.stop();
   });
@@ -73,6 +75,34 @@ suite('Tag list, version picker, promotion record, reports and log (a real docke
     await vscode.commands.executeCommand('artifactSteward.registry.clearTagFilter', repository);
     assert.equal((await tree.getTreeItem(repository)).description, undefined);
     assert.deepEqual(await labels(tree, await tree.getChildren(repository)), ['1.4.2', '1.4.1', 'latest', 'pr-9', 'pr-17']);
+  });
+
+  test('signature nodes say verified, invalid or unverified, with the keys of artifactSteward.verification.keys', async function () {
+    this.timeout(120_000);
+    const { registryTree: tree } = await api();
+    const folder = mkdtempSync(join(tmpdir(), 'steward-flows-keys-'));
+    const trusted = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeFileSync(join(folder, 'release.pub'), trusted.publicKey.export({ type: 'spki', format: 'pem' }));
+    const digestOf = async (tag: string) => (await fetch(`${registry!.url}/v2/acme/signed/manifests/${tag}`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json' } })).headers.get('docker-content-digest')!;
+    await skopeoPush(registry!, fileUri('oci-layout').fsPath, '1.4.2', 'acme/signed');
+    await skopeoPush(registry!, fileUri('oci-layout').fsPath, '1.4.1', 'acme/signed');
+    for (const [tag, key] of [['1.4.2', trusted.privateKey], ['1.4.1', stranger.privateKey]] as const) {
+      const digest = await digestOf(tag);
+      await pushCosignSignature(registry!, 'acme/signed', digest, [{ payload: cosignPayload(digest), signature: sign('sha256', cosignPayload(digest), key) }]);
+    }
+    const signatureWord = (tag: string, expected: string) => waitFor(`acme/signed:${tag}'s signature node saying ${expected}`, async () => {
+      const node = await tree.findTag(registry!.host, 'acme/signed', tag);
+      const signature = node && ((await tree.getChildren(node)) ?? []).find((child) => child.attachment?.kind === 'signature');
+      const description = signature ? String((await tree.getTreeItem(signature)).description ?? '') : '';
+      return description.startsWith(`${expected} · `) ? description : undefined;
+    }, 60_000);
+    await vscode.commands.executeCommand('artifactSteward.registry.refreshRegistries');
+    await signatureWord('1.4.2', 'unverified');
+    await settings().update('verification.keys', [join(folder, 'release.pub')], vscode.ConfigurationTarget.Global);
+    await signatureWord('1.4.2', 'verified');
+    await signatureWord('1.4.1', 'invalid');
+    assert.match(await logText(), /Verified the signatures of acme\/signed:1\.4\.1 \(sha256:[0-9a-f]{64}\): 0 distinct trusted key\(s\) signed it, 1 required/);
   });
 
   test('Use newest version… shows each release with its digest, age, and which one latest is', async () => {
