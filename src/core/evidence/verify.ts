@@ -36,6 +36,8 @@ export interface VerificationPolicy {
   readonly threshold?: number;
   /** `false` when only signatures matter (a signature gate): the `.att` tag and DSSE referrers are not read. */
   readonly attestations?: boolean;
+  /** Only the verdict matters (a gate): once the cosign signatures meet the threshold, the referrers are not read. */
+  readonly stopWhenVerified?: boolean;
 }
 
 export interface SignatureVerdict {
@@ -245,13 +247,15 @@ export async function verifyImage(backend: RegistryBackend, repository: string, 
   const identities = policy.identities ?? [];
   const trust: Trust = { keys: policy.keys, identities: identities.length, trusts: identityMatcher(identities), ...(policy.trustedRoot ? { root: policy.trustedRoot } : {}) };
   const prefix = referrersTag(digest);
+  const threshold = Math.max(1, policy.threshold ?? 1);
   // The cosign tags are asked for directly (a 404 is "none"), at once with the referrers: a repository's tag list can be long.
-  const [signatureLayers, attestationLayers, referrers] = await Promise.all([
-    layersIfPresent(backend, repository, `${prefix}.sig`),
+  const cosignSignatures = layersIfPresent(backend, repository, `${prefix}.sig`).then((layers) => Promise.all((layers ?? []).map((layer, index) => verifyCosignLayer(backend, repository, digest, layer, `${prefix}.sig layer ${index + 1}`, trust))));
+  const enough = policy.stopWhenVerified && distinctSigners(await cosignSignatures).size >= threshold;
+  const [signatures, attestationLayers, referrers] = await Promise.all([
+    cosignSignatures,
     policy.attestations === false ? undefined : layersIfPresent(backend, repository, `${prefix}.att`),
-    backend.referrers(repository, digest),
+    enough ? [] : backend.referrers(repository, digest),
   ]);
-  const signatures = await Promise.all((signatureLayers ?? []).map((layer, index) => verifyCosignLayer(backend, repository, digest, layer, `${prefix}.sig layer ${index + 1}`, trust)));
   const envelopeManifests: { layers: readonly Descriptor[]; label: string }[] = attestationLayers ? [{ layers: attestationLayers, label: `${prefix}.att` }] : [];
   const attestations: AttestationVerdict[] = [];
   const bundles: Descriptor[] = [];
@@ -277,9 +281,7 @@ export async function verifyImage(backend: RegistryBackend, repository: string, 
       attestations.push(verifyEnvelope(envelope, digest, `${label} layer ${index + 1}`, policy.keys));
     }
   }
-  const threshold = Math.max(1, policy.threshold ?? 1);
-  // Two signatures by one key, or by one identity (issuer and subject), count once.
-  const signers = new Set(signatures.filter((signature) => signature.verified).map((signature) => (signature.keyId ? `key ${signature.keyId}` : `identity ${signature.identity?.issuer} ${signature.identity?.subject}`)));
+  const signers = distinctSigners(signatures);
   const verified = signers.size >= threshold;
   const unit = trust.identities > 0 ? 'distinct key(s) or identities' : 'distinct key(s)';
   const reason = signatures.length === 0
@@ -290,6 +292,11 @@ export async function verifyImage(backend: RegistryBackend, repository: string, 
         ? `${signatures.length} signature(s) present, not verified (no key or certificate identity is configured)`
         : `${signers.size} ${unit.replace('distinct ', 'distinct trusted ')} signed it, ${threshold} required`;
   return { verified, digest, reason, signatures, attestations };
+}
+
+/** Who signed, once each: two signatures by one key, or by one identity (issuer and subject), count once. */
+function distinctSigners(signatures: readonly SignatureVerdict[]): Set<string> {
+  return new Set(signatures.filter((signature) => signature.verified).map((signature) => (signature.keyId ? `key ${signature.keyId}` : `identity ${signature.identity?.issuer} ${signature.identity?.subject}`)));
 }
 
 export type SignatureStatus = 'verified' | 'invalid' | 'unverified';

@@ -71,7 +71,7 @@ async function verification(access: EvidenceAccess, keyPaths: readonly string[],
   try {
     const keys = await access.loadKeys(keyPaths);
     const trustedRoot = keyless?.trustedRoot ? await access.loadTrustedRoot!(keyless.trustedRoot) : undefined;
-    return await access.verify({ keys, attestations, ...(identities.length > 0 ? { identities } : {}), ...(trustedRoot ? { trustedRoot } : {}), ...(threshold !== undefined ? { threshold } : {}) });
+    return await access.verify({ keys, attestations, stopWhenVerified: !attestations, ...(identities.length > 0 ? { identities } : {}), ...(trustedRoot ? { trustedRoot } : {}), ...(threshold !== undefined ? { threshold } : {}) });
   } catch (error) {
     return (error as Error).message;
   }
