@@ -239,7 +239,9 @@ export function analyzeDockerfile(text: string): DockerfileModel {
   const currentLookup = (line: number): VariableLookup => (current ? lookupInStage(mutableStages, current, line) : globalLookup);
 
   const imageOrStage = (written: string, range: Range, via: ImageUse['via'], lookup: VariableLookup): number | undefined => {
-    const resolved = expand(written, lookup);
+    // BuildKit reads FROM and --from as shell words: `alpine:"${TAG}"` is alpine:<TAG>. (A single-quoted
+    // `$` would stay literal there; image names hold none, so quotes are simply dropped.)
+    const resolved = expand(written.replace(/(?<!\\)["']/g, ''), lookup);
     const stageIndex = resolved === undefined ? undefined : stageByName.get(resolved.toLowerCase());
     if (stageIndex !== undefined) return stageIndex;
     if (/^\d+$/.test(written) && via !== 'FROM') return Number(written);

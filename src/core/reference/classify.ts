@@ -19,6 +19,12 @@ const VARIANT_WORD = /^(?:alpine|slim|bookworm|bullseye|buster|trixie|jammy|nobl
 /** Leading number long enough to be a date or build number (`20240115`), which nobody re-pushes. */
 const BUILD_NUMBER_DIGITS = 6;
 
+/**
+ * A revision or build number after the version: Bitnami's `-r50` (`12-debian-12-r50`), UBI's build
+ * id (`9.8-1786985871`), Alpine-style `_1` (`3.8_1`). Each names one build, which is never re-pushed.
+ */
+const BUILD_SUFFIX = new RegExp(`(?:-r\\d+|-\\d{${BUILD_NUMBER_DIGITS},}|_\\d+)$`);
+
 function isChannelOrVariantTag(tag: string): boolean {
   return tag.toLowerCase().split(/[-_]/).every((word) => CHANNEL_WORDS.has(word) || VARIANT_WORD.test(word));
 }
@@ -42,7 +48,7 @@ export function classifyTag(tag: string): Exclude<Mutability, 'untagged' | 'dige
     const [, major, minor, patch, rest] = version as unknown as [string, string, string | undefined, string | undefined, string];
     // A suffix must start with a separator to be a variant (`20-alpine`); `3f2a1bc` is a git sha.
     const restIsVariant = rest === '' || /^[-_]/.test(rest);
-    if (restIsVariant && major.length < BUILD_NUMBER_DIGITS) {
+    if (restIsVariant && major.length < BUILD_NUMBER_DIGITS && !BUILD_SUFFIX.test(rest)) {
       if (minor === undefined) return 'floating';
       if (patch === undefined) return 'major-minor';
     }

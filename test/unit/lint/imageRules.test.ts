@@ -30,6 +30,13 @@ describe('image rules on FROM lines', () => {
     assert.deepEqual(hits(from('nginx:1.25.3', 'Dockerfile', config)), ['image-unpinned@1:6']);
     assert.deepEqual(hits(from(`nginx:1.25.3@${DIGEST}`, 'Dockerfile', config)), []);
   });
+  it('shell quotes in FROM and --from are dropped before resolving, as BuildKit does (the Jenkins image writes alpine:"${ALPINE_TAG}")', () => {
+    const quoted = lint('Dockerfile', 'ARG ALPINE_TAG=3.19.1\nFROM alpine:"${ALPINE_TAG}"\nCOPY --from=\'busybox:latest\' /bin/busybox /bin/\n', noLabels);
+    const unquoted = lint('Dockerfile', 'ARG ALPINE_TAG=3.19.1\nFROM alpine:${ALPINE_TAG}\nCOPY --from=busybox:latest /bin/busybox /bin/\n', noLabels);
+    assert.deepEqual(hits(quoted), ['image-latest@3:13']);
+    assert.deepEqual(hits(quoted), hits(unquoted));
+  });
+
   it('image-invalid-reference fires on references docker cannot pull', () => {
     assert.deepEqual(hits(from('Nginx:1.25.3')), ['image-invalid-reference@1:6']);
     assert.deepEqual(hits(from('nginx@sha256:abc')), ['image-invalid-reference@1:6']);

@@ -15,6 +15,9 @@ const TAGS: [string, Mutability][] = [
   ['1.2.3', 'version'], ['v1.2.3', 'version'], ['1.25.3-alpine3.19', 'version'], ['2.3.4-rc.1', 'version'],
   ['20240115', 'version'], ['3f2a1bc', 'version'], ['deadbeef', 'version'], ['main-3f2a1bc', 'version'], ['nightly-20240101', 'version'],
   ['sha-3f2a1bc', 'version'], ['1.2.3.4', 'version'],
+  // Build-numbered tags name one build (issue 16): Bitnami revisions, UBI build ids, Alpine-style _N.
+  ['12-debian-12-r50', 'version'], ['9.8-1786985871', 'version'], ['3.8_1', 'version'], ['1.25-r3', 'version'],
+  ['12-debian-12', 'floating'], ['9.8-123', 'major-minor'],
 ];
 
 describe('classifyTag', () => {
