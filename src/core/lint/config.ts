@@ -9,7 +9,7 @@ import { DEFAULT_REQUIRED_LABELS } from '../dockerfile/labelValues';
 import type { LabelValueType, RequiredLabel } from '../dockerfile/labelValues';
 import { compileUserGlob, compileUserGlobs, compileUserRegex, UnsafePatternError } from '../patterns/userPatterns';
 import type { PromotionGates, PromotionScanGate, PromotionTargetRule } from '../promote/gates';
-import { isoDateProblem } from '../reports/gate';
+import { isoDateProblem } from '../isoDate';
 import type { Position, SeveritySetting } from './finding';
 import { RULES_BY_ID } from './ruleRegistry';
 

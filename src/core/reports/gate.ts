@@ -1,5 +1,6 @@
 import { SEVERITIES } from '../../shared/reportModel';
 import type { FindingDecision, GateVerdict, ScanFinding, ScanReport, ScanSeverity } from '../../shared/reportModel';
+import { isoDateProblem } from '../isoDate';
 import { denySet, isDeniedLicense } from './licenses';
 import { statementCovers, suppresses, whyUnmatched } from './vex';
 import type { VexStatement } from './vex';
@@ -24,16 +25,6 @@ export interface ScanGate {
   readonly allow?: readonly AllowEntry[];
   /** License ids no license finding may carry (SPDX expressions: each choice of an OR is checked). */
   readonly deniedLicenses?: readonly string[];
-}
-
-/** `YYYY-MM-DD` that is a real day (no 2027-02-30), or why not. */
-export function isoDateProblem(value: unknown): string | undefined {
-  if (typeof value !== 'string') return 'is not a date (write YYYY-MM-DD)';
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return `"${value}" is not a date (write YYYY-MM-DD)`;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? undefined : `"${value}" is not a day of the calendar`;
 }
 
 export function severityCounts(findings: Iterable<ScanFinding>): Record<ScanSeverity, number> {
