@@ -1,4 +1,5 @@
 // Timing helpers shared by the benchmarks.
+import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../src/core/log';
 
@@ -55,4 +56,9 @@ export function requestCounter(): { readonly logger: Logger; readonly count: num
       count = 0;
     },
   };
+}
+
+/** The tools of `tools` that are not on PATH: a benchmark needing them says so and skips. */
+export function missingTools(tools: readonly string[]): string[] {
+  return tools.filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
 }

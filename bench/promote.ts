@@ -14,7 +14,7 @@ import { Transport } from '../src/core/registry/transport';
 import { skopeoPush, writeOciLayout } from '../test/integration/fixtures';
 import { startRegistry } from '../test/integration/registryServer';
 import type { RunningRegistry } from '../test/integration/registryServer';
-import { median, ratio, requestCounter, row, timed } from './measure';
+import { median, missingTools, ratio, requestCounter, row, timed } from './measure';
 
 const execFileAsync = promisify(execFile);
 const ROUNDS = 15;
@@ -69,7 +69,7 @@ async function largeLayerLayout(dir: string, bytes: number): Promise<void> {
 }
 
 export async function benchPromote(): Promise<void> {
-  const missing = ['docker-registry', 'skopeo'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
+  const missing = missingTools(['docker-registry', 'skopeo']);
   if (missing.length > 0) {
     console.log(`\nPromotion: skipped (missing ${missing.join(', ')}; npm test installs them as root)`);
     return;

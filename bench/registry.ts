@@ -1,6 +1,6 @@
 // Registry listing: catalog plus every tag list of 200 repositories × 50 tags on a local
 // docker-registry, our client against one keep-alive curl process and against `skopeo list-tags`.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { mapLimited } from '../src/core/concurrency';
 import { skopeoPush, writeOciLayout } from '../test/integration/fixtures';
 import { startRegistry } from '../test/integration/registryServer';
 import type { RunningRegistry } from '../test/integration/registryServer';
-import { compareAsync, requestCounter, timed } from './measure';
+import { compareAsync, missingTools, requestCounter, timed } from './measure';
 
 const execFileAsync = promisify(execFile);
 export const REPOSITORIES = 200;
@@ -43,7 +43,7 @@ export function listingUrls(registry: RunningRegistry, repositories: readonly st
 }
 
 export async function benchRegistry(row: (label: string, ms: number, note?: string) => void): Promise<void> {
-  const missing = ['docker-registry', 'skopeo', 'curl'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
+  const missing = missingTools(['docker-registry', 'skopeo', 'curl']);
   if (missing.length > 0) {
     console.log(`\nRegistry listing: skipped (missing ${missing.join(', ')}; npm test installs docker-registry and skopeo as root)`);
     return;

@@ -1,7 +1,7 @@
 // Retention planning: 100,000 tags in memory under each policy language (against sorting them by
 // age, the floor of any count rule), and a whole 10,000-tag local registry read and planned
 // (against one keep-alive curl process fetching the same lists and manifests).
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import type { Artifact, RepositoryInventory } from '../src/core/retention/model'
 import { planRepository, planRetention } from '../src/core/retention/plan';
 import { policyFrom } from '../src/core/retention/policyFile';
 import { NO_PROTECTION } from '../src/core/retention/protection';
-import { compare, compareAsync, ratio, requestCounter, row } from './measure';
+import { compare, compareAsync, missingTools, ratio, requestCounter, row } from './measure';
 import { listingUrls, REPOSITORIES, TAGS, tenThousandTags } from './registry';
 
 const execFileAsync = promisify(execFile);
@@ -73,7 +73,7 @@ function benchInMemory(): void {
 }
 
 async function benchRegistryPlan(): Promise<void> {
-  const missing = ['docker-registry', 'skopeo', 'curl'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
+  const missing = missingTools(['docker-registry', 'skopeo', 'curl']);
   if (missing.length > 0) {
     console.log(`\nRetention plan of a registry: skipped (missing ${missing.join(', ')}; npm test installs them as root)`);
     return;

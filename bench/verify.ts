@@ -5,7 +5,6 @@ import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { mapLimited } from '../src/core/concurrency';
 import { readPublicKey } from '../src/core/evidence/keys';
 import { verifyImage } from '../src/core/evidence/verify';
@@ -14,12 +13,12 @@ import { referrersTag } from '../src/core/registry/digest';
 import { Transport } from '../src/core/registry/transport';
 import { cosignPayload, pushCosignSignature, skopeoPush, writeOciLayout } from '../test/integration/fixtures';
 import { startRegistry } from '../test/integration/registryServer';
-import { compareAsync, ratio, requestCounter, row } from './measure';
+import { compareAsync, missingTools, ratio, requestCounter, row } from './measure';
 
 const IMAGES = 100;
 
 export async function benchVerify(): Promise<void> {
-  const missing = ['docker-registry', 'skopeo'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
+  const missing = missingTools(['docker-registry', 'skopeo']);
   if (missing.length > 0) {
     console.log(`\nVerification: skipped (missing ${missing.join(', ')}; npm test installs them as root)`);
     return;

@@ -1,3 +1,5 @@
+import { inert } from './terminalText';
+
 /** What `steward <command> --help` prints; `steward --help` prints every command's, in this order. */
 interface CommandHelp {
   /** `steward …` lines, each followed by what it does: the command's entries in the overview. */
@@ -197,6 +199,16 @@ export function isCommandName(word: string): word is CommandName {
 }
 
 export class UsageError extends Error {}
+
+/** An input a command cannot judge (not a report, not an SBOM, unreadable): exit 2 like a usage error, without the usage text. */
+export class UnusableInput extends Error {}
+
+/** Exit code 2 with `steward: <command>: <why>` for an UnusableInput; any other error goes on up. */
+export function unusableInput(command: string, error: unknown): number {
+  if (!(error instanceof UnusableInput)) throw error;
+  process.stderr.write(`steward: ${command}: ${inert(error.message)}\n`);
+  return 2;
+}
 
 export function oneOf<T extends string>(value: string, allowed: readonly T[], option: string): T {
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${option} must be one of ${allowed.join(', ')} (got "${value}")`);

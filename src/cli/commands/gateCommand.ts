@@ -13,12 +13,9 @@ import { SEVERITIES } from '../../shared/reportModel';
 import type { GateVerdict, ScanReport, ScanSeverity } from '../../shared/reportModel';
 import { configFor } from '../check';
 import { inert } from '../terminalText';
-import { oneOf, print, UsageError } from '../usage';
+import { oneOf, print, UnusableInput, unusableInput, UsageError } from '../usage';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
-
-/** An input the gate cannot judge: exit 2, like a usage error, but without the usage text. */
-class UnusableInput extends Error {}
 
 /** An allow-list file: a YAML/JSON list of `{id, reason, expires?}`, or `{allow: [...]}`. */
 async function readAllowFile(path: string): Promise<AllowEntry[]> {
@@ -124,9 +121,7 @@ export async function gateCommand(args: readonly string[]): Promise<number> {
     await print(format === 'json' ? jsonVerdict(report, gate, verdict) : format === 'sarif' ? sarifVerdict(report, verdict) : textVerdict(path, report, verdict));
     return verdict.pass ? 0 : 1;
   } catch (error) {
-    if (!(error instanceof UnusableInput)) throw error;
-    process.stderr.write(`steward: gate: ${inert(error.message)}\n`);
-    return 2;
+    return unusableInput('gate', error);
   }
 }
 

@@ -10,7 +10,7 @@ import type { SbomPackage, ScanFinding } from '../../shared/reportModel';
 import { registryAccess } from '../registryAccess';
 import { REGISTRY_OPTIONS } from '../registryFlags';
 import { inert } from '../terminalText';
-import { print, UsageError } from '../usage';
+import { print, UnusableInput, unusableInput, UsageError } from '../usage';
 
 /** An SBOM to compare, and the vulnerabilities known for it (its own, or a scan report attached beside it). */
 interface SbomInput {
@@ -19,7 +19,6 @@ interface SbomInput {
   readonly vulnerabilities?: readonly ScanFinding[];
 }
 
-class UnusableInput extends Error {}
 
 function sbomOf(text: string, label: string): Sbom {
   const result = readReport(text);
@@ -106,9 +105,7 @@ export async function sbomCommand(args: readonly string[]): Promise<number> {
     if (subcommand === 'licenses') return await licensesCommand(rest, values.deny ?? [], values.json === true, open);
     throw new UsageError(subcommand === undefined ? 'sbom needs diff or licenses' : `unknown sbom subcommand "${subcommand}"`);
   } catch (error) {
-    if (!(error instanceof UnusableInput)) throw error;
-    process.stderr.write(`steward: sbom: ${inert(error.message)}\n`);
-    return 2;
+    return unusableInput('sbom', error);
   } finally {
     await access?.close();
   }

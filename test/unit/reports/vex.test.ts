@@ -78,6 +78,19 @@ describe('VEX', () => {
     assert.deepEqual(evaluateGate(report, {}, { vex }).decisions.map((decision) => decision.status), ['not-affected', 'counted', 'not-affected']);
   });
 
+  it('hostile VEX documents read without a throw: nulls, wrong types, deep nesting, huge statement lists', () => {
+    const variants = [
+      { '@context': 'https://openvex.dev/ns/v0.2.0', statements: [null, 1, 'x', { vulnerability: null, products: null, status: 'not_affected' }, { vulnerability: { name: 'CVE-1' }, products: [null, { '@id': null, subcomponents: [null] }], status: 'not_affected' }] },
+      { bomFormat: 'CycloneDX', components: [null, { components: null }], vulnerabilities: [null, { id: 'CVE-1', analysis: null, affects: [null, { ref: 7 }] }] },
+      { '@context': 'https://openvex.dev/ns/v0.2.0', statements: Array.from({ length: 50_000 }, (_, index) => ({ vulnerability: { name: `CVE-${index}` }, products: [{ '@id': 'pkg:npm/x@1' }], status: 'not_affected' })) },
+    ];
+    for (const variant of variants) assert.ok('statements' in readVex(JSON.stringify(variant), 'vex.json'));
+    // Components nested deeper than JSON.stringify can write: built as text.
+    const deep = `{"bomFormat":"CycloneDX","components":[${'{"components":['.repeat(10_000)}{"bom-ref":"x","purl":"pkg:npm/x@1"}${']}'.repeat(10_000)}],"vulnerabilities":[{"id":"CVE-1","analysis":{"state":"not_affected"},"affects":[{"ref":"x"}]}]}`;
+    assert.deepEqual((readVex(deep, 'deep.json') as { statements: VexStatement[] }).statements.map((statement) => statement.products), [['pkg:npm/x@1']]);
+    assert.deepEqual(readVex('[1, 2]', 'list.json'), { error: 'list.json is not a JSON object' });
+  });
+
   it('refuses what is not VEX, naming the file', () => {
     assert.deepEqual(readVex('{"hello": 1}', 'x.json'), { error: 'x.json is neither OpenVEX nor CycloneDX VEX' });
     assert.match((readVex('{', 'x.json') as { error: string }).error, /^x\.json is not JSON/);
