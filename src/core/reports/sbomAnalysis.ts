@@ -14,8 +14,6 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return groups;
 }
 
-const byVersion = (a: SbomPackage, b: SbomPackage): number => comparePackageVersions(packageVersion(a) ?? '', packageVersion(b) ?? '');
-
 /**
  * Added, removed and changed packages between two SBOMs (two tags of one repository, or two formats
  * of one scan). Packages are the same when their identity (purl type/namespace/name and epoch-aware
@@ -23,19 +21,27 @@ const byVersion = (a: SbomPackage, b: SbomPackage): number => comparePackageVers
  * added or removed — so removing one of two installed versions is reported, not hidden.
  */
 export function diffSboms(before: Sbom, after: Sbom): SbomDiff {
+  // Each purl is parsed once per package, not in every comparison of the sorts below.
+  const facts = new Map<SbomPackage, { identity: string; name: string; version: string }>();
+  const factsOf = (pkg: SbomPackage) => {
+    let known = facts.get(pkg);
+    if (!known) facts.set(pkg, known = { identity: packageIdentity(pkg), name: packageName(pkg), version: packageVersion(pkg) ?? '' });
+    return known;
+  };
+  const byVersion = (a: SbomPackage, b: SbomPackage): number => comparePackageVersions(factsOf(a).version, factsOf(b).version);
   const remaining = (packages: readonly SbomPackage[], other: readonly SbomPackage[]) => {
     const otherCounts = new Map<string, number>();
-    for (const pkg of other) otherCounts.set(packageIdentity(pkg), (otherCounts.get(packageIdentity(pkg)) ?? 0) + 1);
+    for (const pkg of other) otherCounts.set(factsOf(pkg).identity, (otherCounts.get(factsOf(pkg).identity) ?? 0) + 1);
     return packages.filter((pkg) => {
-      const identity = packageIdentity(pkg);
+      const { identity } = factsOf(pkg);
       const left = otherCounts.get(identity) ?? 0;
       if (left === 0) return true;
       otherCounts.set(identity, left - 1);
       return false;
     });
   };
-  const oldByName = groupBy(remaining(before.packages, after.packages), packageName);
-  const newByName = groupBy(remaining(after.packages, before.packages), packageName);
+  const oldByName = groupBy(remaining(before.packages, after.packages), (pkg) => factsOf(pkg).name);
+  const newByName = groupBy(remaining(after.packages, before.packages), (pkg) => factsOf(pkg).name);
   const added: SbomPackage[] = [];
   const removed: SbomPackage[] = [];
   const changed: { before: SbomPackage; after: SbomPackage }[] = [];

@@ -95,7 +95,14 @@ const KINDS: readonly FindingKind[] = ['vulnerability', 'misconfiguration', 'sec
 // Vulnerability ids of the advisory databases scanners cite; other SARIF rules are checks of code or configuration.
 const ADVISORY_ID = /^(CVE|GHSA|GO|PYSEC|RUSTSEC|OSV|DLA|DSA|USN|RHSA|ALAS\d*|ALSA|ELSA|SUSE-SU|MAL)-/i;
 /** Trivy writes package and fix in the message and the rule's help ("Fixed Version: 0.21.2"), not as properties. */
-const labelledLine = (label: string, within: string | undefined): string | undefined => within?.match(new RegExp(`^${label}:[ \\t]*(\\S.*?)[ \\t]*$`, 'm'))?.[1];
+// Compiled once, and linear: the rest of the line is taken whole and trimmed in code (a lazy match
+// before trailing blanks would backtrack quadratically on a hostile line of spaces).
+const LABELLED_LINES = {
+  package: /^Package:[ \t]*(\S[^\r\n]*)/m,
+  installed: /^Installed Version:[ \t]*(\S[^\r\n]*)/m,
+  fixed: /^Fixed Version:[ \t]*(\S[^\r\n]*)/m,
+} as const;
+const labelledLine = (label: keyof typeof LABELLED_LINES, within: string | undefined): string | undefined => within?.match(LABELLED_LINES[label])?.[1]?.trimEnd();
 
 function sarifKind(tags: readonly string[], id: string): FindingKind {
   const tagged = KINDS.find((kind) => tags.some((tag) => tag.toLowerCase() === kind));
@@ -143,8 +150,8 @@ export function readSarif(document: Json): ScanReport {
         kind: sarifKind(tags, id), status, id,
         severity: taggedSeverity ?? (score !== undefined ? cvssSeverity(score) : SARIF_LEVEL[level] ?? 'UNKNOWN'),
         ...optional({
-          packageName: labelledLine('Package', message), installedVersion: labelledLine('Installed Version', message),
-          fixedVersion: text(resultProperties.fixedVersion) ?? labelledLine('Fixed Version', message) ?? labelledLine('Fixed Version', help),
+          packageName: labelledLine('package', message), installedVersion: labelledLine('installed', message),
+          fixedVersion: text(resultProperties.fixedVersion) ?? labelledLine('fixed', message) ?? labelledLine('fixed', help),
           title: text(object(rule.shortDescription).text), description: message, target: text(location.uri), cvss: score, statusReason: reason,
         }),
         urls: urlsOf(rule.helpUri),

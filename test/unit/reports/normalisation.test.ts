@@ -79,6 +79,12 @@ describe('SARIF: kinds, fixes and statuses', () => {
     assert.equal(evaluateGate(report, { blockOn: 'HIGH', ignoreUnfixed: true }).pass, false, 'a fixable HIGH blocks');
   });
 
+  it('a message with a hostile line (a megabyte of blanks) is read in linear time, the value trimmed', { timeout: 10_000 }, () => {
+    const message = `Package: axios${' '.repeat(1_000_000)}x\nFixed Version: 0.21.2  \t`;
+    const [finding] = scanOf(readReport(trivySarif([{ ruleId: 'CVE-2021-3749', kind: 'vulnerability', severity: 'HIGH', score: '8.0', message }]))).findings;
+    assert.deepEqual([finding!.packageName, finding!.fixedVersion], [`axios${' '.repeat(1_000_000)}x`, '0.21.2']);
+  });
+
   it('an empty security-severity leaves the level to decide; passed and suppressed results are not counted', () => {
     const sarif = json({
       version: '2.1.0',
