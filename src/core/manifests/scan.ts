@@ -1,8 +1,9 @@
-import { isScalar, LineCounter, parseAllDocuments, visit } from 'yaml';
+import { isScalar, visit } from 'yaml';
 import type { Document, Range as NodeRange } from 'yaml';
 import type { Range } from '../lint/finding';
 import { hasUnresolvedSyntax } from '../reference/variables';
 import { EXTRACTORS } from './extractors';
+import { hasStructuralTemplate, parseYamlLeniently } from './lenientYaml';
 import type { ManifestImage, ManifestKind } from './extractors';
 import { child, entries, offsetsToRange, stringScalar } from './yamlNodes';
 
@@ -22,8 +23,8 @@ export function isGithubWorkflowPath(path: string): boolean {
 }
 
 /**
- * Helm templates, Jinja and other template files are not YAML until rendered. GitHub's `${{ }}`
- * expressions are YAML strings, so workflows are exempt.
+ * Helm, Jinja and other template syntax. GitHub's `${{ }}` expressions are YAML strings, so
+ * workflows are exempt.
  */
 export function hasTemplateSyntax(path: string, text: string): boolean {
   if (isGithubWorkflowPath(path)) return false;
@@ -48,7 +49,7 @@ export function documentKind(path: string, root: unknown): ManifestKind | undefi
   return undefined;
 }
 
-/** Where a map first repeats a key (equal scalars, or the same node), with a Set per map. */
+/** Where a map first repeats a key (equal scalars, or the same node), with a Set per map; `<<` merges may repeat. */
 function duplicateKeyAt(document: Document): readonly [number, number] | undefined {
   let found: NodeRange | undefined;
   visit(document, {
@@ -56,6 +57,7 @@ function duplicateKeyAt(document: Document): readonly [number, number] | undefin
       const seen = new Set<unknown>();
       for (const pair of map.items) {
         const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (key === '<<') continue;
         if (seen.has(key)) {
           found = (isScalar(pair.key) ? pair.key.range : undefined) ?? map.range ?? [0, 0, 0];
           return visit.BREAK;
@@ -68,28 +70,37 @@ function duplicateKeyAt(document: Document): readonly [number, number] | undefin
   return found && [found[0], found[0] + 1];
 }
 
+/**
+ * Whether a document is a template until rendered: it does not parse and has template syntax,
+ * or the syntax stands where YAML structure goes. Such documents are skipped, not reported.
+ */
+function isTemplateDocument(path: string, document: Document, source: string): boolean {
+  const [start, , end] = document.range ?? [0, 0, source.length];
+  if (!hasTemplateSyntax(path, source.slice(start, end))) return false;
+  return document.errors.length > 0 || hasStructuralTemplate(document, source);
+}
+
 /** Finds every image reference in a YAML file (all documents) with its exact range. */
 export function scanYaml(path: string, text: string): ManifestScan {
-  if (hasTemplateSyntax(path, text)) return { images: [], problems: [] };
-  const lineCounter = new LineCounter();
-  // yaml's own duplicate-key check compares each key with every earlier one: quadratic in a
-  // hostile map's keys, so duplicateKeyAt does it in one pass instead.
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const { source, lineCounter, documents } = parseYamlLeniently(text);
   const images: ManifestImage[] = [];
   const problems: { range: Range; message: string }[] = [];
-  for (const document of Array.isArray(documents) ? documents : []) {
+  const report = (start: number, end: number, message: string) => problems.push({ range: offsetsToRange(start, end, lineCounter), message: `YAML syntax error: ${message}` });
+  for (const document of documents) {
+    if (isTemplateDocument(path, document, source)) continue;
     const error = document.errors[0];
-    const duplicate = error ? undefined : duplicateKeyAt(document);
-    if (error || duplicate) {
-      const [start, end] = error ? error.pos : duplicate!;
-      problems.push({ range: offsetsToRange(start, end, lineCounter), message: `YAML syntax error: ${error ? error.message.split('\n')[0] : 'Map keys must be unique'}` });
+    if (error) {
+      report(error.pos[0], error.pos[1], error.message.split('\n')[0]!);
       continue;
     }
+    // Go's YAML readers reject it too, but which value wins is clear: the document is still checked.
+    const duplicate = duplicateKeyAt(document);
+    if (duplicate) report(duplicate[0], duplicate[1], 'Map keys must be unique');
     const kind = documentKind(path, document.contents);
     if (!kind) continue;
     // A loop, not push(...spread): one document may hold more images than a call takes arguments.
-    for (const image of EXTRACTORS[kind](document.contents, { source: text, lineCounter })) {
-      // `${TAG}`, `$CI_REGISTRY_IMAGE`, `${{ matrix.image }}`: set elsewhere, so nothing to say here.
+    for (const image of EXTRACTORS[kind](document.contents, { source, lineCounter })) {
+      // `${TAG}`, `$CI_REGISTRY_IMAGE`, `${{ matrix.image }}`, `{{ .Values.tag }}`: set elsewhere, so nothing to say here.
       if (!hasUnresolvedSyntax(image.text)) images.push(image);
     }
   }

@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { imageOccurrences } from '../lint/engine';
 import { readLintableFile } from '../lint/inputLimits';
 import type { Range } from '../lint/finding';
-import { hasTemplateSyntax, scanYaml } from '../manifests/scan';
+import { scanYaml } from '../manifests/scan';
 import { parseReference } from '../reference/parse';
 import { normalizeRegistryHost } from '../reference/registryHost';
 import { fileKindOf } from '../workspace/fileKinds';
@@ -49,18 +49,6 @@ export function pullsArtifact(reference: WorkspaceReference, artifact: { readonl
   return reference.digest === artifact.digest || (!reference.digest && reference.tag !== undefined && artifact.tags.includes(reference.tag));
 }
 
-/** Lines that start a YAML document (`---`, alone or followed by content). */
-const DOCUMENT_START = /^(?=---(?:[ \t\r]|$))/m;
-
-/**
- * The text with every YAML document that has template syntax blanked out — spaces for its
- * characters, its line breaks kept — so the other documents still parse, at their own lines.
- * Lint skips such files whole; protection must not lose the literal documents beside a template.
- */
-function withoutTemplateDocuments(path: string, text: string): string {
-  return text.split(DOCUMENT_START).map((document) => (hasTemplateSyntax(path, document) ? document.replace(/[^\r\n]/g, ' ') : document)).join('');
-}
-
 function referenceAt(path: string, image: { readonly text: string; readonly range: Range }): WorkspaceReference[] {
   const parsed = parseReference(image.text);
   if (!parsed.ok) return [];
@@ -74,7 +62,7 @@ function referenceAt(path: string, image: { readonly text: string; readonly rang
  */
 export function referencesIn(path: string, text: string): { references: WorkspaceReference[]; problem?: string } {
   if (fileKindOf(path) !== 'yaml') return { references: imageOccurrences(path, text).flatMap((occurrence) => referenceAt(path, occurrence)) };
-  const scan = scanYaml(path, withoutTemplateDocuments(path, text));
+  const scan = scanYaml(path, text);
   const references = scan.images.flatMap((image) => referenceAt(path, image));
   const problem = scan.problems[0];
   return problem ? { references, problem: `${problem.message} (line ${problem.range.start.line + 1})` } : { references };

@@ -154,10 +154,45 @@ describe('GitLab CI', () => {
 });
 
 describe('templates and broken files', () => {
-  it('skips Helm templates and other template files silently', () => {
+  it('skips Helm templates and other template documents silently', () => {
     const scan = scanYaml('charts/app/templates/deployment.yaml', 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"\n{{- if .Values.x }}\n');
     assert.deepEqual(scan, { images: [], problems: [] });
     assert.deepEqual(scanYaml('playbook.yml', '- hosts: all\n  tasks: {% for x in y %}\n').problems, []);
+    // It parses, but the template decides the structure: a flow map opened by `{{`, a templated key.
+    assert.deepEqual(scanYaml('k8s/pod.yaml', 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n      resources: {{ toYaml .Values.resources }}\n'), { images: [], problems: [] });
+    assert.deepEqual(images('k8s/pod.yaml', 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n  "{{ .Values.key }}": x\n'), []);
+  });
+  it('keeps checking a document whose `{{` sits in a comment or a string value, and the documents beside a template', () => {
+    assert.deepEqual(images('rules.yaml', `
+      apiVersion: monitoring.coreos.com/v1
+      kind: PrometheusRule
+      spec:
+        groups:
+          - rules:
+              - alert: Down
+                annotations:
+                  summary: "Instance {{ $labels.instance }} is down"
+                  description: '{{ $value }} for {{ .Labels.job }}'
+                  runbook: see {{ .Values.url }}
+      ---
+      # rendered with {{ helm }} later
+      apiVersion: apps/v1
+      kind: Deployment
+      spec:
+        template:
+          spec:
+            containers:
+              - name: app
+                image: nginx:latest
+                args: ["{{inputs.parameters.x}}"]
+                env: [{name: DASHBOARD, value: "{{ .Title }}"}]
+      ---
+      {{- if .Values.extra }}
+      apiVersion: v1
+      kind: Pod
+      spec: {containers: [{name: b, image: busybox}]}
+      {{- end }}
+    `), ['nginx:latest']);
   });
   it('reports a syntax error with its position and keeps scanning the valid documents', () => {
     const scan = scanYaml('k8s.yaml', 'apiVersion: v1\nkind: Pod\nspec: {containers: [{name: a, image: nginx}]}\n---\nkey: [unclosed\n');
@@ -165,5 +200,24 @@ describe('templates and broken files', () => {
     assert.equal(scan.problems.length, 1);
     assert.match(scan.problems[0]!.message, /YAML syntax error/);
     assert.equal(scan.problems[0]!.range.start.line >= 4, true);
+  });
+  it('reads quoted scalars continued at their key\'s indent, as go-yaml (kubectl, Helm) does', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    description: "a long\n    text \\" with a quote\n  and less indent"\n    note: \'it\'\'s\n    single\'\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n';
+    const scan = scanYaml('pod.yaml', text);
+    assert.deepEqual(scan.problems, []);
+    assert.deepEqual(located('pod.yaml', text), ['nginx:latest@13:14']);
+    // Still an error where go-yaml has one too: a quote never closed.
+    assert.equal(scanYaml('pod.yaml', 'a: "never closed\nb: 1\n').problems.length, 1);
+  });
+  it('counts a lone CR as a line break, as VS Code does', () => {
+    const text = 'apiVersion: v1\rkind: Pod\rspec:\r  containers:\r    - name: a\r      image: nginx:latest\r';
+    assert.deepEqual(scanYaml('pod.yaml', text).problems, []);
+    assert.deepEqual(located('pod.yaml', text), ['nginx:latest@6:14']);
+  });
+  it('accepts repeated `<<` merge keys; reports a duplicate key and still checks the document', () => {
+    assert.deepEqual(scanYaml('compose.yaml', 'x-a: &a {restart: always}\nx-b: &b {init: true}\nservices:\n  web:\n    <<: *a\n    <<: *b\n    image: nginx:1.25.3\n').problems, []);
+    const scan = scanYaml('compose.yaml', 'services:\n  web:\n    image: nginx:latest\n    ports: []\n    ports: []\n');
+    assert.deepEqual(scan.images.map((image) => image.text), ['nginx:latest']);
+    assert.deepEqual(scan.problems.map((problem) => [problem.message, problem.range.start.line]), [['YAML syntax error: Map keys must be unique', 4]]);
   });
 });

@@ -43,7 +43,7 @@ const HELM_AND_LITERAL = dedent(`
       - name: app
         image: registry.test/team/app:v1
   ---
-  # {% raw %} Jinja in a comment still makes this document a template
+  # {% raw %} template syntax in a comment leaves the document plain YAML
   apiVersion: v1
   kind: Pod
   metadata: {name: jinja}
@@ -54,11 +54,14 @@ const HELM_AND_LITERAL = dedent(`
 `);
 
 describe('Retention protection: every YAML document counts on its own', () => {
-  it('a literal reference protects its image although another document of the file has template syntax', () => {
+  it('a literal reference protects its image although another document of the file is a template', () => {
     const { references, problem } = referencesIn('chart/templates/all.yaml', HELM_AND_LITERAL);
-    assert.deepEqual(references, [{ registry: 'registry.test', repository: 'team/app', tag: 'v1', where: 'chart/templates/all.yaml:19' }]);
+    assert.deepEqual(references, [
+      { registry: 'registry.test', repository: 'team/app', tag: 'v1', where: 'chart/templates/all.yaml:19' },
+      { registry: 'registry.test', repository: 'team/app', tag: 'v2', where: 'chart/templates/all.yaml:28' },
+    ]);
     assert.equal(problem, undefined, 'template documents are not parse errors');
-    assert.deepEqual(planned(references), { v1: 'keep', v2: 'delete', new: 'keep' });
+    assert.deepEqual(planned(references), { v1: 'keep', v2: 'keep', new: 'keep' });
   });
 
   it('a document with a YAML syntax error is reported, and the other documents still protect', () => {
@@ -124,7 +127,7 @@ describe('Retention protection: files that cannot be read or parsed', () => {
     writeFileSync(join(root, 'chart', 'all.yaml'), HELM_AND_LITERAL);
     writeFileSync(join(root, 'Dockerfile'), 'FROM registry.test/team/app:v2\nRUN docker inspect --format "{{ .Id }}" x\n');
     const scan = await scanWorkspace([root]);
-    assert.deepEqual(scan.references.map((reference) => `${reference.where} ${reference.tag}`).sort(), ['Dockerfile:1 v2', 'chart/all.yaml:19 v1']);
+    assert.deepEqual(scan.references.map((reference) => `${reference.where} ${reference.tag}`).sort(), ['Dockerfile:1 v2', 'chart/all.yaml:19 v1', 'chart/all.yaml:28 v2']);
     assert.deepEqual(scan.unreadable, [
       { path: 'deploy/broken.yaml', reason: 'YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ] (line 4)' },
       { path: 'deploy/gone.yaml', reason: `cannot be read: ENOENT: no such file or directory, realpath '${join(root, 'deploy', 'gone.yaml')}'` },

@@ -1,0 +1,113 @@
+import { isCollection, isPair, isScalar, LineCounter, parseAllDocuments, visit } from 'yaml';
+import type { Document } from 'yaml';
+
+/** YAML documents parsed the way kubectl, Helm and Compose (go-yaml) read them, with the text their offsets point into. */
+export interface LenientYaml {
+  /** The text the documents' ranges index: the file's, with line breaks or indentation relaxed where go-yaml is lenient. */
+  readonly source: string;
+  readonly lineCounter: LineCounter;
+  readonly documents: readonly Document[];
+}
+
+/** Rounds of re-indenting quoted scalars; each round fixes every scalar the previous parse reported. */
+const MAX_RELAX_ROUNDS = 3;
+
+function parse(source: string): { lineCounter: LineCounter; documents: Document[] } {
+  const lineCounter = new LineCounter();
+  // yaml's own duplicate-key check compares each key with every earlier one: quadratic in a
+  // hostile map's keys, so the scanner does it in one pass instead.
+  const parsed = parseAllDocuments(source, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  return { lineCounter, documents: Array.isArray(parsed) ? parsed : [] };
+}
+
+/** Offsets where a quoted scalar opens and the parser reported it unclosed. */
+function unclosedQuoteLines(documents: readonly Document[]): number[] {
+  return documents.flatMap((document) => document.errors.filter((error) => error.code === 'MISSING_CHAR' && /closing ["']quote/.test(error.message)).map((error) => error.pos[0]));
+}
+
+/** Where the quoted scalar opened on this line ends: the offset after its closing quote, or undefined. */
+function quotedScalarEnd(source: string, lineStart: number, lineEnd: number): { open: number; end: number } | undefined {
+  // The last quote on the line that begins a value (after `: `, `- `, `[`, `{` or `,`) is the unclosed one.
+  let open = -1;
+  for (const match of source.slice(lineStart, lineEnd).matchAll(/(?:^|[\s:[{,-])(["'])/g)) open = lineStart + match.index + match[0].length - 1;
+  if (open < 0) return undefined;
+  const quote = source[open]!;
+  for (let at = open + 1; at < source.length; at++) {
+    const char = source[at];
+    if (quote === '"' && char === '\\') at++;
+    else if (char === quote) {
+      if (quote === "'" && source[at + 1] === "'") at++;
+      else return { open, end: at + 1 };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * go-yaml accepts a quoted scalar whose continuation lines are not indented past its key
+ * (`description: "a long` / `text at the key's indent"`); YAML 1.2 and the yaml package do not.
+ * Indents those lines past the opening line: whitespace that folding drops, so the value is
+ * the same, and no other line moves.
+ */
+function indentQuotedContinuations(source: string, errorOffsets: readonly number[]): string {
+  const insertions = new Map<number, number>();
+  for (const offset of errorOffsets) {
+    const lineStart = source.lastIndexOf('\n', offset - 1) + 1;
+    const lineEnd = source.indexOf('\n', lineStart);
+    const scalar = quotedScalarEnd(source, lineStart, lineEnd < 0 ? source.length : lineEnd);
+    if (!scalar) continue;
+    const needed = /^ */.exec(source.slice(lineStart))![0].length + 1;
+    for (let next = source.indexOf('\n', scalar.open) + 1; next > 0 && next < scalar.end; next = source.indexOf('\n', next) + 1) {
+      const indent = /^ */.exec(source.slice(next, next + needed))![0].length;
+      if (indent < needed) insertions.set(next, needed - indent);
+    }
+  }
+  if (insertions.size === 0) return source;
+  let relaxed = '';
+  let from = 0;
+  for (const at of [...insertions.keys()].sort((a, b) => a - b)) {
+    relaxed += source.slice(from, at) + ' '.repeat(insertions.get(at)!);
+    from = at;
+  }
+  return relaxed + source.slice(from);
+}
+
+/**
+ * Parses every document of a YAML file as leniently as the Go tools that apply it: a lone CR is a
+ * line break (as VS Code counts lines), and quoted scalars may continue at their key's indent.
+ * What they reject stays an error in the document.
+ */
+export function parseYamlLeniently(text: string): LenientYaml {
+  // Same length, so every offset and every line VS Code counts stays where it was.
+  let source = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+  let parsed = parse(source);
+  for (let round = 0; round < MAX_RELAX_ROUNDS; round++) {
+    const unclosed = unclosedQuoteLines(parsed.documents);
+    if (unclosed.length === 0) break;
+    const relaxed = indentQuotedContinuations(source, unclosed);
+    if (relaxed === source) break;
+    source = relaxed;
+    parsed = parse(source);
+  }
+  return { source, ...parsed };
+}
+
+/**
+ * Whether template syntax shapes the document rather than sitting in its values: a flow
+ * collection or a key that a `{{ }}` opens (`image: {{ .Values.image }}`, `{{ $k }}: v`).
+ * A `{{` in a comment or inside a string value leaves the document plain YAML.
+ */
+export function hasStructuralTemplate(document: Document, source: string): boolean {
+  let found = false;
+  visit(document, {
+    Pair(_key, pair) {
+      if (isPair(pair) && isScalar(pair.key) && typeof pair.key.value === 'string' && pair.key.value.includes('{{')) found = true;
+      return found ? visit.BREAK : undefined;
+    },
+    Node(_key, node) {
+      if (isCollection(node) && node.flow && node.range && source.startsWith('{{', node.range[0])) found = true;
+      return found ? visit.BREAK : undefined;
+    },
+  });
+  return found;
+}
