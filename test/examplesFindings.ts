@@ -28,6 +28,7 @@ export const EXAMPLES_FINDINGS: readonly string[] = [
   'charts/web/values.yaml:12:10 info image-floating-tag',
   'compose.yaml:3:12 warning image-untagged',
   'compose.yaml:6:12 info image-floating-tag',
+  'compose.yaml:8:12 warning image-floating-tag',
   'deploy/prod/deployment.yaml:10:18 error image-untagged',
   'deploy/prod/deployment.yaml:15:18 error image-floating-tag',
   'deploy/prod/deployment.yaml:17:18 error image-latest',

@@ -13,6 +13,9 @@ import type { DigestResolver } from '../core/registry/tagDrift';
 import type { RegistryFlags } from './registryFlags';
 import { inert } from './terminalText';
 import { findConfigRoot, lintableFiles, readRootFor, toPosix } from '../core/workspace/walk';
+import { neighbourFilesOnDisk } from '../core/workspace/neighbours';
+import type { NeighbourFiles } from '../core/workspace/neighbours';
+import { fileKindOf } from '../core/workspace/fileKinds';
 
 export interface FileResult {
   /** Absolute path. */
@@ -34,7 +37,7 @@ function fileProblem(message: string): Finding {
   return { rule: fileInvalid.id, severity: 'error', message, range: START_OF_FILE };
 }
 
-async function lintFile(selected: SelectedFile, root: string, config: LintConfig, driftResolver?: DigestResolver): Promise<Finding[]> {
+async function lintFile(selected: SelectedFile, root: string, config: LintConfig, neighbours: NeighbourFiles, driftResolver?: DigestResolver): Promise<Finding[]> {
   const { file } = selected;
   let text: string;
   try {
@@ -43,7 +46,8 @@ async function lintFile(selected: SelectedFile, root: string, config: LintConfig
     return [fileProblem(`The file cannot be read: ${(error as Error).message}`)];
   }
   const path = toPosix(relative(root, file));
-  const findings = lintText(path, text, config);
+  const kind = fileKindOf(path);
+  const findings = kind ? lintText(path, text, config, kind, await neighbours.contextFor(path, kind)) : [];
   if (!driftResolver) return findings;
   const { tagDriftFindings } = await import('../core/registry/tagDrift');
   const drift = await tagDriftFindings(path, text, config, driftResolver, (reference, error) => process.stderr.write(`steward: image-tag-drift could not check ${reference}: ${inert(error.message)}\n`));
@@ -97,11 +101,12 @@ export async function check(paths: readonly string[], cwd: string, configRoot?: 
   // image-tag-drift asks registries: only when a config turns it on.
   const access = loaded.config.severities.get(imageTagDrift.id) === 'off' ? undefined : (await import('./registryAccess')).registryAccess(registryFlags);
   const driftResolver: DigestResolver | undefined = access && (async (registry, repository, tag) => (await access.open(registry).resolve(repository, tag)).digest);
+  const neighbours = neighbourFilesOnDisk(loaded.root);
   try {
     for await (const selected of selectedFiles(paths, cwd, loaded, missingPaths)) {
       results.push('error' in selected
         ? { file: selected.file, findings: [fileProblem(`Cannot be read: ${selected.error.message}`)] }
-        : { file: selected.file, findings: await lintFile(selected, loaded.root, loaded.config, driftResolver) });
+        : { file: selected.file, findings: await lintFile(selected, loaded.root, loaded.config, neighbours, driftResolver) });
     }
   } finally {
     await access?.close();

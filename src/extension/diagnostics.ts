@@ -6,6 +6,8 @@ import type { DigestResolver } from '../core/registry/tagDrift';
 import type { Finding, Severity } from '../core/lint/finding';
 import { fileInvalid } from '../core/lint/rules/fileInvalid';
 import type { FileKind } from '../core/workspace/fileKinds';
+import { neighbourFilesOnDisk } from '../core/workspace/neighbours';
+import type { NeighbourFiles } from '../core/workspace/neighbours';
 import { ruleDocsTarget } from './commands/openRuleDocs';
 import { documentKind, relativePath, toVscodeRange } from './documents';
 import type { LintConfigs } from './lintConfigs';
@@ -14,6 +16,9 @@ import { readLintSettings } from './settings';
 
 export const DIAGNOSTIC_SOURCE = 'Artifact Steward';
 const DEBOUNCE_MS = 250;
+
+/** Files whose content changes what other files' images mean (NeighbourFiles). */
+const NEIGHBOUR_FILES_GLOB = '**/{docker-bake*.hcl,docker-bake*.json,.env,skaffold.yaml,skaffold.yml,Tiltfile,.gitlab-ci.yml,*compose*.yaml,*compose*.yml}';
 
 const SEVERITY: Readonly<Record<Severity, vscode.DiagnosticSeverity>> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -47,6 +52,8 @@ export class DocumentLinter implements vscode.Disposable {
   private readonly generations = new Map<string, number>();
   /** Files "Lint workspace" reported on: their findings stay in Problems when the editor closes. */
   private readonly workspaceLinted = new Set<string>();
+  /** Per config root, until a neighbour file changes. */
+  private readonly neighbours = new Map<string, NeighbourFiles>();
 
   constructor(private readonly configs: LintConfigs, private readonly log: Logger, private readonly driftResolver?: DigestResolver) {}
 
@@ -81,7 +88,9 @@ export class DocumentLinter implements vscode.Disposable {
       else if (effective.configFile) this.collection.delete(vscode.Uri.file(effective.configFile));
       const path = relativePath(effective.root, fsPath);
       if (effective.config.isExcluded(path)) return undefined;
-      const findings = lintText(path, text, effective.config, kind);
+      let neighbours = this.neighbours.get(effective.root);
+      if (!neighbours) this.neighbours.set(effective.root, (neighbours = neighbourFilesOnDisk(effective.root)));
+      const findings = lintText(path, text, effective.config, kind, await neighbours.contextFor(path, kind));
       if (!this.driftResolver) return findings;
       const drift = await tagDriftFindings(path, text, effective.config, this.driftResolver, (reference, error) => this.log.warn(`image-tag-drift could not check ${reference}: ${error.message}`));
       return [...findings, ...drift];
@@ -107,6 +116,12 @@ export class DocumentLinter implements vscode.Disposable {
     return findings.length;
   }
 
+  /** A bake file, `.env`, skaffold.yaml, Tiltfile or GitLab CI file changed: read them again. */
+  neighbourFilesChanged(): void {
+    this.neighbours.clear();
+    this.relintOpenDocuments();
+  }
+
   relintOpenDocuments(): void {
     for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
   }
@@ -118,7 +133,12 @@ export class DocumentLinter implements vscode.Disposable {
 }
 
 export function registerDiagnostics(context: vscode.ExtensionContext, linter: DocumentLinter, configs: LintConfigs): void {
+  const neighbourWatcher = vscode.workspace.createFileSystemWatcher(NEIGHBOUR_FILES_GLOB);
   context.subscriptions.push(
+    neighbourWatcher,
+    neighbourWatcher.onDidCreate(() => linter.neighbourFilesChanged()),
+    neighbourWatcher.onDidChange(() => linter.neighbourFilesChanged()),
+    neighbourWatcher.onDidDelete(() => linter.neighbourFilesChanged()),
     linter,
     vscode.workspace.onDidOpenTextDocument((document) => linter.schedule(document, 0)),
     vscode.workspace.onDidChangeTextDocument((event) => linter.schedule(event.document)),

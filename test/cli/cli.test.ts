@@ -62,7 +62,7 @@ describe('steward check on examples/', () => {
     for (const rule of rules) assert.match(rule.helpUri, new RegExp(`/docs/rules/${rule.id}\\.md$`));
     assert.equal(rules.find((rule) => rule.id === 'label-deprecated-schema')!.defaultConfiguration.level, 'note');
     const results = run.results as { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[] }[];
-    assert.equal(results.length, 31);
+    assert.equal(results.length, 32);
     for (const result of results) assert.equal(rules[result.ruleIndex]!.id, result.ruleId);
     const prod = results.find((result) => result.ruleId === 'image-invalid-reference')!;
     assert.equal(prod.level, 'error');
@@ -243,5 +243,77 @@ describe('steward check on a workspace with hostile files', () => {
     const alone = JSON.parse(steward(['check', '--format', 'json'], tree(good)).stdout).findings as JsonFinding[];
     assert.ok(alone.length > 0);
     assert.deepEqual(findings.filter((finding) => finding.file === 'good/Dockerfile'), alone);
+  });
+});
+
+describe('steward check reads the files beside a file, as the tools that build and deploy it do', () => {
+  const noLabels = '.steward.yaml';
+  const check = (root: string) => {
+    const { stdout } = steward(['check', '--format', 'json'], root);
+    return JSON.parse(stdout) as { findings: JsonFinding[] };
+  };
+
+  it('a Docker Bake or Compose named context is not an image in COPY --from or FROM', () => {
+    const root = tree({
+      [noLabels]: 'labels: {defaults: false}\n',
+      'docker-bake.hcl': '# contexts = { commented = "x" }\ntarget "app" {\n  dockerfile = "build/Dockerfile"\n  contexts = {\n    binary_dir = "./bin"\n    "base-image" = "docker-image://alpine:3.19.1"\n  }\n}\n',
+      'build/Dockerfile': 'FROM base-image\nCOPY --from=binary_dir /app /app\nCOPY --from=busybox /bin/sh /bin/sh\n',
+      'tool/docker-bake.json': '{"target": {"t": {"contexts": {"src_dir": "../src"}}}}',
+      'tool/Dockerfile': 'FROM alpine:3.19.1\nCOPY --from=src_dir / /src\n',
+      'svc/compose.yaml': 'services:\n  web:\n    build:\n      context: .\n      additional_contexts:\n        assets: ../assets\n      # listed form\n    image: acme/web:1.0.0\n',
+      'svc/Dockerfile': 'FROM nginx:1.25.3\nCOPY --from=assets / /usr/share/nginx/html\nCOPY --from=other / /x\n',
+    });
+    assert.deepEqual(compact(check(root).findings), [
+      'build/Dockerfile:3:13 warning image-untagged',
+      'svc/Dockerfile:3:13 warning image-untagged',
+    ]);
+  });
+
+  it('Compose interpolates images from the .env beside the file, and says where the value came from', () => {
+    const root = tree({
+      [noLabels]: 'labels: {defaults: false}\n',
+      'demo/.env': '# demo settings\nIMAGE_NAME=ghcr.io/acme/demo\nexport DEMO_VERSION="latest"\nDB_TAG=16.2.0 # pinned\n',
+      'demo/docker-compose.yml': 'services:\n  ad:\n    image: ${IMAGE_NAME}:${DEMO_VERSION}-ad\n  db:\n    image: postgres:${DB_TAG}\n  cache:\n    image: redis:${REDIS_TAG:-latest}\n  unknown:\n    image: app:${UNSET_TAG}\n  escaped:\n    image: "app:$${NOT_A_VARIABLE}"\n',
+    });
+    const { findings } = check(root);
+    assert.deepEqual(compact(findings), ['demo/docker-compose.yml:3:12 warning image-floating-tag', 'demo/docker-compose.yml:7:12 warning image-latest']);
+    assert.match(findings[0]!.message, /"\$\{IMAGE_NAME\}:\$\{DEMO_VERSION\}-ad" \(resolved to "ghcr\.io\/acme\/demo:latest-ad" from \.env lines 2, 3\)/);
+    assert.match(findings[1]!.message, /resolved to "redis:latest" from the file's defaults/);
+  });
+
+  it('images Skaffold or Tilt build are placeholders in the manifests they deploy; Istio\'s image: auto too', () => {
+    const pod = (image: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: ${image}\n`;
+    const root = tree({
+      [noLabels]: 'labels: {defaults: false}\n',
+      'skaffold.yaml': 'apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n    - image: leeroy-web\nprofiles:\n  - name: gcb\n    build:\n      artifacts: [{image: gcr.io/acme/worker}]\n',
+      'k8s/web.yaml': pod('leeroy-web'),
+      'k8s/worker.yaml': pod('gcr.io/acme/worker:latest'),
+      'k8s/other.yaml': pod('nginx'),
+      'tilt/Tiltfile': "# docker_build('commented', '.')\ndocker_build('acme/api', '.')\ncustom_build(ref='acme/job', command='make')\n",
+      'tilt/deploy/api.yaml': pod('acme/api'),
+      'tilt/deploy/job.yaml': pod('acme/job:dev'),
+      'tilt/deploy/commented.yaml': pod('commented'),
+      'istio/gateway.yaml': pod('auto'),
+    });
+    assert.deepEqual(compact(check(root).findings), [
+      'k8s/other.yaml:7:14 warning image-untagged',
+      'tilt/deploy/commented.yaml:7:14 warning image-untagged',
+    ]);
+  });
+
+  it('GitLab CI files included by .gitlab-ci.yml are GitLab CI whatever their name, nested includes too', () => {
+    const root = tree({
+      [noLabels]: 'labels: {defaults: false}\n',
+      '.gitlab-ci.yml': 'include:\n  - local: /.gitlab/ci/build.yml\n  - "/.gitlab/ci/jobs/*.yml"\n  - remote: https://example.com/x.yml\nstages: [build]\n',
+      '.gitlab/ci/build.yml': 'include: {local: .gitlab/ci/nested.yml}\nbuild:\n  image: golang:latest\n',
+      '.gitlab/ci/nested.yml': 'lint:\n  image: node\n',
+      '.gitlab/ci/jobs/test.yml': 'test:\n  image: python:3\n',
+      '.gitlab/ci/unrelated.yml': 'job:\n  image: ruby:latest\n',
+    });
+    assert.deepEqual(compact(check(root).findings).sort(), [
+      '.gitlab/ci/build.yml:3:10 warning image-latest',
+      '.gitlab/ci/jobs/test.yml:2:10 warning image-floating-tag',
+      '.gitlab/ci/nested.yml:2:10 warning image-untagged',
+    ]);
   });
 });

@@ -1,11 +1,13 @@
 import { analyzeDockerfile } from '../dockerfile/model';
 import type { DockerfileModel } from '../dockerfile/model';
+import { isDockerfileTemplate } from '../dockerfile/template';
 import type { ManifestImage } from '../manifests/extractors';
 import { scanYaml } from '../manifests/scan';
 import { classifyReference } from '../reference/classify';
 import { parseReference } from '../reference/parse';
 import { fileKindOf } from '../workspace/fileKinds';
 import type { FileKind } from '../workspace/fileKinds';
+import type { LintContext } from '../workspace/neighbours';
 import type { LintConfig } from './config';
 import { compareFindings } from './finding';
 import type { Finding, Range, RuleHit } from './finding';
@@ -18,6 +20,7 @@ import { suppressionsByLine } from './suppression';
 interface ImageText {
   readonly written: string;
   readonly text: string;
+  readonly resolvedFrom?: string;
   readonly range: Range;
   readonly origin: string;
   readonly rangeIsTag?: boolean;
@@ -29,29 +32,34 @@ function toOccurrence(image: ImageText): ImageOccurrence {
 }
 
 function yamlOccurrence(image: ManifestImage): ImageOccurrence {
-  return toOccurrence({ ...image, written: image.text });
+  return toOccurrence({ ...image, written: image.written ?? image.text });
 }
 
-/** Images a Dockerfile pulls; those built from values the file does not know are left out. */
-export function dockerfileImages(model: DockerfileModel): ImageOccurrence[] {
+/**
+ * Images a Dockerfile pulls; those built from values the file does not know, and names a build
+ * binds to a named context (Bake `contexts`), are left out.
+ */
+export function dockerfileImages(model: DockerfileModel, buildContexts: ReadonlySet<string> = new Set()): ImageOccurrence[] {
   return model.images
-    .filter((image) => image.resolved !== undefined)
+    .filter((image) => image.resolved !== undefined && !buildContexts.has(image.resolved))
     .map((image) => toOccurrence({ written: image.written, text: image.resolved!, range: image.range, origin: image.via }));
 }
 
 /** Every image reference in a file, resolved and classified (hover, retention protection). */
-export function imageOccurrences(path: string, text: string, kind: FileKind | undefined = fileKindOf(path)): ImageOccurrence[] {
-  if (kind === 'dockerfile') return dockerfileImages(analyzeDockerfile(text));
-  if (kind === 'yaml') return scanYaml(path, text).images.map(yamlOccurrence);
+export function imageOccurrences(path: string, text: string, kind: FileKind | undefined = fileKindOf(path), context: LintContext = {}): ImageOccurrence[] {
+  if (kind === 'dockerfile') return isDockerfileTemplate(path, text) ? [] : dockerfileImages(analyzeDockerfile(text), context.buildContexts);
+  if (kind === 'yaml') return scanYaml(path, text, context).images.map(yamlOccurrence);
   return [];
 }
 
 /**
  * Lints one file's text. `path` is relative to the config's folder, with `/` separators, and
- * decides the file kind and whether production rules apply.
+ * decides the file kind and whether production rules apply; `context` is what the files beside
+ * it say (NeighbourFiles).
  */
-export function lintText(path: string, text: string, config: LintConfig, kind: FileKind | undefined = fileKindOf(path)): Finding[] {
-  if (kind === undefined) return [];
+export function lintText(path: string, text: string, config: LintConfig, kind: FileKind | undefined = fileKindOf(path), context: LintContext = {}): Finding[] {
+  // Templates are linted once rendered: their lines are not instructions yet (README, "What is not checked").
+  if (kind === undefined || (kind === 'dockerfile' && isDockerfileTemplate(path, text))) return [];
   const tooBig = inputProblem(text);
   // Nothing else of the file is read, suppression comments included.
   if (tooBig) return applySettings(path, '', [{ rule: fileInvalid, hit: tooBig }], config);
@@ -67,9 +75,9 @@ export function lintText(path: string, text: string, config: LintConfig, kind: F
     for (const rule of DOCKERFILE_RULES) {
       if (config.severities.get(rule.id) !== 'off') add(rule, rule.check({ model, requiredLabels: config.requiredLabels }));
     }
-    occurrences = dockerfileImages(model);
+    occurrences = dockerfileImages(model, context.buildContexts);
   } else {
-    const scan = scanYaml(path, text);
+    const scan = scanYaml(path, text, context);
     add(fileInvalid, scan.problems);
     occurrences = scan.images.map(yamlOccurrence);
   }

@@ -17,6 +17,8 @@ export interface ImageOccurrence {
   readonly written: string;
   /** After variable expansion (equal to `written` when nothing was expanded). */
   readonly text: string;
+  /** Where expanded values came from when not the Dockerfile's ARG defaults: `.env line 3`. */
+  readonly resolvedFrom?: string;
   readonly range: Range;
   /** Where it was found, in words: `FROM`, `Deployment web, container app`, `Compose service db`. */
   readonly origin: string;
@@ -69,5 +71,5 @@ export function ruleDocsUrl(ruleId: string): string {
 
 /** `"${BASE}" (resolved to "alpine" from ARG defaults)` or just `"alpine"`. */
 export function quoteOccurrence(occurrence: ImageOccurrence): string {
-  return occurrence.written === occurrence.text ? `"${occurrence.text}"` : `"${occurrence.written}" (resolved to "${occurrence.text}" from ARG defaults)`;
+  return occurrence.written === occurrence.text ? `"${occurrence.text}"` : `"${occurrence.written}" (resolved to "${occurrence.text}" from ${occurrence.resolvedFrom ?? 'ARG defaults'})`;
 }

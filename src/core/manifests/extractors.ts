@@ -7,7 +7,12 @@ export type ManifestKind = 'kubernetes' | 'kustomize' | 'compose' | 'helm-values
 
 /** An image reference as a manifest states it, before parsing. */
 export interface ManifestImage {
+  /** The reference, after Compose interpolation when `written` is set. */
   readonly text: string;
+  /** As the file writes it, when that differs from `text`. */
+  readonly written?: string;
+  /** Where the interpolated values came from: `.env line 3`, `the file's defaults`. */
+  readonly resolvedFrom?: string;
   readonly range: Range;
   readonly origin: string;
   /** The range covers only the `tag` scalar of a Helm image map, not the whole reference. */
@@ -46,7 +51,10 @@ const kubernetes: Extractor = (root, context) => {
       if (POD_CONTAINER_LISTS.includes(key) && isSeq(value)) {
         for (const container of value.items) {
           const name = stringScalar(child(container, 'name')) ?? '?';
-          found.push(...scalarImage(child(container, 'image'), `${here}, ${key === 'containers' ? 'container' : key.replace(/s$/, '')} ${name}`, context));
+          const image = child(container, 'image');
+          // Istio's injector replaces `image: auto` with its proxy image: a placeholder, not a pull.
+          if (stringScalar(image) === 'auto') continue;
+          found.push(...scalarImage(image, `${here}, ${key === 'containers' ? 'container' : key.replace(/s$/, '')} ${name}`, context));
         }
       } else {
         visit(value, here);

@@ -1,7 +1,8 @@
 import { isScalar, visit } from 'yaml';
 import type { Document, Range as NodeRange } from 'yaml';
 import type { Range } from '../lint/finding';
-import { hasUnresolvedSyntax } from '../reference/variables';
+import { expandVariables, hasUnresolvedSyntax } from '../reference/variables';
+import type { LintContext } from '../workspace/neighbours';
 import { EXTRACTORS } from './extractors';
 import { hasStructuralTemplate, parseYamlLeniently } from './lenientYaml';
 import type { ManifestImage, ManifestKind } from './extractors';
@@ -36,14 +37,14 @@ function isComposeRoot(root: unknown): boolean {
   return keys.includes('services') && keys.every((key) => COMPOSE_TOP_LEVEL.has(key) || key.startsWith('x-'));
 }
 
-/** Decides what a YAML document is from its path and content; undefined for YAML that holds no images. */
-export function documentKind(path: string, root: unknown): ManifestKind | undefined {
+/** Decides what a YAML document is from its path, content and context; undefined for YAML that holds no images. */
+export function documentKind(path: string, root: unknown, context: LintContext = {}): ManifestKind | undefined {
   const name = baseName(path);
   const kind = stringScalar(child(root, 'kind'));
   if (/^kustomization\.ya?ml$/i.test(name) || kind === 'Kustomization') return 'kustomize';
   if (kind !== undefined && stringScalar(child(root, 'apiVersion')) !== undefined) return 'kubernetes';
   if (isGithubWorkflowPath(path)) return 'github-actions';
-  if (/(^|\.)gitlab-ci\.ya?ml$/.test(name)) return 'gitlab-ci';
+  if (/(^|\.)gitlab-ci\.ya?ml$/.test(name) || context.gitlabCi) return 'gitlab-ci';
   if (/^(docker-)?compose([.-].*)?\.ya?ml$|\.compose\.ya?ml$/.test(name) || isComposeRoot(root)) return 'compose';
   if (/^values([-._].*)?\.ya?ml$/.test(name)) return 'helm-values';
   return undefined;
@@ -80,8 +81,32 @@ function isTemplateDocument(path: string, document: Document, source: string): b
   return document.errors.length > 0 || hasStructuralTemplate(document, source);
 }
 
+/**
+ * A Compose image with `${VAR}`, `${VAR:-default}` or `${VAR-default}` resolved the way Compose
+ * does, from the `.env` beside the file (`$$` is a literal `$`); unchanged without variables.
+ */
+function interpolateCompose(image: ManifestImage, environment: LintContext['composeEnvironment']): ManifestImage {
+  if (!image.text.includes('$')) return image;
+  const lines: number[] = [];
+  const text = expandVariables(image.text, (name) => {
+    const variable = environment?.get(name);
+    if (variable) lines.push(variable.line);
+    return variable?.value;
+  }, '$');
+  if (text === undefined) return image;
+  const resolvedFrom = lines.length === 0 ? "the file's defaults" : `.env line${lines.length > 1 ? 's' : ''} ${[...new Set(lines)].join(', ')}`;
+  return { ...image, text, written: image.text, resolvedFrom };
+}
+
+/** The repository part of a reference as written: without `@digest` and without a `:tag` after the last `/`. */
+function repositoryOf(reference: string): string {
+  const name = reference.split('@')[0]!;
+  const colon = name.lastIndexOf(':');
+  return colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
+}
+
 /** Finds every image reference in a YAML file (all documents) with its exact range. */
-export function scanYaml(path: string, text: string): ManifestScan {
+export function scanYaml(path: string, text: string, context: LintContext = {}): ManifestScan {
   const { source, lineCounter, documents } = parseYamlLeniently(text);
   const images: ManifestImage[] = [];
   const problems: { range: Range; message: string }[] = [];
@@ -96,12 +121,16 @@ export function scanYaml(path: string, text: string): ManifestScan {
     // Go's YAML readers reject it too, but which value wins is clear: the document is still checked.
     const duplicate = duplicateKeyAt(document);
     if (duplicate) report(duplicate[0], duplicate[1], 'Map keys must be unique');
-    const kind = documentKind(path, document.contents);
+    const kind = documentKind(path, document.contents, context);
     if (!kind) continue;
     // A loop, not push(...spread): one document may hold more images than a call takes arguments.
-    for (const image of EXTRACTORS[kind](document.contents, { source, lineCounter })) {
+    for (const found of EXTRACTORS[kind](document.contents, { source, lineCounter })) {
+      const image = kind === 'compose' ? interpolateCompose(found, context.composeEnvironment) : found;
       // `${TAG}`, `$CI_REGISTRY_IMAGE`, `${{ matrix.image }}`, `{{ .Values.tag }}`: set elsewhere, so nothing to say here.
-      if (!hasUnresolvedSyntax(image.text)) images.push(image);
+      if (hasUnresolvedSyntax(image.text)) continue;
+      // Skaffold and Tilt replace these with the image they just built, tagged by digest.
+      if (context.devToolImages?.has(repositoryOf(image.text))) continue;
+      images.push(image);
     }
   }
   return { images, problems };

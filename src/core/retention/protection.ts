@@ -3,6 +3,8 @@ import { imageOccurrences } from '../lint/engine';
 import { readLintableFile } from '../lint/inputLimits';
 import type { Range } from '../lint/finding';
 import { scanYaml } from '../manifests/scan';
+import { neighbourFilesOnDisk } from '../workspace/neighbours';
+import type { LintContext } from '../workspace/neighbours';
 import { parseReference } from '../reference/parse';
 import { normalizeRegistryHost } from '../reference/registryHost';
 import { fileKindOf } from '../workspace/fileKinds';
@@ -60,9 +62,9 @@ function referenceAt(path: string, image: { readonly text: string; readonly rang
  * Image references in one file's text, with the lint engine's extraction (Dockerfiles, manifests,
  * Compose, Helm values…), each YAML document on its own; `problem` when some YAML does not parse.
  */
-export function referencesIn(path: string, text: string): { references: WorkspaceReference[]; problem?: string } {
-  if (fileKindOf(path) !== 'yaml') return { references: imageOccurrences(path, text).flatMap((occurrence) => referenceAt(path, occurrence)) };
-  const scan = scanYaml(path, text);
+export function referencesIn(path: string, text: string, context: LintContext = {}): { references: WorkspaceReference[]; problem?: string } {
+  if (fileKindOf(path) !== 'yaml') return { references: imageOccurrences(path, text, undefined, context).flatMap((occurrence) => referenceAt(path, occurrence)) };
+  const scan = scanYaml(path, text, context);
   const references = scan.images.flatMap((image) => referenceAt(path, image));
   const problem = scan.problems[0];
   return problem ? { references, problem: `${problem.message} (line ${problem.range.start.line + 1})` } : { references };
@@ -76,6 +78,7 @@ export async function scanWorkspace(roots: readonly string[], isExcluded: (absol
   const references: WorkspaceReference[] = [];
   const unreadable: UnreadableFile[] = [];
   for (const root of roots) {
+    const neighbours = neighbourFilesOnDisk(root);
     for await (const file of lintableFiles(root, { isExcluded, ...(signal ? { signal } : {}) })) {
       const path = toPosix(relative(root, file)) || file;
       let text: string;
@@ -85,7 +88,8 @@ export async function scanWorkspace(roots: readonly string[], isExcluded: (absol
         unreadable.push({ path, reason: `cannot be read: ${(error as Error).message}` });
         continue;
       }
-      const found = referencesIn(path, text);
+      const kind = fileKindOf(path);
+      const found = referencesIn(path, text, kind ? await neighbours.contextFor(path, kind) : {});
       for (const reference of found.references) references.push(reference);
       if (found.problem) unreadable.push({ path, reason: found.problem });
     }

@@ -37,6 +37,18 @@ describe('image rules on FROM lines', () => {
     assert.deepEqual(hits(quoted), hits(unquoted));
   });
 
+  it('Dockerfile templates are not linted until rendered; `{{` in a RUN is literal and does not make one', () => {
+    const withLabels = {};
+    for (const [path, text] of [
+      ['Dockerfile.template', 'FROM debian:{{ env.variant }}\n{{ if .x then ( -}}\nRUN x\n{{ ) end -}}\n'],
+      ['Dockerfile-alpine.tmpl', 'FROM alpine:latest\n'],
+      ['mainline/Dockerfile', 'FROM debian:%%DEBIAN_VERSION%%-slim\nENV NGINX_VERSION %%NGINX_VERSION%%\n'],
+      ['Dockerfile', 'FROM {{ .Env.BASE }}\nRUN make\n'],
+      ['Dockerfile', '{% if gpu %}\nFROM nvidia/cuda\n{% endif %}\n'],
+    ]) assert.deepEqual(lint(path!, text!, withLabels), [], path);
+    assert.deepEqual(hits(lint('Dockerfile', 'FROM nginx:latest\nRUN docker inspect \\\n  --format \'{{.Id}}\' x\n', noLabels)), ['image-latest@1:6']);
+  });
+
   it('image-invalid-reference fires on references docker cannot pull', () => {
     assert.deepEqual(hits(from('Nginx:1.25.3')), ['image-invalid-reference@1:6']);
     assert.deepEqual(hits(from('nginx@sha256:abc')), ['image-invalid-reference@1:6']);

@@ -71,8 +71,8 @@ describe('Compose', () => {
     `), ['nginx:latest@3:12']);
     assert.deepEqual(images('stack/deploy.yaml', 'name: s\nservices:\n  db: {image: "postgres:16.2"}\nx-common: {}\n'), ['postgres:16.2']);
   });
-  it('reports nothing for interpolated images it cannot resolve', () => {
-    assert.deepEqual(images('compose.yaml', 'services:\n  web: {image: "nginx:${TAG:-1.25.3}"}\n  app: {image: $APP}\n'), []);
+  it('resolves defaults as Compose does, and reports nothing for variables it cannot know', () => {
+    assert.deepEqual(images('compose.yaml', 'services:\n  web: {image: "nginx:${TAG:-1.25.3}"}\n  app: {image: $APP}\n  job: {image: "job:${TAG:?set TAG}"}\n'), ['nginx:1.25.3']);
   });
 });
 
