@@ -34,30 +34,44 @@ function scalarImage(node: unknown, origin: string, context: ExtractContext, pre
   return range ? [{ text: reference, range, origin }] : [];
 }
 
-const POD_CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'];
+/** Lists of containers: pod specs, Tekton `steps`/`sidecars`, Argo `containerSet.containers`. */
+const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers', 'steps', 'sidecars']);
 
-/** Any pod spec at any depth: workloads, CronJob templates, `kind: List` items, CRDs such as Argo Rollouts. */
+/** One container as a map: Argo Workflows `container`/`script`, Knative v1alpha1 `revisionTemplate.spec.container`, CRDs. */
+const SINGLE_CONTAINERS = new Set(['container', 'script']);
+
+const singular = (key: string) => (key === 'containers' ? 'container' : key.replace(/ies$/, 'y').replace(/s$/, ''));
+
+/** Any pod spec or container at any depth: workloads, CronJob templates, `kind: List` items, CRDs such as Argo Rollouts, Workflows and Tekton Tasks. */
 const kubernetes: Extractor = (root, context) => {
   const found: ManifestImage[] = [];
   const objectName = (node: unknown): string => `${stringScalar(child(node, 'kind')) ?? 'object'} ${stringScalar(child(child(node, 'metadata'), 'name')) ?? ''}`.trim();
-  const visit = (node: unknown, owner: string): void => {
+  const containerImage = (container: unknown, origin: string) => {
+    const image = child(container, 'image');
+    // Istio's injector replaces `image: auto` with its proxy image: a placeholder, not a pull.
+    if (stringScalar(image) !== 'auto') found.push(...scalarImage(image, origin, context));
+  };
+  // `nearestName` is the closest enclosing `name:`, so an Argo template's container is named after its step.
+  const visit = (node: unknown, owner: string, nearestName?: string): void => {
     if (isSeq(node)) {
-      for (const item of node.items) visit(item, owner);
+      for (const item of node.items) visit(item, owner, nearestName);
       return;
     }
     if (!isMap(node)) return;
     const here = child(node, 'kind') !== undefined && child(node, 'apiVersion') !== undefined ? objectName(node) : owner;
+    const name = stringScalar(child(node, 'name')) ?? nearestName;
     for (const [key, value] of entries(node)) {
-      if (POD_CONTAINER_LISTS.includes(key) && isSeq(value)) {
+      if (CONTAINER_LISTS.has(key) && isSeq(value)) {
         for (const container of value.items) {
-          const name = stringScalar(child(container, 'name')) ?? '?';
-          const image = child(container, 'image');
-          // Istio's injector replaces `image: auto` with its proxy image: a placeholder, not a pull.
-          if (stringScalar(image) === 'auto') continue;
-          found.push(...scalarImage(image, `${here}, ${key === 'containers' ? 'container' : key.replace(/s$/, '')} ${name}`, context));
+          const containerName = stringScalar(child(container, 'name'));
+          containerImage(container, `${here}, ${singular(key)} ${containerName ?? '?'}`);
+          visit(container, here, containerName ?? name);
         }
+      } else if (SINGLE_CONTAINERS.has(key) && isMap(value)) {
+        const containerName = stringScalar(child(value, 'name')) ?? name;
+        containerImage(value, `${here}, ${key}${containerName ? ` ${containerName}` : ''}`);
       } else {
-        visit(value, here);
+        visit(value, here, name);
       }
     }
   };
@@ -81,9 +95,14 @@ const kustomize: Extractor = (root, context) => items(child(root, 'images')).fla
 const compose: Extractor = (root, context) => entries(child(root, 'services'))
   .flatMap(([service, definition]) => scalarImage(child(definition, 'image'), `Compose service ${service}`, context));
 
-/** `image:` at any depth, as a string or a registry/repository/tag/digest map; an empty tag means the chart's appVersion. */
+/**
+ * `image:` at any depth, as a string or a registry/repository/tag/digest map; an empty tag means
+ * the chart's appVersion. A string image takes its map's `tag`/`imageTag` and, without a `/`,
+ * `hub` — else `global.hub`/`global.tag`, as Istio's charts compose them.
+ */
 const helmValues: Extractor = (root, context) => {
   const found: ManifestImage[] = [];
+  const globals = child(root, 'global');
   const visit = (node: unknown, path: string): void => {
     if (isSeq(node)) node.items.forEach((item, index) => visit(item, `${path}[${index}]`));
     for (const [key, value] of entries(node)) {
@@ -93,13 +112,35 @@ const helmValues: Extractor = (root, context) => {
       } else if (isMap(value)) {
         found.push(...helmImageMap(value, here, context));
       } else {
-        found.push(...scalarImage(value, `Helm value ${here}`, context).filter((image) => image.text !== ''));
+        found.push(...helmImageString(node, value, globals, here, context));
       }
     }
   };
   visit(root, '');
   return found;
 };
+
+function helmImageString(map: unknown, imageNode: unknown, globals: unknown, path: string, context: ExtractContext): ManifestImage[] {
+  const image = scalarText(imageNode, context.source);
+  if (!image) return [];
+  const origin = `Helm value ${path}`;
+  const ownTagNode = child(map, 'tag') ?? child(map, 'imageTag');
+  // A reference with its own tag or digest is complete; only a bare name takes a hub and a tag.
+  const complete = /[:@][^/]*$/.test(image);
+  const bare = !image.includes('/') && !complete;
+  const hub = scalarText(child(map, 'hub'), context.source) ?? (bare ? scalarText(child(globals, 'hub'), context.source) : undefined);
+  const tagNode = ownTagNode ?? (bare && hub ? child(globals, 'tag') : undefined);
+  const tag = scalarText(tagNode, context.source);
+  const named = hub && bare ? `${hub}/${image}` : image;
+  if (tagNode === undefined || tag === undefined || complete) {
+    if (named === image) return scalarImage(imageNode, origin, context);
+    const range = scalarRange(imageNode, context.lineCounter);
+    return range ? [{ text: named, range, origin }] : [];
+  }
+  if (tag === '') return [];
+  const range = scalarRange(ownTagNode ?? imageNode, context.lineCounter);
+  return range ? [{ text: `${named}:${tag}`, range, origin, ...(ownTagNode ? { rangeIsTag: true } : {}) }] : [];
+}
 
 function helmImageMap(map: unknown, path: string, context: ExtractContext): ManifestImage[] {
   const repositoryNode = child(map, 'repository') ?? child(map, 'name');

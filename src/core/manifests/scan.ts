@@ -46,7 +46,8 @@ export function documentKind(path: string, root: unknown, context: LintContext =
   if (isGithubWorkflowPath(path)) return 'github-actions';
   if (/(^|\.)gitlab-ci\.ya?ml$/.test(name) || context.gitlabCi) return 'gitlab-ci';
   if (/^(docker-)?compose([.-].*)?\.ya?ml$|\.compose\.ya?ml$/.test(name) || isComposeRoot(root)) return 'compose';
-  if (/^values([-._].*)?\.ya?ml$/.test(name)) return 'helm-values';
+  // values.yaml, values-prod.yaml, loki-values.yaml, ci/default-values.yaml…
+  if (/(^|[-._])values([-._].*)?\.ya?ml$/i.test(name)) return 'helm-values';
   return undefined;
 }
 

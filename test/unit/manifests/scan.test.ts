@@ -60,6 +60,90 @@ describe('Kubernetes', () => {
   });
 });
 
+describe('containers outside pod specs', () => {
+  it('finds Argo Workflows container/script templates, Tekton steps and sidecars, and a single container of older Knative', () => {
+    const scan = scanYaml('ci/all.yaml', dedent(`
+      apiVersion: argoproj.io/v1alpha1
+      kind: Workflow
+      metadata: {name: wf}
+      spec:
+        templates:
+          - name: build
+            container: {image: golang:1.22, command: [go, build]}
+          - name: report
+            script: {image: "python:3", source: "print({{inputs.parameters.x}})"}
+          - name: fan
+            steps:
+              - - name: inline
+                  inline: {container: {image: alpine:latest}}
+      ---
+      apiVersion: tekton.dev/v1
+      kind: Task
+      metadata: {name: t}
+      spec:
+        steps:
+          - {name: test, image: node:20.11.1, script: "npm test"}
+        sidecars:
+          - {name: db, image: postgres}
+      ---
+      apiVersion: serving.knative.dev/v1alpha1
+      kind: Service
+      metadata: {name: old}
+      spec:
+        runLatest:
+          configuration:
+            revisionTemplate:
+              spec:
+                container: {image: gcr.io/acme/app:latest}
+    `));
+    assert.deepEqual(scan.images.map((image) => [image.text, image.origin]), [
+      ['golang:1.22', 'Workflow wf, container build'],
+      ['python:3', 'Workflow wf, script report'],
+      ['alpine:latest', 'Workflow wf, container inline'],
+      ['node:20.11.1', 'Task t, step test'],
+      ['postgres', 'Task t, sidecar db'],
+      ['gcr.io/acme/app:latest', 'Service old, container'],
+    ]);
+  });
+});
+
+describe('Helm values beyond values.yaml', () => {
+  it('reads any *values*.yaml and composes Istio hub/image/tag siblings with global defaults, and elastic-style imageTag', () => {
+    const text = `
+      global:
+        hub: docker.io/istio
+        tag: 1.20.0
+      pilot:
+        image: pilot
+      gateway:
+        hub: gcr.io/acme
+        image: proxyv2
+        tag: 1.19.3
+      external:
+        image: quay.io/acme/tool
+      elastic:
+        image: docker.elastic.co/elasticsearch/elasticsearch
+        imageTag: 8.5.1
+      pinned:
+        image: nginx:1.25.3
+        tag: ignored
+      chartDefault:
+        image: acme/app
+        tag: ""
+    `;
+    for (const path of ['values-prod.yaml', 'deploy/loki-values.yaml', 'ci/default.values.yml']) {
+      assert.deepEqual(located(path, text), [
+        'docker.io/istio/pilot:1.20.0@5:10',
+        'gcr.io/acme/proxyv2:1.19.3@9:8',
+        'quay.io/acme/tool@11:10',
+        'docker.elastic.co/elasticsearch/elasticsearch:8.5.1@14:13',
+        'nginx:1.25.3@16:10',
+      ], path);
+    }
+    assert.deepEqual(images('valuesets/config.yaml', 'image: nginx\n'), []);
+  });
+});
+
 describe('Compose', () => {
   it('finds services.*.image by file name or by shape', () => {
     assert.deepEqual(located('docker-compose.yml', `
