@@ -47,10 +47,11 @@ async function lintFile(selected: SelectedFile, root: string, config: LintConfig
   }
   const path = toPosix(relative(root, file));
   const kind = fileKindOf(path);
-  const findings = kind ? lintText(path, text, config, kind, await neighbours.contextFor(path, kind)) : [];
+  const context = kind ? await neighbours.contextFor(path, kind) : {};
+  const findings = kind ? lintText(path, text, config, kind, context) : [];
   if (!driftResolver) return findings;
   const { tagDriftFindings } = await import('../core/registry/tagDrift');
-  const drift = await tagDriftFindings(path, text, config, driftResolver, (reference, error) => process.stderr.write(`steward: image-tag-drift could not check ${reference}: ${inert(error.message)}\n`));
+  const drift = await tagDriftFindings(path, text, config, driftResolver, (reference, error) => process.stderr.write(`steward: image-tag-drift could not check ${reference}: ${inert(error.message)}\n`), context);
   return [...findings, ...drift].sort(compareFindings);
 }
 

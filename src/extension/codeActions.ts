@@ -13,6 +13,8 @@ import { APPLY_SNIPPET_FIX_COMMAND } from './commands/applySnippetFix';
 import { PIN_TO_DIGEST_COMMAND } from './commands/pinToDigest';
 import { USE_NEWEST_VERSION_COMMAND } from './commands/useNewestVersion';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import type { DocumentLinter } from './diagnostics';
+import type { LintContext } from '../core/workspace/neighbours';
 import { DOCUMENT_SELECTOR, documentKind, fromVscodeRange, relativePath, toVscodeRange } from './documents';
 import type { LintConfigs } from './lintConfigs';
 
@@ -63,7 +65,7 @@ function toCodeAction(document: vscode.TextDocument, fix: Fix, diagnostic: vscod
 class LintCodeActions implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite, FIX_ALL_KIND] };
 
-  constructor(private readonly configs: LintConfigs) {}
+  constructor(private readonly configs: LintConfigs, private readonly linter: DocumentLinter) {}
 
   async provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const kind = documentKind(document);
@@ -72,8 +74,9 @@ class LintCodeActions implements vscode.CodeActionProvider {
     const path = relativePath(effective.root, document.uri.fsPath);
     const text = document.getText();
     const workspace = await fixContext(document);
+    const lintContext = await this.linter.lintContext(document.uri.fsPath, kind);
     if (context.only && FIX_ALL_KIND.contains(context.only) || context.only?.contains(FIX_ALL_KIND)) {
-      return this.fixAll(document, path, text, effective.config, workspace);
+      return this.fixAll(document, path, text, effective.config, workspace, lintContext);
     }
     // One action per distinct fix: the three label-missing findings of a FROM share one "Add missing OCI labels".
     const fixes = new Map<string, vscode.CodeAction>();
@@ -89,7 +92,7 @@ class LintCodeActions implements vscode.CodeActionProvider {
         else actions.set(key, toCodeAction(document, fix, diagnostic));
       }
     }
-    const real = [...fixes.values(), ...this.registryActions(document, path, text, range, context)];
+    const real = [...fixes.values(), ...this.registryActions(document, path, text, range, context, lintContext)];
     // One preferred action, the first real fix that claims it (Enter and "auto fix" apply it); the light
     // bulb lists preferred and then provider order, so suppressions come last and are never focused first.
     const preferred = real.find((action) => action.isPreferred);
@@ -98,8 +101,8 @@ class LintCodeActions implements vscode.CodeActionProvider {
   }
 
   /** Registry-backed rewrites of the reference under the cursor: they run as commands (network, quick picks). */
-  private registryActions(document: vscode.TextDocument, path: string, text: string, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const candidate = pinCandidates(path, text, { untagged: true, mapTags: true }).candidates.find((item) => toVscodeRange(item.range).intersection(range) !== undefined);
+  private registryActions(document: vscode.TextDocument, path: string, text: string, range: vscode.Range, context: vscode.CodeActionContext, lintContext: LintContext): vscode.CodeAction[] {
+    const candidate = pinCandidates(path, text, { untagged: true, mapTags: true, context: lintContext }).candidates.find((item) => toVscodeRange(item.range).intersection(range) !== undefined);
     if (!candidate) return [];
     const diagnostics = context.diagnostics.filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE && diagnostic.range.intersection(toVscodeRange(candidate.range)) && String((diagnostic.code as { value: string } | undefined)?.value).startsWith('image-'));
     const kind = diagnostics.length > 0 ? vscode.CodeActionKind.QuickFix : vscode.CodeActionKind.RefactorRewrite;
@@ -119,11 +122,11 @@ class LintCodeActions implements vscode.CodeActionProvider {
   }
 
   /** Applies every fix that is safe without asking (re-declaring global ARGs, OCI keys) in one edit. */
-  private fixAll(document: vscode.TextDocument, path: string, text: string, config: Parameters<typeof fixesFor>[3], workspace: FixContext): vscode.CodeAction[] {
+  private fixAll(document: vscode.TextDocument, path: string, text: string, config: Parameters<typeof fixesFor>[3], workspace: FixContext, lintContext: LintContext): vscode.CodeAction[] {
     const kind = documentKind(document);
     const seen = new Set<string>();
     const edit = new vscode.WorkspaceEdit();
-    for (const finding of lintText(path, text, config, kind)) {
+    for (const finding of lintText(path, text, config, kind, lintContext)) {
       for (const fix of fixesFor(path, text, finding, config, workspace, kind).filter((candidate) => candidate.safeForFixAll)) {
         for (const change of fix.edits) {
           const key = JSON.stringify(change);
@@ -140,6 +143,6 @@ class LintCodeActions implements vscode.CodeActionProvider {
   }
 }
 
-export function registerCodeActions(context: vscode.ExtensionContext, configs: LintConfigs): void {
-  context.subscriptions.push(vscode.languages.registerCodeActionsProvider(DOCUMENT_SELECTOR, new LintCodeActions(configs), LintCodeActions.metadata));
+export function registerCodeActions(context: vscode.ExtensionContext, configs: LintConfigs, linter: DocumentLinter): void {
+  context.subscriptions.push(vscode.languages.registerCodeActionsProvider(DOCUMENT_SELECTOR, new LintCodeActions(configs, linter), LintCodeActions.metadata));
 }

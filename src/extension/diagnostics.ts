@@ -7,7 +7,7 @@ import type { Finding, Severity } from '../core/lint/finding';
 import { fileInvalid } from '../core/lint/rules/fileInvalid';
 import type { FileKind } from '../core/workspace/fileKinds';
 import { neighbourFilesOnDisk } from '../core/workspace/neighbours';
-import type { NeighbourFiles } from '../core/workspace/neighbours';
+import type { LintContext, NeighbourFiles } from '../core/workspace/neighbours';
 import { ruleDocsTarget } from './commands/openRuleDocs';
 import { documentKind, relativePath, toVscodeRange } from './documents';
 import type { LintConfigs } from './lintConfigs';
@@ -88,16 +88,27 @@ export class DocumentLinter implements vscode.Disposable {
       else if (effective.configFile) this.collection.delete(vscode.Uri.file(effective.configFile));
       const path = relativePath(effective.root, fsPath);
       if (effective.config.isExcluded(path)) return undefined;
-      let neighbours = this.neighbours.get(effective.root);
-      if (!neighbours) this.neighbours.set(effective.root, (neighbours = neighbourFilesOnDisk(effective.root)));
-      const findings = lintText(path, text, effective.config, kind, await neighbours.contextFor(path, kind));
+      const context = await this.contextIn(effective.root, path, kind);
+      const findings = lintText(path, text, effective.config, kind, context);
       if (!this.driftResolver) return findings;
-      const drift = await tagDriftFindings(path, text, effective.config, this.driftResolver, (reference, error) => this.log.warn(`image-tag-drift could not check ${reference}: ${error.message}`));
+      const drift = await tagDriftFindings(path, text, effective.config, this.driftResolver, (reference, error) => this.log.warn(`image-tag-drift could not check ${reference}: ${error.message}`), context);
       return [...findings, ...drift];
     } catch (error) {
       this.log.error(`Linting ${fsPath} failed: ${(error as Error).stack ?? String(error)}`);
       return undefined;
     }
+  }
+
+  /** What the files beside `fsPath` say about its images, so hovers and quick-fixes agree with Problems. */
+  async lintContext(fsPath: string, kind: FileKind): Promise<LintContext> {
+    const root = (await this.configs.forFile(fsPath)).root;
+    return this.contextIn(root, relativePath(root, fsPath), kind);
+  }
+
+  private contextIn(root: string, path: string, kind: FileKind): Promise<LintContext> {
+    let neighbours = this.neighbours.get(root);
+    if (!neighbours) this.neighbours.set(root, (neighbours = neighbourFilesOnDisk(root)));
+    return neighbours.contextFor(path, kind);
   }
 
   forget(document: vscode.TextDocument): void {

@@ -85,8 +85,8 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
       context.subscriptions.push(vscode.commands.registerCommand(command.id, (...args: never[]) => command.run(services, ...args)));
     }
     registerDiagnostics(context, linter, configs);
-    registerCodeActions(context, configs);
-    registerHover(context);
+    registerCodeActions(context, configs, linter);
+    registerHover(context, linter);
     registerStatusBar(context, reports);
     if (readLintSettings().lintWorkspaceOnStartup) void lintWorkspace(services);
     const activationMs = performance.now() - started;

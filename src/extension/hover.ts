@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { imageOccurrences } from '../core/lint/engine';
 import { describeMutability } from '../core/reference/classify';
+import type { DocumentLinter } from './diagnostics';
 import { DOCUMENT_SELECTOR, documentKind, toVscodeRange } from './documents';
 
 function code(text: string): string {
@@ -9,10 +10,13 @@ function code(text: string): string {
 
 /** Hover on an image reference: its parsed parts and how mutable it is, in words. */
 class ImageHover implements vscode.HoverProvider {
-  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+  constructor(private readonly linter: DocumentLinter) {}
+
+  async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const kind = documentKind(document);
     if (!kind) return undefined;
-    const occurrence = imageOccurrences(document.uri.fsPath, document.getText(), kind).find((candidate) => toVscodeRange(candidate.range).contains(position));
+    const context = await this.linter.lintContext(document.uri.fsPath, kind);
+    const occurrence = imageOccurrences(document.uri.fsPath, document.getText(), kind, context).find((candidate) => toVscodeRange(candidate.range).contains(position));
     if (!occurrence) return undefined;
     const markdown = new vscode.MarkdownString();
     markdown.appendMarkdown(`**Image** ${code(occurrence.text)}${occurrence.written === occurrence.text ? '' : ` (from ${code(occurrence.written)})`}\n\n`);
@@ -33,6 +37,6 @@ class ImageHover implements vscode.HoverProvider {
   }
 }
 
-export function registerHover(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.languages.registerHoverProvider(DOCUMENT_SELECTOR, new ImageHover()));
+export function registerHover(context: vscode.ExtensionContext, linter: DocumentLinter): void {
+  context.subscriptions.push(vscode.languages.registerHoverProvider(DOCUMENT_SELECTOR, new ImageHover(linter)));
 }

@@ -267,6 +267,10 @@ describe('steward check reads the files beside a file, as the tools that build a
       'build/Dockerfile:3:13 warning image-untagged',
       'svc/Dockerfile:3:13 warning image-untagged',
     ]);
+    // steward pin sees the same images: the contexts are neither pinned nor "left as they are".
+    const pin = JSON.parse(steward(['pin', '--dry-run', '--json', 'build/Dockerfile', 'svc/Dockerfile'], root).stdout) as { pinned: unknown[]; skipped: { file: string; reference: string }[] };
+    assert.deepEqual(pin.pinned, []);
+    assert.deepEqual(pin.skipped.map(({ file, reference }) => `${file} ${reference}`), ['build/Dockerfile busybox', 'svc/Dockerfile other']);
   });
 
   it('Compose interpolates images from the .env beside the file, and says where the value came from', () => {

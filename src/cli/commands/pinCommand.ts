@@ -6,6 +6,8 @@ import type { PinCandidate } from '../../core/registry/pin';
 import { MAX_FILE_BYTES } from '../../core/lint/inputLimits';
 import { decodeText, encodeText, readFileInside, writeFileAtomically } from '../../core/workspace/safeFiles';
 import type { DecodedText } from '../../core/workspace/safeFiles';
+import { fileKindOf } from '../../core/workspace/fileKinds';
+import { neighbourFilesOnDisk } from '../../core/workspace/neighbours';
 import { findRepositoryRoot, toPosix } from '../../core/workspace/walk';
 import { configFor, selectedFiles } from '../check';
 import { lineDiff } from '../diff';
@@ -30,6 +32,7 @@ export async function pinCommand(args: readonly string[]): Promise<number> {
   const plans: FilePlan[] = [];
   const skipped: { file: string; line: number; column: number; reference: string; reason: string }[] = [];
   const failed: { file: string; line: number; column: number; reference: string; error: string }[] = [];
+  const neighbours = neighbourFilesOnDisk(loaded.root);
   for await (const selected of selectedFiles(positionals, cwd, loaded, missingPaths)) {
     if ('error' in selected) continue;
     // The linter's reader: regular files inside the repository, never a FIFO, a device or a symlink out.
@@ -39,7 +42,9 @@ export async function pinCommand(args: readonly string[]): Promise<number> {
     });
     if (bytes === undefined) continue;
     const decoded = decodeText(bytes);
-    const { candidates, skipped: left } = pinCandidates(toPosix(relative(loaded.root, selected.file)), decoded.text);
+    const path = toPosix(relative(loaded.root, selected.file));
+    const kind = fileKindOf(path);
+    const { candidates, skipped: left } = pinCandidates(path, decoded.text, { context: kind ? await neighbours.contextFor(path, kind) : {} });
     for (const skip of left) skipped.push({ file: toPosix(relative(cwd, selected.file)), line: skip.range.start.line + 1, column: skip.range.start.character + 1, reference: skip.written, reason: skip.reason });
     if (candidates.length > 0) plans.push({ file: selected.file, decoded, candidates });
   }

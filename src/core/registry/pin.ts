@@ -1,5 +1,6 @@
 import { imageOccurrences } from '../lint/engine';
 import type { Range } from '../lint/finding';
+import type { LintContext } from '../workspace/neighbours';
 
 /** A reference that can be pinned or re-tagged in place: written literally, without a digest. */
 export interface PinCandidate {
@@ -27,6 +28,8 @@ export interface PinSkip {
 export interface PinCandidateOptions {
   readonly untagged?: boolean;
   readonly mapTags?: boolean;
+  /** The files beside this one (NeighbourFiles): a bake context or a Skaffold-built image is no candidate. */
+  readonly context?: LintContext;
 }
 
 /** Which references of a file `steward pin` rewrites, and why it leaves the others. */
@@ -35,7 +38,7 @@ export function pinCandidates(path: string, text: string, options: PinCandidateO
   const textAt = ({ start, end }: Range) => (start.line === end.line ? lines[start.line]?.slice(start.character, end.character) : undefined);
   const candidates: PinCandidate[] = [];
   const skipped: PinSkip[] = [];
-  for (const occurrence of imageOccurrences(path, text)) {
+  for (const occurrence of imageOccurrences(path, text, undefined, options.context)) {
     const skip = (reason: string) => skipped.push({ range: occurrence.range, written: occurrence.written, reason });
     if (!occurrence.parsed.ok) {
       skip(`not a valid reference (${occurrence.parsed.error})`);

@@ -3,6 +3,7 @@ import { applySettings, imageOccurrences } from '../lint/engine';
 import type { Finding } from '../lint/finding';
 import { imageTagDrift } from '../lint/rules/imageTagDrift';
 import { mapLimited } from '../concurrency';
+import type { LintContext } from '../workspace/neighbours';
 
 /** Resolves `registry/repository:tag` to its current digest. */
 export type DigestResolver = (registry: string, repository: string, tag: string) => Promise<string>;
@@ -12,9 +13,9 @@ export type DigestResolver = (registry: string, repository: string, tag: string)
  * Off by default (it needs the network); references the registry cannot answer for are reported
  * through `onError`, not as findings.
  */
-export async function tagDriftFindings(path: string, text: string, config: LintConfig, resolve: DigestResolver, onError: (reference: string, error: Error) => void = () => undefined): Promise<Finding[]> {
+export async function tagDriftFindings(path: string, text: string, config: LintConfig, resolve: DigestResolver, onError: (reference: string, error: Error) => void = () => undefined, context: LintContext = {}): Promise<Finding[]> {
   if (config.severities.get(imageTagDrift.id) === 'off') return [];
-  const pinned = imageOccurrences(path, text).filter((occurrence) => occurrence.parsed.ok && occurrence.parsed.reference.tag && occurrence.parsed.reference.digest);
+  const pinned = imageOccurrences(path, text, undefined, context).filter((occurrence) => occurrence.parsed.ok && occurrence.parsed.reference.tag && occurrence.parsed.reference.digest);
   const hits = await mapLimited(pinned, 4, async (occurrence) => {
     if (!occurrence.parsed.ok) return undefined;
     const { domain, path: repository, tag, digest } = occurrence.parsed.reference;

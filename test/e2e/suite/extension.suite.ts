@@ -86,6 +86,10 @@ suite('Artifact Steward in the extension host', () => {
     assert.match(text, /registry \| `docker\.io` \(implied\)/);
     assert.match(text, /repository \| `library\/postgres`/);
     assert.match(text, /major\.minor tag/);
+    // The .env beside compose.yaml sets WORKER_TAG, as in Problems: the hover reads the same neighbours.
+    const worker = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, new vscode.Position(7, 14));
+    const workerText = worker.flatMap((hover) => hover.contents.map((content) => (content as vscode.MarkdownString).value)).join('\n');
+    assert.match(workerText, /\*\*Image\*\* `ghcr\.io\/acme\/worker:main` \(from `ghcr\.io\/acme\/worker:\$\{WORKER_TAG:-dev\}`\)/);
   });
 
   test('quick-fix: Add missing OCI labels extends the LABEL after the last COPY, declares its ARG above it, and the unknown source stays reported', async () => {
