@@ -133,6 +133,8 @@ export const COMMAND_HELP = {
                            licenses of an SBOM; with --deny, exit 1 on a denied one
 `,
     options: `  --deny <id>                licenses: a denied SPDX id (repeatable; GPL-3.0 means GPL-3.0-only)
+  --platform <os/arch>       of a multi-platform image, the SBOM about this platform (default: one
+                             about the whole image, else linux/amd64, else the first)
   --json                     JSON output
 `,
     readsRegistries: true,

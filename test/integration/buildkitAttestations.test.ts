@@ -5,6 +5,7 @@
 // reader of what the registry holds.
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +43,7 @@ const REPOSITORY = 'team/app';
 const layoutDir = join(root, 'layout');
 writeOciLayout(layoutDir, [
   { tag: '1.0.0', platforms: TWO_PLATFORMS, buildkitAttestations: true, created: '2026-05-01T00:00:00Z' },
-  { tag: '0.9.0', platforms: TWO_PLATFORMS, buildkitAttestations: true, created: '2026-01-01T00:00:00Z', content: 'older' },
+  { tag: '0.9.0', platforms: TWO_PLATFORMS, buildkitAttestations: true, created: '2026-01-01T00:00:00Z', content: 'older', sbomOpensslVersion: '3.0.8-1' },
   { tag: 'signed' },
 ]);
 
@@ -137,6 +138,23 @@ describe('BuildKit attestations and signature formats on a real registry', () =>
     const provenance = details.attachments.find((attachment) => attachment.kind === 'provenance' && attachment.platform === 'linux/arm64')!;
     const statement = JSON.parse((await attachmentContent(backend, REPOSITORY, provenance)).toString('utf8')) as { predicateType: string; subject: { digest: { sha256: string } }[] };
     assert.deepEqual([statement.predicateType, `sha256:${statement.subject[0]!.digest.sha256}`], [SLSA_V02, expected.get('linux/arm64')!.platform]);
+  });
+
+  it('steward sbom diff compares two images\' BuildKit SBOMs, for linux/amd64 unless --platform names another', async () => {
+    const [older, newer] = ['0.9.0', '1.0.0'].map((tag) => `${staging.host}/${REPOSITORY}:${tag}`);
+    const digests = await Promise.all(['0.9.0', '1.0.0'].map(async (tag) => `sha256:${createHash('sha256').update(await skopeoRaw(staging, `${REPOSITORY}:${tag}`)).digest('hex')}`));
+    const diffFor = async (...platform: string[]) => {
+      const run = await steward(['sbom', 'diff', older!, newer!, '--json', ...platform], root);
+      assert.equal(run.code, 0, run.stderr);
+      return JSON.parse(run.stdout) as { before: string; after: string; added: unknown[]; removed: unknown[]; changed: { before: { version: string }; after: { version: string } }[] };
+    };
+    for (const [platform, args] of [['linux/amd64', []], ['linux/arm64', ['--platform', 'linux/arm64']]] as const) {
+      const diff = await diffFor(...args);
+      assert.deepEqual([diff.before, diff.after], [`${older} (${digests[0]!.slice(0, 19)}…, ${platform})`, `${newer} (${digests[1]!.slice(0, 19)}…, ${platform})`]);
+      assert.deepEqual([diff.added, diff.removed, diff.changed.map((change) => `${change.before.version} → ${change.after.version}`)], [[], [], ['3.0.8-1 → 3.0.9-1']]);
+    }
+    const missing = await steward(['sbom', 'licenses', newer!, '--platform', 'linux/s390x'], root);
+    assert.deepEqual([missing.code, missing.stderr], [2, `steward: sbom: ${newer} (${digests[1]}) has no SBOM for linux/s390x (it has SBOMs for linux/amd64, linux/arm64)\n`]);
   });
 
   it('the SBOM gate passes on BuildKit\'s SBOM, in the gates and in the promotion plan', async () => {

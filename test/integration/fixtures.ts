@@ -80,6 +80,8 @@ export interface ImageSpec {
   readonly extraLayers?: { readonly count: number; readonly bytes: number };
   /** `docker buildx build --sbom=true --provenance=true`: an SPDX SBOM and SLSA v0.2 provenance per platform, in the index. */
   readonly buildkitAttestations?: boolean;
+  /** The openssl version those SBOMs list (default 3.0.9-1): SBOMs that differ between images. */
+  readonly sbomOpensslVersion?: string;
 }
 
 interface Layout {
@@ -128,12 +130,12 @@ function statementAbout(platformManifest: Descriptor, predicateType: string, pre
  * annotated with its predicate type) and whose config is a placeholder; in the index as an
  * `unknown/unknown` entry naming the platform manifest it attests.
  */
-function buildkitAttestationManifest(out: Layout, platformManifest: Descriptor): Descriptor {
+function buildkitAttestationManifest(out: Layout, platformManifest: Descriptor, opensslVersion = '3.0.9-1'): Descriptor {
   const platform = `${platformManifest.platform!.os}/${platformManifest.platform!.architecture}`;
   const sbom = statementAbout(platformManifest, 'https://spdx.dev/Document', {
     spdxVersion: 'SPDX-2.3', dataLicense: 'CC0-1.0', SPDXID: 'SPDXRef-DOCUMENT', name: `sbom-${platform}`, documentNamespace: `https://example.com/sbom/${platformManifest.digest.slice(7, 19)}`,
     creationInfo: { created: '2024-05-01T12:00:00Z', creators: ['Tool: buildkit-v0.12.5'] },
-    packages: [{ SPDXID: 'SPDXRef-Package-openssl', name: 'openssl', versionInfo: '3.0.9-1', licenseDeclared: 'Apache-2.0', externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: 'pkg:deb/debian/openssl@3.0.9-1' }] }],
+    packages: [{ SPDXID: 'SPDXRef-Package-openssl', name: 'openssl', versionInfo: opensslVersion, licenseDeclared: 'Apache-2.0', externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: `pkg:deb/debian/openssl@${opensslVersion}` }] }],
   });
   const provenance = statementAbout(platformManifest, 'https://slsa.dev/provenance/v0.2', {
     builder: { id: 'https://github.com/docker/buildx' }, buildType: 'https://mobyproject.org/buildkit@v1',
@@ -171,7 +173,7 @@ export function writeOciLayout(dir: string, images: readonly ImageSpec[]): { dig
       const manifest = platformManifest(out, spec, platform);
       return { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifest.digest, size: manifest.size, platform };
     });
-    const attestations = spec.buildkitAttestations ? children.map((child) => buildkitAttestationManifest(out, child)) : [];
+    const attestations = spec.buildkitAttestations ? children.map((child) => buildkitAttestationManifest(out, child, spec.sbomOpensslVersion)) : [];
     const index = blob(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [...children, ...attestations] }));
     out.write(index);
     digests[spec.tag] = index.digest;

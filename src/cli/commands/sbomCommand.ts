@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { attachmentContent, inspectImage } from '../../core/registry/inspect';
+import type { Attachment } from '../../core/registry/inspect';
 import { parseReference } from '../../core/reference/parse';
 import type { Sbom } from '../../core/reports/model';
 import { readReport, scanReportOf } from '../../core/reports/readReport';
@@ -26,8 +27,24 @@ function sbomOf(text: string, label: string): Sbom {
   throw new UnusableInput(`${label}: ${result.kind === 'error' ? result.message : 'a scan report, not an SBOM'}`);
 }
 
+/**
+ * Which SBOM of a multi-platform image: BuildKit attaches one per platform. One about the whole
+ * image (cosign `.sbom`, a referrer) counts for every platform; without `--platform`, linux/amd64 is
+ * read, as a pull on most CI runners would resolve it, else the first platform.
+ */
+function sbomFor(argument: string, attachments: readonly Attachment[], platform: string | undefined): Attachment {
+  const sboms = attachments.filter((attachment) => attachment.kind === 'sbom');
+  const about = (wanted: string) => sboms.find((attachment) => attachment.platform === wanted);
+  const chosen = platform === undefined
+    ? sboms.find((attachment) => attachment.platform === undefined) ?? about('linux/amd64') ?? sboms[0]
+    : about(platform) ?? sboms.find((attachment) => attachment.platform === undefined);
+  if (chosen) return chosen;
+  const platforms = [...new Set(sboms.map((attachment) => attachment.platform))];
+  throw new UnusableInput(sboms.length === 0 ? `${argument} has no SBOM attached` : `${argument} has no SBOM for ${platform} (it has SBOMs for ${platforms.join(', ')})`);
+}
+
 /** A file, or an image reference whose SBOM attachment (and newest scan report, if any) is read. */
-async function readInput(argument: string, open: () => ReturnType<typeof registryAccess>): Promise<SbomInput> {
+async function readInput(argument: string, open: () => ReturnType<typeof registryAccess>, platform?: string): Promise<SbomInput> {
   if (existsSync(argument)) {
     const sbom = sbomOf(await readFile(argument, 'utf8'), argument);
     return { label: argument, sbom, ...(sbom.scanned ? { vulnerabilities: sbom.vulnerabilities } : {}) };
@@ -37,22 +54,22 @@ async function readInput(argument: string, open: () => ReturnType<typeof registr
   const { domain, path, tag, digest } = parsed.reference;
   const backend = open().open(domain);
   const details = await inspectImage(backend, path, digest ?? tag ?? 'latest');
-  const sbomAttachment = details.attachments.find((attachment) => attachment.kind === 'sbom');
-  if (!sbomAttachment) throw new UnusableInput(`${argument} (${details.digest}) has no SBOM attached`);
+  const sbomAttachment = sbomFor(`${argument} (${details.digest})`, details.attachments, platform);
   const sbom = sbomOf((await attachmentContent(backend, path, sbomAttachment)).toString('utf8'), `${argument}'s SBOM`);
-  const scans = details.attachments.filter((attachment) => attachment.kind === 'scan-report').sort((a, b) => (b.created ?? '').localeCompare(a.created ?? ''));
+  const scans = details.attachments.filter((attachment) => attachment.kind === 'scan-report' && (attachment.platform === undefined || attachment.platform === sbomAttachment.platform)).sort((a, b) => (b.created ?? '').localeCompare(a.created ?? ''));
   const scan = scans[0] ? scanReportOf(readReport((await attachmentContent(backend, path, scans[0])).toString('utf8'))) : undefined;
   const vulnerabilities = scan?.findings ?? (sbom.scanned ? sbom.vulnerabilities : undefined);
-  return { label: `${argument} (${details.digest.slice(0, 19)}…)`, sbom, ...(vulnerabilities ? { vulnerabilities } : {}) };
+  const about = sbomAttachment.platform ? `, ${sbomAttachment.platform}` : '';
+  return { label: `${argument} (${details.digest.slice(0, 19)}…${about})`, sbom, ...(vulnerabilities ? { vulnerabilities } : {}) };
 }
 
 const describe = (pkg: SbomPackage): string => `${pkg.purl ?? `${pkg.type ? `${pkg.type}/` : ''}${pkg.name}`}${pkg.purl ? '' : pkg.version ? `@${pkg.version}` : ''}`;
 const plain = (pkg: SbomPackage) => ({ name: pkg.name, version: pkg.version ?? null, type: pkg.type ?? null, purl: pkg.purl ?? null });
 const plainFinding = (finding: ScanFinding) => ({ id: finding.id, severity: finding.severity, package: finding.packageName ?? null, installed: finding.installedVersion ?? null, purl: finding.purl ?? null });
 
-async function diffCommand(positionals: readonly string[], json: boolean, open: () => ReturnType<typeof registryAccess>): Promise<number> {
+async function diffCommand(positionals: readonly string[], json: boolean, open: () => ReturnType<typeof registryAccess>, platform?: string): Promise<number> {
   if (positionals.length !== 2) throw new UsageError('sbom diff takes two SBOMs (files or image references)');
-  const [before, after] = await Promise.all(positionals.map((argument) => readInput(argument, open)));
+  const [before, after] = await Promise.all(positionals.map((argument) => readInput(argument, open, platform)));
   const diff = diffSboms(before!.sbom, after!.sbom);
   const delta = before!.vulnerabilities && after!.vulnerabilities ? vulnerabilityDelta(before!.vulnerabilities, after!.vulnerabilities) : undefined;
   if (json) {
@@ -74,9 +91,9 @@ async function diffCommand(positionals: readonly string[], json: boolean, open: 
   return 0;
 }
 
-async function licensesCommand(positionals: readonly string[], deny: readonly string[], json: boolean, open: () => ReturnType<typeof registryAccess>): Promise<number> {
+async function licensesCommand(positionals: readonly string[], deny: readonly string[], json: boolean, open: () => ReturnType<typeof registryAccess>, platform?: string): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('sbom licenses takes one SBOM (a file or an image reference)');
-  const input = await readInput(positionals[0]!, open);
+  const input = await readInput(positionals[0]!, open, platform);
   const summary = summariseLicenses(input.sbom, deny);
   if (json) {
     await print(`${JSON.stringify({
@@ -96,13 +113,14 @@ async function licensesCommand(positionals: readonly string[], deny: readonly st
 
 /** `steward sbom diff <a> <b>` and `steward sbom licenses <sbom> [--deny ID…]`. Exit 2 on an unusable input. */
 export async function sbomCommand(args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { json: { type: 'boolean' }, deny: { type: 'string', multiple: true }, ...REGISTRY_OPTIONS } });
+  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { json: { type: 'boolean' }, deny: { type: 'string', multiple: true }, platform: { type: 'string' }, ...REGISTRY_OPTIONS } });
   const [subcommand, ...rest] = positionals;
   let access: ReturnType<typeof registryAccess> | undefined;
   const open = () => (access ??= registryAccess(values));
   try {
-    if (subcommand === 'diff') return await diffCommand(rest, values.json === true, open);
-    if (subcommand === 'licenses') return await licensesCommand(rest, values.deny ?? [], values.json === true, open);
+    if (values.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(values.platform)) throw new UsageError(`--platform takes os/architecture[/variant], such as linux/arm64 (got "${inert(values.platform)}")`);
+    if (subcommand === 'diff') return await diffCommand(rest, values.json === true, open, values.platform);
+    if (subcommand === 'licenses') return await licensesCommand(rest, values.deny ?? [], values.json === true, open, values.platform);
     throw new UsageError(subcommand === undefined ? 'sbom needs diff or licenses' : `unknown sbom subcommand "${subcommand}"`);
   } catch (error) {
     return unusableInput('sbom', error);
