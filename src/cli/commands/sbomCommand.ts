@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { attachmentContent, inspectImage } from '../../core/registry/inspect';
-import type { Attachment } from '../../core/registry/inspect';
+import { chooseSbom } from '../../core/registry/sbomAttachment';
 import { parseReference } from '../../core/reference/parse';
 import type { Sbom } from '../../core/reports/model';
 import { readReport, scanReportOf } from '../../core/reports/readReport';
@@ -27,22 +27,6 @@ function sbomOf(text: string, label: string): Sbom {
   throw new UnusableInput(`${label}: ${result.kind === 'error' ? result.message : 'a scan report, not an SBOM'}`);
 }
 
-/**
- * Which SBOM of a multi-platform image: BuildKit attaches one per platform. One about the whole
- * image (cosign `.sbom`, a referrer) counts for every platform; without `--platform`, linux/amd64 is
- * read, as a pull on most CI runners would resolve it, else the first platform.
- */
-function sbomFor(argument: string, attachments: readonly Attachment[], platform: string | undefined): Attachment {
-  const sboms = attachments.filter((attachment) => attachment.kind === 'sbom');
-  const about = (wanted: string) => sboms.find((attachment) => attachment.platform === wanted);
-  const chosen = platform === undefined
-    ? sboms.find((attachment) => attachment.platform === undefined) ?? about('linux/amd64') ?? sboms[0]
-    : about(platform) ?? sboms.find((attachment) => attachment.platform === undefined);
-  if (chosen) return chosen;
-  const platforms = [...new Set(sboms.map((attachment) => attachment.platform))];
-  throw new UnusableInput(sboms.length === 0 ? `${argument} has no SBOM attached` : `${argument} has no SBOM for ${platform} (it has SBOMs for ${platforms.join(', ')})`);
-}
-
 /** A file, or an image reference whose SBOM attachment (and newest scan report, if any) is read. */
 async function readInput(argument: string, open: () => ReturnType<typeof registryAccess>, platform?: string): Promise<SbomInput> {
   if (existsSync(argument)) {
@@ -54,7 +38,9 @@ async function readInput(argument: string, open: () => ReturnType<typeof registr
   const { domain, path, tag, digest } = parsed.reference;
   const backend = open().open(domain);
   const details = await inspectImage(backend, path, digest ?? tag ?? 'latest');
-  const sbomAttachment = sbomFor(`${argument} (${details.digest})`, details.attachments, platform);
+  const chosen = chooseSbom(details.attachments, platform);
+  if ('problem' in chosen) throw new UnusableInput(`${argument} (${details.digest}) ${chosen.problem}`);
+  const sbomAttachment = chosen.attachment;
   const sbom = sbomOf((await attachmentContent(backend, path, sbomAttachment)).toString('utf8'), `${argument}'s SBOM`);
   const scans = details.attachments.filter((attachment) => attachment.kind === 'scan-report' && (attachment.platform === undefined || attachment.platform === sbomAttachment.platform)).sort((a, b) => (b.created ?? '').localeCompare(a.created ?? ''));
   const scan = scans[0] ? scanReportOf(readReport((await attachmentContent(backend, path, scans[0])).toString('utf8'))) : undefined;

@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExplorerNode } from '../../core/registry/explorer';
-import { allTags, attachmentsOf } from '../../core/registry/inspect';
+import { allTags, inspectImage } from '../../core/registry/inspect';
+import { chooseSbom } from '../../core/registry/sbomAttachment';
 import { reportFailure } from '../log';
 import { referenceOf } from '../registry/registryTree';
 import type { Command, Services } from '../services';
@@ -11,11 +12,11 @@ export const COMPARE_SBOMS_COMMAND = 'artifactSteward.reports.compareSboms';
 
 type TagNode = Extract<ExplorerNode, { kind: 'tag' }>;
 
-/** The SBOM attached to a tag, downloaded; undefined when it has none. */
+/** The SBOM attached to a tag (a referrer, a cosign `.sbom` tag or BuildKit's, in the index), downloaded; undefined when it has none. */
 async function sbomOfTag(services: Services, node: TagNode, tag: string): Promise<string | undefined> {
-  const digest = (await node.backend.resolve(node.repository, tag)).digest;
-  const sbom = (await attachmentsOf(node.backend, node.repository, digest, [])).find((attachment) => attachment.kind === 'sbom');
-  if (!sbom) return undefined;
+  const chosen = chooseSbom((await inspectImage(node.backend, node.repository, tag)).attachments);
+  if ('problem' in chosen) return undefined;
+  const sbom = chosen.attachment;
   return downloadAttachment(services, { kind: 'attachment', id: `${node.id}#${sbom.digest}`, parent: { ...node, tag }, attachment: sbom }, sbom);
 }
 

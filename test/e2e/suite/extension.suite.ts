@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { installedTrivy } from '../../../scripts/trivy';
 import { EXAMPLES_FINDINGS } from '../../examplesFindings';
-import { skopeoPush } from '../../integration/fixtures';
+import { skopeoPush, writeOciLayout } from '../../integration/fixtures';
 import { startRegistry } from '../../integration/registryServer';
 import type { RunningRegistry } from '../../integration/registryServer';
 import { applyQuickFix, diagnosticsOf, EXTENSION_ID, fileUri, openAndSettle, waitFor } from './support';
@@ -279,6 +279,30 @@ suite('Registry-aware quick-fixes in the extension host (a real docker-registry)
       assert.ok((JSON.parse(stdout) as { Tags: string[] }).Tags.some((name) => /^sha256-[0-9a-f]{64}$/.test(name)), 'skopeo sees the fallback tag index');
     } finally {
       for (const key of ['registries', 'trivy.path', 'trivy.args', 'trivy.attachResults']) await settings.update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  test('Compare SBOMs of two tags reads the SBOMs BuildKit keeps in each index (linux/amd64)', async function () {
+    this.timeout(120_000);
+    const layoutDir = mkdtempSync(join(tmpdir(), 'steward-suite-buildkit-'));
+    const platforms = [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }];
+    writeOciLayout(layoutDir, [
+      { tag: '2.0.0', platforms, buildkitAttestations: true, sbomOpensslVersion: '3.0.8-1' },
+      { tag: '2.1.0', platforms, buildkitAttestations: true, content: 'newer' },
+    ]);
+    for (const tag of ['2.0.0', '2.1.0']) await skopeoPush(registry!, layoutDir, tag, 'acme/buildkit');
+    const settings = vscode.workspace.getConfiguration('artifactSteward');
+    await settings.update('registries', [{ host: registry!.host }], vscode.ConfigurationTarget.Global);
+    try {
+      const api = await reportsApi();
+      const tag = await waitFor('the tag in the tree', () => treeNode(api.registryTree, [registry!.host, 'acme', 'buildkit', '2.1.0']).catch(() => undefined));
+      await vscode.commands.executeCommand('artifactSteward.reports.compareSboms', tag, '2.0.0');
+      const view = await panelShowing((entry) => entry.view!.kind === 'diff' && entry.view!.source.labels.includes('acme/buildkit:2.1.0'), 'the SBOM diff of the two tags');
+      assert.deepEqual(view.source.labels, ['acme/buildkit:2.0.0', 'acme/buildkit:2.1.0']);
+      const changed = (view.diff!.changed as { before: { name: string; version: string }; after: { version: string } }[]).map(({ before, after }) => `${before.name} ${before.version} → ${after.version}`);
+      assert.deepEqual([view.diff!.added, view.diff!.removed, changed], [[], [], ['openssl 3.0.8-1 → 3.0.9-1']]);
+    } finally {
+      await settings.update('registries', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 
