@@ -197,8 +197,9 @@ describe('one trivy scan in every format: the same verdicts, fixes and packages'
       assert.deepEqual(gist(blockCritical!), { pass: false, counts: { ...none, UNKNOWN: vulnerabilities.length }, withoutSeverity: vulnerabilities.length });
       assert.match(blockCritical!.reasons.join('\n'), /without a severity/);
       assert.deepEqual(gist(blockHighFixed!), { pass: false, counts: { ...none, UNKNOWN: fixed }, withoutSeverity: fixed });
-      // Without blockOn nothing asks about unknown severities: a HIGH cap alone cannot see them.
-      assert.deepEqual(gist(maxHigh!), { pass: true, counts: { ...none, UNKNOWN: vulnerabilities.length }, withoutSeverity: vulnerabilities.length });
+      // A HIGH cap cannot tell unrated findings from HIGH ones: it fails closed too.
+      assert.deepEqual(gist(maxHigh!), { pass: false, counts: { ...none, UNKNOWN: vulnerabilities.length }, withoutSeverity: vulnerabilities.length });
+      assert.match(maxHigh!.reasons.join('\n'), /without a severity/);
       assert.deepEqual(gist(blockHighIgnoringUnknown!), { pass: true, counts: { ...none, UNKNOWN: vulnerabilities.length }, withoutSeverity: vulnerabilities.length });
     });
 

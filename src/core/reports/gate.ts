@@ -76,9 +76,11 @@ export function evaluateGate(report: Pick<ScanReport, 'findings' | 'images'>, ga
     const blocking = SEVERITIES.slice(0, SEVERITIES.indexOf(gate.blockOn) + 1).filter((severity) => severity !== 'UNKNOWN');
     const found = blocking.filter((severity) => counts[severity] > 0);
     if (found.length > 0) reasons.add(`${found.map((severity) => `${counts[severity]} ${severity}`).join(', ')} at or above ${gate.blockOn}`);
-    if (counts.UNKNOWN > 0 && (gate.unknownSeverity ?? 'block') === 'block') reasons.add(`${counts.UNKNOWN} finding(s) without a severity (unknownSeverity: block; set it to ignore to let them pass)`);
   }
   if (gate.maxHigh !== undefined && counts.HIGH > gate.maxHigh) reasons.add(`${counts.HIGH} HIGH, more than the ${gate.maxHigh} allowed`);
+  // Any severity threshold fails closed: an unrated finding (trivy's CycloneDX has no ratings) may be HIGH.
+  const judgesSeverity = gate.blockOn !== undefined || gate.maxHigh !== undefined;
+  if (judgesSeverity && counts.UNKNOWN > 0 && (gate.unknownSeverity ?? 'block') === 'block') reasons.add(`${counts.UNKNOWN} finding(s) without a severity (unknownSeverity: block; set it to ignore to let them pass)`);
   const deny = denySet(gate.deniedLicenses ?? []);
   const deniedLicenses = [...new Set(counted.filter((finding) => finding.kind === 'license' && isDeniedLicense(finding.id, deny)).map((finding) => finding.id))];
   if (deniedLicenses.length > 0) reasons.add(`denied license(s): ${deniedLicenses.join(', ')}`);

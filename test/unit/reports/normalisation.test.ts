@@ -168,12 +168,14 @@ describe('CycloneDX scans', () => {
 describe('gates fail closed', () => {
   const finding = (severity: ScanFinding['severity']): ScanFinding => ({ kind: 'vulnerability', status: 'fail', id: `CVE-${severity}`, severity, urls: [] });
 
-  it('findings without a severity block a blockOn gate unless it says unknownSeverity: ignore', () => {
+  it('findings without a severity block a blockOn or maxHigh gate unless it says unknownSeverity: ignore', () => {
     const report = { findings: [finding('UNKNOWN'), finding('UNKNOWN'), finding('LOW')] };
     const blocked = evaluateGate(report, { blockOn: 'HIGH' });
     assert.deepEqual([blocked.pass, blocked.withoutSeverity, blocked.reasons], [false, 2, ['2 finding(s) without a severity (unknownSeverity: block; set it to ignore to let them pass)']]);
     assert.equal(evaluateGate(report, { blockOn: 'HIGH', unknownSeverity: 'ignore' }).pass, true);
-    assert.equal(evaluateGate(report, { maxHigh: 0 }).pass, true, 'without blockOn, severity is not asked for');
+    assert.deepEqual(evaluateGate(report, { maxHigh: 0 }).reasons, ['2 finding(s) without a severity (unknownSeverity: block; set it to ignore to let them pass)'], 'an unrated finding may be HIGH');
+    assert.equal(evaluateGate(report, { maxHigh: 0, unknownSeverity: 'ignore' }).pass, true);
+    assert.equal(evaluateGate(report, { deniedLicenses: ['GPL-3.0-only'] }).pass, true, 'a license-only gate does not judge severities');
   });
 
   it('allow-list expiry: the last day included, an invalid date counts its finding and says why', () => {
