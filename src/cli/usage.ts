@@ -126,6 +126,17 @@ export const COMMAND_HELP = {
     readsRegistries: true,
     exitCodes: '0 searched (found or not); 1 something could not be read (the rest is listed); 2 usage error',
   },
+  replicate: {
+    synopsis: `  steward replicate        copy images by digest as .steward.yaml replication: rules say
+`,
+    options: `  --dry-run                  print what would be copied, refused or left; copy nothing
+  --check                    list stale targets (missing, behind, attachments missing); exit 1 if any
+  --config-root <dir>        folder holding .steward.yaml
+  --json                     JSON output
+`,
+    readsRegistries: true,
+    exitCodes: '0 replicated or nothing to do; 1 refused, failed, or (--check) stale; 2 usage or config error',
+  },
   gate: {
     synopsis: `  steward gate <report>    judge a scan report (Trivy, Grype, SARIF, CycloneDX) by a gate
 `,
