@@ -70,6 +70,8 @@ export interface ReplicationOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: ReplicationProgress) => void;
   readonly copy?: Pick<CopyOptions, 'blobAttempts' | 'blobRetryDelayMs'>;
+  /** Plan only for this source registry (and repository): Replicate… on a tree node. */
+  readonly only?: { readonly registry: string; readonly repository?: string };
 }
 
 type Open = (registry: string) => HttpRegistry;
@@ -119,11 +121,12 @@ export async function planReplication(rules: readonly ReplicationRule[], open: O
   const failures: ReplicationFailure[] = [];
   for (const [ruleIndex, rule] of rules.entries()) {
     const { registry: sourceHost } = sourceOf(rule);
+    if (options.only && options.only.registry !== sourceHost) continue;
     const source = open(sourceHost);
     const selected = tagSelector(rule);
     let repositories: string[];
     try {
-      repositories = await sourceRepositories(source, rule, signal);
+      repositories = (await sourceRepositories(source, rule, signal)).filter((repository) => options.only?.repository === undefined || repository === options.only.repository);
     } catch (error) {
       failures.push({ reference: rule.from, message: (error as Error).message });
       continue;
