@@ -164,7 +164,7 @@ describe('replication between two real registries', () => {
         const chosen: ReplicationRule[] = [{ from: `${source.host}/prod/**`, to: [`${proxy.host}/${folder}`], tags: ['v*'] }];
         const options = { promotionRules: [{ match: `${proxy.host}/${folder}/**`, immutableTags: ['v1.0.*'] }], copy };
         const plan = await planReplication(chosen, openFaulty, options);
-        proxy.setFaults(0.15, run + 1);
+        proxy.setFaults(0.3, run + 1);
         let results;
         try {
           results = (await executeReplication(plan, openFaulty, options)).results;
