@@ -15,6 +15,8 @@ const COMMANDS: Readonly<Record<CommandName, (args: readonly string[]) => Promis
   retention: async (args) => (await import('./commands/retentionCommand')).retentionCommand(args),
   gate: async (args) => (await import('./commands/gateCommand')).gateCommand(args),
   sbom: async (args) => (await import('./commands/sbomCommand')).sbomCommand(args),
+  find: async (args) => (await import('./commands/findCommand')).findCommand(args),
+  replicate: async (args) => (await import('./commands/replicateCommand')).replicateCommand(args),
   verify: async (args) => (await import('./commands/verifyCommand')).verifyCommand(args),
 };
 

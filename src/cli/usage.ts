@@ -106,6 +106,37 @@ export const COMMAND_HELP = {
     readsRegistries: true,
     exitCodes: '0 done; 1 a delete failed; 2 usage or policy error, apply without --yes or with unreadable files',
   },
+  find: {
+    synopsis: `  steward find <registry>[/<repository-prefix>]
+                           images whose labels, annotations or provenance match, and the
+                           workspace files that deploy each
+`,
+    options: `  --label KEY=VALUE          a config label or annotation with this value (repeatable: all must hold)
+  --revision <sha>           built from this commit (7 to 64 hex; a short SHA matches its full form):
+                             the org.opencontainers.image.revision label/annotation or the provenance
+  --source <url>             built from this repository: the source label/annotation or the provenance
+  --base-digest <digest>     org.opencontainers.image.base.digest is this digest
+  --created-after <time>     created after this ISO 8601 date or time
+  --annotations-only         match manifest and index annotations only (no configs, no provenance)
+  --workspace <path>         the folder whose manifests say where each result is deployed
+                             (repeatable; default: the current folder)
+  --concurrency <n>          requests in flight at once (default 8)
+  --json                     JSON output
+`,
+    readsRegistries: true,
+    exitCodes: '0 searched (found or not); 1 something could not be read (the rest is listed); 2 usage error',
+  },
+  replicate: {
+    synopsis: `  steward replicate        copy images by digest as .steward.yaml replication: rules say
+`,
+    options: `  --dry-run                  print what would be copied, refused or left; copy nothing
+  --check                    list stale targets (missing, behind, attachments missing); exit 1 if any
+  --config-root <dir>        folder holding .steward.yaml
+  --json                     JSON output
+`,
+    readsRegistries: true,
+    exitCodes: '0 replicated or nothing to do; 1 refused, failed, or (--check) stale; 2 usage or config error',
+  },
   gate: {
     synopsis: `  steward gate <report>    judge a scan report (Trivy, Grype, SARIF, CycloneDX) by a gate
 `,

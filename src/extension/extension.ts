@@ -16,6 +16,9 @@ import { openAttachment } from './commands/openAttachment';
 import { openReport } from './commands/openReport';
 import { pinToDigest } from './commands/pinToDigest';
 import { promoteImage } from './commands/promoteImage';
+import { findImagesCommand } from './commands/findImages';
+import { findImagesFromCommitCommand } from './commands/findImagesFromCommit';
+import { replicateImagesCommand } from './commands/replicateImages';
 import { applyRetentionCommand } from './commands/applyRetention';
 import { exportRetentionCommand } from './commands/exportRetention';
 import { planRetentionCommand } from './commands/planRetention';
@@ -37,10 +40,11 @@ import { cachedDigestResolver, registryOpener, secretStorageCredentials } from '
 import { REGISTRY_VIEW, RegistryTreeProvider } from './registry/registryTree';
 import { ReportPanels } from './reports/reportPanels';
 import { RETENTION_VIEW, RetentionPlans } from './retention/retentionPlans';
+import { FIND_VIEW, FindResults } from './find/findResults';
 import { readLintSettings } from './settings';
 import { registerStatusBar } from './statusBar';
 
-const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, clearTagFilter, sortTags, pinToDigest, useNewestVersion, deleteImage, removeRegistry, openReport, compareSboms, openAttachment, scanImage, generateSbom, promoteImage, planRetentionCommand, applyRetentionCommand, exportRetentionCommand, openRuleDocs];
+const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, clearTagFilter, sortTags, pinToDigest, useNewestVersion, deleteImage, removeRegistry, openReport, compareSboms, openAttachment, scanImage, generateSbom, promoteImage, findImagesCommand, findImagesFromCommitCommand, replicateImagesCommand, planRetentionCommand, applyRetentionCommand, exportRetentionCommand, openRuleDocs];
 
 /** Exposed for the extension-host tests (activation time, the explorer's data) and other extensions. */
 export interface ArtifactStewardApi {
@@ -50,6 +54,8 @@ export interface ArtifactStewardApi {
   readonly reports: ReportPanels;
   /** The last retention plan (its view's data). */
   readonly retention: RetentionPlans;
+  /** The last Find images… search (its view's data). */
+  readonly findResults: FindResults;
   /** The file the log channel writes (tests read what was logged). */
   readonly logFile: vscode.Uri;
 }
@@ -67,8 +73,10 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
     const retention = new RetentionPlans();
     const registryTree = new RegistryTreeProvider(openRegistry, log, retention);
     const reports = new ReportPanels(context, log, configs);
-    const services: Services = { log, configs, linter, registryTree, registrySecrets, openRegistry, reports, extensionUri: context.extensionUri, storageUri: context.globalStorageUri, retention };
-    context.subscriptions.push(configs, registryTree, reports, retention,
+    const findResults = new FindResults();
+    const services: Services = { log, configs, linter, registryTree, registrySecrets, openRegistry, reports, extensionUri: context.extensionUri, storageUri: context.globalStorageUri, retention, findResults };
+    context.subscriptions.push(configs, registryTree, reports, retention, findResults,
+      findResults.showIn(vscode.window.createTreeView(FIND_VIEW, { treeDataProvider: findResults })),
       registryTree.showIn(vscode.window.createTreeView(REGISTRY_VIEW, { treeDataProvider: registryTree, showCollapseAll: true })),
       vscode.window.createTreeView(RETENTION_VIEW, { treeDataProvider: retention }),
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, { provideTextDocumentContent: (uri) => inspectedDocuments.get(uri.toString()) ?? '' }),
@@ -91,7 +99,7 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
     if (readLintSettings().lintWorkspaceOnStartup) void lintWorkspace(services);
     const activationMs = performance.now() - started;
     log.info(`Artifact Steward ${String(context.extension.packageJSON.version)} activated in ${activationMs.toFixed(1)} ms`);
-    return { activationMs, registryTree, reports, retention, logFile: vscode.Uri.joinPath(context.logUri, `${log.name}.log`) };
+    return { activationMs, registryTree, reports, retention, findResults, logFile: vscode.Uri.joinPath(context.logUri, `${log.name}.log`) };
   } catch (error) {
     log.error(`Activation failed: ${(error as Error).stack ?? String(error)}`);
     void showError(`Artifact Steward failed to start: ${(error as Error).message}`);

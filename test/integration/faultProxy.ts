@@ -1,4 +1,4 @@
-// A proxy in front of a real registry, written for the promotion tests: it counts the bytes of
+// A proxy in front of a real registry, written for the promotion tests: it counts requests and the bytes of
 // request bodies and, when told, injects faults (500, 429 with Retry-After, connection resets,
 // truncated response bodies, slow responses) from a seeded random sequence, or answers manifest
 // DELETEs itself (refusing some, or accepting all without deleting).
@@ -13,6 +13,8 @@ export interface FaultProxy {
   readonly host: string;
   /** Request body bytes by `METHOD kind` (kind: blob-upload, manifest, other). */
   readonly bodyBytes: Map<string, number>;
+  /** Requests by `METHOD kind` (kind: blob-upload, manifest, blob, other). */
+  readonly requests: Map<string, number>;
   readonly faultsInjected: Fault[];
   /** Each request meets a fault with this probability, drawn from `seed` (0 turns faults off), of the given kinds (default all). */
   setFaults(rate: number, seed?: number, kinds?: readonly Fault[]): void;
@@ -44,6 +46,7 @@ function kindOf(method: string, path: string): string {
 export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const port = await freePort();
   const bodyBytes = new Map<string, number>();
+  const requests = new Map<string, number>();
   const faultsInjected: Fault[] = [];
   let rate = 0;
   let next = random(1);
@@ -60,6 +63,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const handle = (incoming: IncomingMessage, response: ServerResponse) => {
     if (answerDelete(incoming, response)) return;
     const kind = kindOf(incoming.method ?? 'GET', incoming.url ?? '/');
+    requests.set(kind, (requests.get(kind) ?? 0) + 1);
     const fault = rate > 0 && next() < rate ? kinds[Math.floor(next() * kinds.length)]! : undefined;
     if (fault) faultsInjected.push(fault);
     if (fault === 'status-500' || fault === 'status-429') {
@@ -105,6 +109,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   return {
     host: `127.0.0.1:${port}`,
     bodyBytes,
+    requests,
     faultsInjected,
     deletes,
     setFaults(value, seed = 1, only = FAULTS) {
@@ -114,6 +119,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     },
     reset() {
       bodyBytes.clear();
+      requests.clear();
       faultsInjected.length = 0;
     },
     stop: () => new Promise((resolve) => {

@@ -2,7 +2,6 @@
 // proxy that counts bytes and injects faults.
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +15,9 @@ import { RegistryError } from '../../src/core/registry/errors';
 import { HttpRegistry } from '../../src/core/registry/httpRegistry';
 import { attachmentContent, attachmentsOf } from '../../src/core/registry/inspect';
 import { Transport } from '../../src/core/registry/transport';
-import { isIndex } from '../../src/core/registry/types';
 import { REPO_ROOT } from '../helpers';
 import { attachSbom, pushCosignSignature, skopeoPush, writeOciLayout } from './fixtures';
+import { assertComplete, skopeoDigest, skopeoTags } from './copyChecks';
 import { startFaultProxy } from './faultProxy';
 import type { FaultProxy } from './faultProxy';
 import { startRegistry } from './registryServer';
@@ -36,28 +35,6 @@ writeOciLayout(layoutDir, [
   { tag: 'multi', platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }], labels: LABELS },
   { tag: 'unlabelled' },
 ]);
-
-async function skopeoDigest(host: string, reference: string): Promise<string> {
-  const { stdout } = await execFileAsync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${host}/${reference}`], { encoding: 'buffer' });
-  return `sha256:${createHash('sha256').update(stdout).digest('hex')}`;
-}
-
-async function skopeoTags(host: string, repository: string): Promise<string[]> {
-  const { stdout } = await execFileAsync('skopeo', ['list-tags', '--tls-verify=false', `docker://${host}/${repository}`]);
-  return (JSON.parse(stdout) as { Tags: string[] }).Tags.sort();
-}
-
-/** Every tag of the repository resolves to a manifest whose children and blobs are all present. */
-async function assertComplete(client: HttpRegistry, repository: string, reference: string): Promise<void> {
-  const manifest = await client.getManifest(repository, reference);
-  if (isIndex(manifest.descriptor.mediaType)) {
-    for (const child of manifest.json.manifests ?? []) await assertComplete(client, repository, child.digest);
-    return;
-  }
-  for (const blob of [manifest.json.config, ...(manifest.json.layers ?? [])]) {
-    if (blob) assert.ok(await client.hasBlob(repository, blob.digest), `${repository}@${reference} misses blob ${blob.digest}`);
-  }
-}
 
 describe('promotion on real registries', () => {
   let staging: RunningRegistry;

@@ -9,6 +9,8 @@ import { DEFAULT_REQUIRED_LABELS } from '../dockerfile/labelValues';
 import type { LabelValueType, RequiredLabel } from '../dockerfile/labelValues';
 import { compileUserGlob, compileUserGlobs, compileUserRegex, UnsafePatternError } from '../patterns/userPatterns';
 import type { PromotionGates, PromotionScanGate, PromotionTargetRule } from '../promote/gates';
+import { replicationRuleProblem } from '../replicate/rules';
+import type { ReplicationRule } from '../replicate/rules';
 import { isoDateProblem } from '../isoDate';
 import type { Position, SeveritySetting } from './finding';
 import { RULES_BY_ID } from './ruleRegistry';
@@ -29,6 +31,8 @@ export interface ConfigFile {
   promotion?: { targets?: WrittenTargetRule[] };
   /** Checked by the retention reader (its own messages name the rule and key). */
   retention?: unknown;
+  /** `steward replicate` rules (see core/replicate/rules.ts). */
+  replication?: ReplicationRule[];
 }
 
 /** A promotion target as written: its scan gate inline or by the name of one under `gates`. */
@@ -50,6 +54,8 @@ export interface LintConfig {
   readonly gates: ReadonlyMap<string, PromotionScanGate>;
   /** `retention`, as written (see core/retention/policies/steward.ts). */
   readonly retention?: unknown;
+  /** `replication`: what `steward replicate` copies where. */
+  readonly replicationRules: readonly ReplicationRule[];
 }
 
 export interface ConfigError {
@@ -91,6 +97,7 @@ export function resolveConfig(file: ConfigFile = {}): LintConfig {
     promotionRules: (file.promotion?.targets ?? []).map((target) => resolveTargetGates(target, file.gates ?? {})),
     gates: new Map(Object.entries(file.gates ?? {})),
     ...(file.retention !== undefined ? { retention: file.retention } : {}),
+    replicationRules: file.replication ?? [],
   };
 }
 
@@ -169,6 +176,10 @@ function configPatterns(file: ConfigFile): ConfigPattern[] {
       { path: ['promotion', 'targets', index, 'match'], source: target.match, compile: compileUserGlob },
       ...globs(['promotion', 'targets', index, 'immutableTags'], target.immutableTags),
     ]),
+    ...(file.replication ?? []).flatMap((rule, index) => [
+      { path: ['replication', index, 'from'], source: rule.from, compile: compileUserGlob },
+      ...(Array.isArray(rule.tags) ? globs(['replication', index, 'tags'], rule.tags) : []),
+    ]),
   ];
 }
 
@@ -218,6 +229,12 @@ export function parseConfigFile(text: string, fileName: string): { data: ConfigF
       const node = document.getIn(['promotion', 'targets', index, 'gates', 'scan'], true) as Node | undefined;
       return failWith(`promotion.targets.${index}.gates.scan`, `names the gate "${scan}", which is not under gates (${Object.keys(file.gates ?? {}).join(', ') || 'none defined'})`, node?.range?.[0]);
     }
+  }
+  for (const [index, rule] of (file.replication ?? []).entries()) {
+    const problem = replicationRuleProblem(rule);
+    if (!problem) continue;
+    const node = document.getIn(['replication', index, problem.key], true) as Node | undefined;
+    return failWith(`replication.${index}.${problem.key}`, problem.message, node?.range?.[0]);
   }
   for (const { path, gate } of allowLists(file)) {
     for (const [index, entry] of (gate.allow ?? []).entries()) {

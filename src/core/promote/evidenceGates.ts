@@ -60,7 +60,7 @@ export interface EvidenceAccess {
   readonly verify?: (policy: VerificationPolicy) => Promise<ImageVerification>;
 }
 
-const SLSA_PROVENANCE = /^https:\/\/slsa\.dev\/provenance\//;
+export const SLSA_PROVENANCE = /^https:\/\/slsa\.dev\/provenance\//;
 
 /** Verifies with the keys and identities a gate names; `attestations: false` when only its signatures are asked about. */
 async function verification(access: EvidenceAccess, keyPaths: readonly string[], attestations: boolean, threshold?: number, keyless?: Pick<SignatureGate, 'identities' | 'trustedRoot'>): Promise<ImageVerification | string> {
@@ -113,7 +113,7 @@ export function provenanceFacts(predicate: Json): { sources: string[]; commits: 
 const CASE_INSENSITIVE_FORGES = /^https?:\/\/(www\.)?(github\.com|gitlab\.com)\//;
 
 /** `git+https://GitHub.com/Example/app.git/` and `https://github.com/example/app` are one repository. */
-function sameSource(a: string, b: string): boolean {
+export function sameSource(a: string, b: string): boolean {
   const normal = (uri: string) => {
     const bare = uri.trim().replace(/^git\+/, '').replace(/@[^/@]*$/, '').replace(/\/+$/, '').replace(/\.git$/, '').replace(/^([a-z]+:\/\/[^/]+)/i, (origin) => origin.toLowerCase());
     return CASE_INSENSITIVE_FORGES.test(bare) ? bare.toLowerCase() : bare;
@@ -122,7 +122,7 @@ function sameSource(a: string, b: string): boolean {
 }
 
 /** A full commit and its short form are the same commit (at least 7 hex characters). */
-const sameCommit = (a: string, b: string): boolean => a.length >= 7 && b.length >= 7 && (a.toLowerCase().startsWith(b.toLowerCase()) || b.toLowerCase().startsWith(a.toLowerCase()));
+export const sameCommit = (a: string, b: string): boolean => a.length >= 7 && b.length >= 7 && (a.toLowerCase().startsWith(b.toLowerCase()) || b.toLowerCase().startsWith(a.toLowerCase()));
 
 /** Why a provenance predicate does not satisfy the gate, or undefined when it does. */
 function provenanceProblem(predicate: Json, gate: ProvenanceGate, labels: Readonly<Record<string, string>>): string | undefined {

@@ -186,30 +186,37 @@ export async function executePromotion(source: PromotionSource, target: Promotio
   recordBlobs.catch(() => undefined);
   // A tag in place: the manifest and its blobs are there already.
   const manifest = plan.strategy === 'tag' ? await target.registry.getManifest(target.repository, digest, signal) : await copier.copyManifest(digest);
-  let attachmentsCopied = 0;
-  if (plan.strategy !== 'tag') {
-    // BuildKit attestations ride inside the index, copied with it.
-    for (const attachment of plan.attachments.filter((candidate) => candidate.via !== 'buildkit')) {
-      const copied = await copier.copyManifest(attachment.digest);
-      if (attachment.via === 'cosign-tag' && attachment.tag) await target.registry.putManifest(target.repository, attachment.tag, copied.bytes, copied.descriptor.mediaType, signal);
-      attachmentsCopied += 1;
-    }
-    const referrers = plan.attachments.filter((attachment) => attachment.via === 'referrers');
-    if (referrers.length > 0) {
-      const present = new Set((await target.registry.referrers(target.repository, digest, signal)).map((descriptor) => descriptor.digest));
-      for (const attachment of referrers.filter((candidate) => !present.has(candidate.digest))) {
-        const copied = await target.registry.getManifest(target.repository, attachment.digest, signal);
-        await addToFallbackIndex(target.registry, target.repository, digest, { ...copied.descriptor, ...(attachment.artifactType ? { artifactType: attachment.artifactType } : {}) }, signal);
-      }
-    }
-  }
+  const attachmentsCopied = plan.strategy === 'tag' ? 0 : await carryAttachments(copier, target, digest, plan.attachments, signal);
   const record = await attachArtifact(target.registry, target.repository, plan.descriptor, {
     artifactType: PROMOTION_RECORD_TYPE,
     bytes: recordBytes,
     annotations: { 'org.opencontainers.image.created': (options.now ?? new Date()).toISOString() },
   }, signal, recordBlobs);
-  await tagLast(target, plan, manifest.bytes, manifest.descriptor.mediaType, signal);
+  await tagLast(target, plan.tags, manifest.bytes, manifest.descriptor.mediaType, signal);
   return { plan, noop: false, stats: copier.stats, record, attachmentsCopied };
+}
+
+/**
+ * Copies the attachments of `digest` with the image's copier (a cosign tag is re-tagged; a referrer
+ * is added to the target's referrers where it is not listed yet); returns how many were copied.
+ * BuildKit attestations ride inside the index and are copied with it.
+ */
+export async function carryAttachments(copier: ImageCopier, target: { readonly registry: HttpRegistry; readonly repository: string }, digest: string, attachments: readonly Attachment[], signal?: AbortSignal): Promise<number> {
+  let copied = 0;
+  for (const attachment of attachments.filter((candidate) => candidate.via !== 'buildkit')) {
+    const manifest = await copier.copyManifest(attachment.digest);
+    if (attachment.via === 'cosign-tag' && attachment.tag) await target.registry.putManifest(target.repository, attachment.tag, manifest.bytes, manifest.descriptor.mediaType, signal);
+    copied += 1;
+  }
+  const referrers = attachments.filter((attachment) => attachment.via === 'referrers');
+  if (referrers.length > 0) {
+    const present = new Set((await target.registry.referrers(target.repository, digest, signal)).map((descriptor) => descriptor.digest));
+    for (const attachment of referrers.filter((candidate) => !present.has(candidate.digest))) {
+      const manifest = await target.registry.getManifest(target.repository, attachment.digest, signal);
+      await addToFallbackIndex(target.registry, target.repository, digest, { ...manifest.descriptor, ...(attachment.artifactType ? { artifactType: attachment.artifactType } : {}) }, signal);
+    }
+  }
+  return copied;
 }
 
 function promotionRecord(plan: PromotionPlan, options: PromotionOptions): Record<string, unknown> {
@@ -227,10 +234,11 @@ function promotionRecord(plan: PromotionPlan, options: PromotionOptions): Record
   };
 }
 
-async function tagLast(target: PromotionTarget, plan: PromotionPlan, bytes: Buffer, mediaType: string, signal?: AbortSignal): Promise<void> {
+/** Writes the tags to create or move, last; a tag that was moved is put back if a later one fails. */
+export async function tagLast(target: { readonly registry: HttpRegistry; readonly repository: string }, tags: readonly TagPlan[], bytes: Buffer, mediaType: string, signal?: AbortSignal): Promise<void> {
   const moved: { tag: string; previous: { bytes: Buffer; mediaType: string } }[] = [];
   try {
-    for (const tag of plan.tags.filter((candidate) => candidate.action === 'create' || candidate.action === 'move')) {
+    for (const tag of tags.filter((candidate) => candidate.action === 'create' || candidate.action === 'move')) {
       if (tag.action === 'move') {
         const previous = await target.registry.getManifest(target.repository, tag.current!, signal);
         await target.registry.putManifest(target.repository, tag.tag, bytes, mediaType, signal);

@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import { formatBytes } from '../../core/formatBytes';
 import { ruleFor } from '../../core/promote/gates';
 import type { ExplorerNode } from '../../core/registry/explorer';
-import type { RegistryBackend } from '../../core/registry/types';
 import { describeUnreadable } from '../../core/retention/describe';
 import { readInventories } from '../../core/retention/inventory';
 import type { RetentionPolicy } from '../../core/retention/model';
@@ -13,21 +12,12 @@ import { policyFrom, readPolicyFile } from '../../core/retention/policyFile';
 import { relativePath } from '../documents';
 import { reportFailure } from '../log';
 import { RETENTION_VIEW } from '../retention/retentionPlans';
+import { registryTargetOf } from '../registry/registryTarget';
 import { scanWorkspaceFolders } from '../workspaceImages';
 import type { Command, Services } from '../services';
 import { APPLY_RETENTION_COMMAND } from './applyRetention';
 
 export const PLAN_RETENTION_COMMAND = 'artifactSteward.retention.planRetention';
-
-/** The registry (and repository) to plan for: a node of the tree, or typed `host[/repository]`. */
-async function targetOf(services: Services, node: ExplorerNode | undefined): Promise<{ backend: RegistryBackend; repository?: string } | undefined> {
-  if (node?.kind === 'registry') return { backend: node.backend };
-  if (node?.kind === 'repository') return { backend: node.backend, repository: node.repository };
-  const typed = await vscode.window.showInputBox({ title: 'Plan retention for', placeHolder: 'registry.example.com/team/app (or just the registry host)', validateInput: (value) => (/^[\w.-]+(:\d+)?(\/[\w./-]+)?$/.test(value.trim()) ? undefined : 'host[:port][/repository]') });
-  if (!typed) return undefined;
-  const [host, ...path] = typed.trim().split('/');
-  return { backend: services.openRegistry(host!), ...(path.length > 0 ? { repository: path.join('/') } : {}) };
-}
 
 /** `policyPath`, else a choice between the workspace's `.steward.yaml` retention rules and a policy file. */
 async function policyOf(services: Services, policyPath: string | undefined): Promise<RetentionPolicy | undefined> {
@@ -58,7 +48,7 @@ export const planRetentionCommand: Command = {
   id: PLAN_RETENTION_COMMAND,
   async run(services, node?: ExplorerNode, policyPath?: string): Promise<RetentionPlan | undefined> {
     try {
-      const target = await targetOf(services, node);
+      const target = await registryTargetOf(services, node, 'Plan retention for');
       if (!target) return undefined;
       const policy = await policyOf(services, policyPath);
       if (!policy) return undefined;
