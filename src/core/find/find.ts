@@ -10,7 +10,6 @@ import type { WorkspaceReference } from '../retention/protection';
 import { mayHaveAttestations, provenanceOf } from './provenance';
 import { matchImage, needsProvenance } from './query';
 import type { FindQuery, ImageMetadata } from './query';
-import type { ServerSideFilter } from './serverFilter';
 
 /** Requests in flight at once by default: as `steward ls --digests`, polite to any registry. */
 export const FIND_CONCURRENCY = 8;
@@ -46,8 +45,6 @@ export interface FindResult {
   readonly imagesRead: number;
   /** What could not be read: the search is incomplete there, and says so. */
   readonly failures: readonly FindFailure[];
-  /** The server-side filter that chose the candidates, when one did. */
-  readonly serverFilter?: string;
 }
 
 export interface FindOptions {
@@ -58,10 +55,9 @@ export interface FindOptions {
   readonly onProgress?: (progress: FindProgress) => void;
   /** The workspace's image references (see retention/protection scanWorkspace), to say which files deploy each result. */
   readonly workspace?: readonly WorkspaceReference[];
-  readonly serverFilter?: ServerSideFilter;
 }
 
-/** An image to read: a repository and a tag (or a digest a server filter named), with the tags known for it. */
+/** An image to read: a repository and a tag, with the tags known for it. */
 interface Candidate {
   readonly repository: string;
   readonly reference: string;
@@ -125,17 +121,13 @@ function withoutProvenanceCriteria(query: FindQuery): FindQuery {
  * Images of a registry (under a repository prefix) whose labels, annotations or provenance match
  * the query. Reads the catalog, each repository's tags, each tag's manifest, and per distinct
  * image its config, with at most `concurrency` requests at once; provenance only where the
- * other criteria hold and the image may carry attestations. With a server-side filter that can
- * answer the query, only the images it names are read, and still checked here.
+ * other criteria hold and the image may carry attestations.
  */
 export async function findImages(backend: RegistryBackend, query: FindQuery, options: FindOptions = {}): Promise<FindResult> {
   const { signal, onProgress } = options;
   const limit = options.concurrency ?? FIND_CONCURRENCY;
   const failures: FindFailure[] = [];
-  const fromServer = options.serverFilter && query.annotationsOnly ? await options.serverFilter.candidates(query, options.repositoryPrefix, signal) : undefined;
-  const listing = fromServer ? undefined : await candidatesByListing(backend, options, failures);
-  const candidates: readonly Candidate[] = fromServer ?? listing!.candidates;
-  const tagSets = listing?.tagSets ?? new Map(fromServer!.map((candidate) => [candidate.repository, new Set(candidate.tags)]));
+  const { candidates, repositories, tagSets } = await candidatesByListing(backend, options, failures);
 
   // Every tag's manifest, then one entry per distinct image of a repository (its tags merged).
   let fetched = 0;
@@ -176,8 +168,7 @@ export async function findImages(backend: RegistryBackend, query: FindQuery, opt
   const results = found.filter((image): image is FoundImage => image !== undefined)
     .sort((a, b) => a.repository.localeCompare(b.repository) || (a.tags[0] ?? '').localeCompare(b.tags[0] ?? '', undefined, { numeric: true }));
   return {
-    images: results, repositories: listing?.repositories ?? new Set(candidates.map((candidate) => candidate.repository)).size, imagesRead: images.size,
+    images: results, repositories, imagesRead: images.size,
     failures: failures.sort((a, b) => a.reference.localeCompare(b.reference)),
-    ...(fromServer ? { serverFilter: options.serverFilter!.name } : {}),
   };
 }

@@ -13,8 +13,8 @@ export interface FindQuery {
   /** Created after this time (the created annotation or label, else the config's `created`). */
   readonly createdAfter?: Date;
   /**
-   * Only manifest and index annotations count (no config read, no provenance): what a registry's
-   * server-side annotation filter can answer completely (see serverFilter.ts).
+   * Only manifest and index annotations count (no config read, no provenance): fast, and what a
+   * registry's own annotation filter could answer.
    */
   readonly annotationsOnly?: boolean;
 }

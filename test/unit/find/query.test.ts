@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import { statementIn } from '../../../src/core/find/provenance';
 import { matchImage, parseFindQuery } from '../../../src/core/find/query';
 import type { ImageMetadata } from '../../../src/core/find/query';
-import { artifactRegistryFilter, artifactRegistryParent } from '../../../src/core/find/serverFilter';
 
 const FULL = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const image = (metadata: Partial<ImageMetadata>): ImageMetadata => ({ annotations: {}, labels: {}, provenance: [], ...metadata });
@@ -48,21 +47,5 @@ describe('find queries', () => {
     assert.deepEqual(statementIn(Buffer.from(JSON.stringify({ payloadType: 'application/vnd.in-toto+json', payload }))), statement);
     assert.deepEqual(statementIn(Buffer.from(JSON.stringify({ dsseEnvelope: { payload } }))), statement);
     for (const hostile of ['', 'null', '[]', '{"payload":"!!!"}', '{"dsseEnvelope":7}']) assert.equal(statementIn(Buffer.from(hostile)), undefined, hostile);
-  });
-});
-
-describe("Artifact Registry's server-side filter", () => {
-  it('expresses annotation-only queries exactly, and nothing else', () => {
-    assert.equal(artifactRegistryFilter(parseFindQuery({ revision: FULL, labels: ['team=payments'], annotationsOnly: true })), `annotations.\`team\`:\`payments\` AND annotations.\`org.opencontainers.image.revision\`:\`${FULL}\``);
-    assert.equal(artifactRegistryFilter(parseFindQuery({ revision: FULL })), undefined, 'labels live in configs: not filterable');
-    assert.equal(artifactRegistryFilter(parseFindQuery({ revision: 'a1b2c3d', annotationsOnly: true })), undefined, 'no prefix match on values');
-    assert.equal(artifactRegistryFilter(parseFindQuery({ source: 'https://github.com/acme/app', annotationsOnly: true })), undefined);
-    assert.equal(artifactRegistryFilter(parseFindQuery({ labels: ['a=b`c'], annotationsOnly: true })), undefined);
-  });
-
-  it('names the versions.list parent of a pkg.dev image', () => {
-    assert.equal(artifactRegistryParent('europe-west1-docker.pkg.dev', 'my-project/images/team/app'), 'projects/my-project/locations/europe-west1/repositories/images/packages/team%2Fapp');
-    assert.equal(artifactRegistryParent('ghcr.io', 'acme/app'), undefined);
-    assert.equal(artifactRegistryParent('us-docker.pkg.dev', 'project/repo'), undefined);
   });
 });
