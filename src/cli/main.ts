@@ -16,6 +16,7 @@ const COMMANDS: Readonly<Record<CommandName, (args: readonly string[]) => Promis
   gate: async (args) => (await import('./commands/gateCommand')).gateCommand(args),
   sbom: async (args) => (await import('./commands/sbomCommand')).sbomCommand(args),
   verify: async (args) => (await import('./commands/verifyCommand')).verifyCommand(args),
+  status: async (args) => (await import('./commands/statusCommand')).statusCommand(args),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

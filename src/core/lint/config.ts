@@ -10,6 +10,8 @@ import type { LabelValueType, RequiredLabel } from '../dockerfile/labelValues';
 import { compileUserGlob, compileUserGlobs, compileUserRegex, UnsafePatternError } from '../patterns/userPatterns';
 import type { PromotionGates, PromotionScanGate, PromotionTargetRule } from '../promote/gates';
 import { isoDateProblem } from '../isoDate';
+import { environmentsProblem, resolveEnvironments } from '../environments/environments';
+import type { EnvironmentConfig, EnvironmentDefinition } from '../environments/environments';
 import type { Position, SeveritySetting } from './finding';
 import { RULES_BY_ID } from './ruleRegistry';
 
@@ -29,6 +31,8 @@ export interface ConfigFile {
   promotion?: { targets?: WrittenTargetRule[] };
   /** Checked by the retention reader (its own messages name the rule and key). */
   retention?: unknown;
+  /** Promotion order, each environment's files and allowed registries (core/environments). */
+  environments?: EnvironmentConfig[];
 }
 
 /** A promotion target as written: its scan gate inline or by the name of one under `gates`. */
@@ -50,6 +54,8 @@ export interface LintConfig {
   readonly gates: ReadonlyMap<string, PromotionScanGate>;
   /** `retention`, as written (see core/retention/policies/steward.ts). */
   readonly retention?: unknown;
+  /** `environments`, in promotion order; empty when the file has none (they are inferred then). */
+  readonly environments: readonly EnvironmentDefinition[];
 }
 
 export interface ConfigError {
@@ -77,7 +83,9 @@ export function resolveConfig(file: ConfigFile = {}): LintConfig {
     : { key: entry.key, type: entry.type ?? 'text', ...(entry.pattern !== undefined ? { pattern: entry.pattern } : {}) }));
   const defaults = file.labels?.defaults === false ? [] : DEFAULT_REQUIRED_LABELS;
   const requiredLabels = [...defaults.filter((label) => !custom.some((entry) => entry.key === label.key)), ...custom];
-  const productionGlobs = file.production ?? DEFAULT_PRODUCTION_GLOBS;
+  const environments = resolveEnvironments(file.environments ?? []);
+  // A production environment's files are production paths too.
+  const productionGlobs = [...new Set([...(file.production ?? DEFAULT_PRODUCTION_GLOBS), ...environments.filter((environment) => environment.production).flatMap((environment) => environment.paths)])];
   const excludeGlobs = file.exclude ?? [];
   const matcher = (globs: readonly string[]) => (globs.length === 0 ? () => false : compileUserGlobs(globs));
   return {
@@ -91,6 +99,7 @@ export function resolveConfig(file: ConfigFile = {}): LintConfig {
     promotionRules: (file.promotion?.targets ?? []).map((target) => resolveTargetGates(target, file.gates ?? {})),
     gates: new Map(Object.entries(file.gates ?? {})),
     ...(file.retention !== undefined ? { retention: file.retention } : {}),
+    environments,
   };
 }
 
@@ -169,6 +178,7 @@ function configPatterns(file: ConfigFile): ConfigPattern[] {
       { path: ['promotion', 'targets', index, 'match'], source: target.match, compile: compileUserGlob },
       ...globs(['promotion', 'targets', index, 'immutableTags'], target.immutableTags),
     ]),
+    ...(file.environments ?? []).flatMap((environment, index) => globs(['environments', index, 'paths'], environment.paths)),
   ];
 }
 
@@ -226,6 +236,11 @@ export function parseConfigFile(text: string, fileName: string): { data: ConfigF
       const node = document.getIn([...path, 'allow', index, 'expires'], true) as Node | undefined;
       return failWith([...path, 'allow', index, 'expires'].join('.'), problem, node?.range?.[0]);
     }
+  }
+  const environmentProblem = environmentsProblem(file.environments ?? []);
+  if (environmentProblem) {
+    const node = document.getIn(['environments', environmentProblem.index, 'name'], true) as Node | undefined;
+    return failWith(`environments.${environmentProblem.index}.name`, environmentProblem.message, node?.range?.[0]);
   }
   return { data: file };
 }
