@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { HttpRegistry } from '../core/registry/httpRegistry';
 import type { DocumentLinter } from './diagnostics';
+import type { EnvironmentsTreeProvider } from './environments/environmentsTree';
 import type { LintConfigs } from './lintConfigs';
 import type { ReportPanels } from './reports/reportPanels';
 import type { secretStorageCredentials } from './registry/registrySources';
@@ -23,6 +24,8 @@ export interface Services {
   readonly storageUri: vscode.Uri;
   /** The last retention plan: its view and the tree's decorations. */
   readonly retention: RetentionPlans;
+  /** The Environments view's model: what each environment deploys, and its drift. */
+  readonly environments: EnvironmentsTreeProvider;
 }
 
 /** One command per file: its id (as in package.json) and what it does. */

@@ -72,7 +72,8 @@ export async function statusCommand(args: readonly string[]): Promise<number> {
       }, null, 2)}\n`);
     } else {
       const drift = status.drift.map((item) => `  ${item.file}:${item.line}: ${item.kind}: ${item.message}\n`).join('');
-      await print(`${describeEnvironments(status, inferredFrom, loaded.file)}\n\n${status.repositories.length > 0 ? table(status, Date.now()) : 'No environment deploys an image.'}\n\n${status.drift.length > 0 ? `Drift (${status.drift.length}):\n${inert(drift)}` : 'No drift.\n'}`);
+      // Names, paths and messages come from the workspace and the registries: printed inert.
+      await print(inert(`${describeEnvironments(status, inferredFrom, loaded.file)}\n\n${status.repositories.length > 0 ? table(status, Date.now()) : 'No environment deploys an image.'}\n\n${status.drift.length > 0 ? `Drift (${status.drift.length}):\n${drift}` : 'No drift.\n'}`));
     }
     return values.check && status.drift.length > 0 ? 1 : 0;
   } finally {
@@ -106,7 +107,7 @@ async function promote(status: EnvironmentStatus, key: string, from: string, con
     const lines = [`Promote ${describeNextEnvironmentPromotion(plan)}`, ...gates.map((gate) => `  gate ${gate.pass ? 'passed' : 'FAILED'}  ${gate.gate}: ${gate.detail}`)];
     if (failed.length > 0) lines.push(`Refused: the gates of ${plan.to} failed; nothing was changed.`);
     else if (updates!.changes.length === 0) lines.push(`Nothing to do: ${plan.to} already deploys ${plan.promoted.reference}.`);
-    await print(`${inert(lines.join('\n'))}\n${context.dryRun ? updates?.diff ?? '' : (updates?.changes ?? []).map((change) => `updated ${change.file}:${change.line}: ${change.from} → ${change.to}\n`).join('')}${(updates?.skipped ?? []).map((reference) => `skipped ${reference.file}:${reference.line}: ${reference.from}: ${reference.reason}\n`).join('')}`);
+    await print(inert(`${lines.join('\n')}\n${context.dryRun ? updates?.diff ?? '' : (updates?.changes ?? []).map((change) => `updated ${change.file}:${change.line}: ${change.from} → ${change.to}\n`).join('')}${(updates?.skipped ?? []).map((reference) => `skipped ${reference.file}:${reference.line}: ${reference.from}: ${reference.reason}\n`).join('')}`));
   }
   return failed.length > 0 ? 1 : 0;
 }

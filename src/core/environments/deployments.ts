@@ -91,7 +91,8 @@ interface KustomizeContext {
 /** The images a kustomization renders: its resources' (bases resolved first), then its own `images:` applied. */
 function renderKustomization(path: string, context: KustomizeContext, stack: readonly string[] = []): Placed[] {
   if (stack.includes(path)) {
-    context.problems.push({ file: path, message: `includes itself through ${[...stack, path].join(' → ')}` });
+    // Named at the file whose resources close the loop.
+    context.problems.push({ file: stack.at(-1) ?? path, message: `includes itself through ${[...stack, path].join(' → ')}` });
     return [];
   }
   context.reached.add(path);
@@ -121,7 +122,8 @@ function renderKustomization(path: string, context: KustomizeContext, stack: rea
       context.reached.add(target);
       for (const image of scanYaml(target, context.files.get(target)!).images) placed.push({ reference: image.text, file: target, line: image.range.start.line + 1, origin: image.origin });
     } else {
-      context.problems.push({ file: path, message: `the resource ${written} is not in the workspace` });
+      const isFolder = target !== undefined && [...context.files.keys()].some((file) => file.startsWith(`${target}/`));
+      context.problems.push({ file: path, message: isFolder ? `the resource ${written} is a folder without a kustomization.yaml` : `the resource ${written} is not in the workspace` });
     }
   }
   const entries = items(child(root, 'images')).flatMap((entry) => {
