@@ -35,6 +35,13 @@ interface Placed {
   readonly file: string;
   readonly line: number;
   readonly origin: string;
+  /** `file:line` of the resource's own image, unchanged by transformers: one resource counts once. */
+  readonly resource: string;
+}
+
+function placedFrom(file: string, image: { readonly text: string; readonly range: { readonly start: { readonly line: number } }; readonly origin: string }): Placed {
+  const line = image.range.start.line + 1;
+  return { reference: image.text, file, line, origin: image.origin, resource: `${file}:${line}` };
 }
 
 const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -86,7 +93,12 @@ interface KustomizeContext {
   readonly problems: { file: string; message: string }[];
   /** Every file a resolution reached, so the environment does not count it twice. */
   readonly reached: Set<string>;
+  /** Each kustomization rendered once: a base included along many paths costs one rendering. */
+  readonly rendered: Map<string, Placed[]>;
 }
+
+/** Deeper than any real overlay chain; a hostile chain stops here instead of exhausting the stack. */
+const MAX_KUSTOMIZE_DEPTH = 64;
 
 /** The images a kustomization renders: its resources' (bases resolved first), then its own `images:` applied. */
 function renderKustomization(path: string, context: KustomizeContext, stack: readonly string[] = []): Placed[] {
@@ -95,6 +107,19 @@ function renderKustomization(path: string, context: KustomizeContext, stack: rea
     context.problems.push({ file: stack.at(-1) ?? path, message: `includes itself through ${[...stack, path].join(' → ')}` });
     return [];
   }
+  if (stack.length >= MAX_KUSTOMIZE_DEPTH) {
+    context.problems.push({ file: stack.at(-1)!, message: `bases nested more than ${MAX_KUSTOMIZE_DEPTH} deep; ${path} is not read` });
+    return [];
+  }
+  let rendered = context.rendered.get(path);
+  if (!rendered) {
+    rendered = renderOnce(path, context, stack);
+    context.rendered.set(path, rendered);
+  }
+  return rendered;
+}
+
+function renderOnce(path: string, context: KustomizeContext, stack: readonly string[]): Placed[] {
   context.reached.add(path);
   const text = context.files.get(path)!;
   const lineCounter = new LineCounter();
@@ -106,6 +131,19 @@ function renderKustomization(path: string, context: KustomizeContext, stack: rea
   const root = document.contents;
   const dir = dirOf(path);
   const placed: Placed[] = [];
+  const seen = new Set<string>();
+  // Kustomize refuses a resource included twice; it counts once here, and is named.
+  const add = (images: readonly Placed[], written: string) => {
+    let repeated = false;
+    for (const image of images) {
+      if (seen.has(image.resource)) repeated = true;
+      else {
+        seen.add(image.resource);
+        placed.push(image);
+      }
+    }
+    if (repeated) context.problems.push({ file: path, message: `${written} includes resources already included (kustomize refuses this); they count once` });
+  };
   for (const entry of ['resources', 'bases', 'components'].flatMap((key) => items(child(root, key)))) {
     const written = scalarText(entry, text);
     if (written === undefined) continue;
@@ -117,10 +155,10 @@ function renderKustomization(path: string, context: KustomizeContext, stack: rea
     const target = joinPath(dir, written);
     const kustomization = target === undefined ? undefined : KUSTOMIZATION_NAMES.map((name) => (target === '' ? name : `${target}/${name}`)).find((candidate) => context.files.has(candidate));
     if (kustomization) {
-      for (const image of renderKustomization(kustomization, context, [...stack, path])) placed.push(image);
+      add(renderKustomization(kustomization, context, [...stack, path]), written);
     } else if (target !== undefined && context.files.has(target)) {
       context.reached.add(target);
-      for (const image of scanYaml(target, context.files.get(target)!).images) placed.push({ reference: image.text, file: target, line: image.range.start.line + 1, origin: image.origin });
+      add(scanYaml(target, context.files.get(target)!).images.map((image) => placedFrom(target, image)), written);
     } else {
       const isFolder = target !== undefined && [...context.files.keys()].some((file) => file.startsWith(`${target}/`));
       context.problems.push({ file: path, message: isFolder ? `the resource ${written} is a folder without a kustomization.yaml` : `the resource ${written} is not in the workspace` });
@@ -138,11 +176,11 @@ function renderKustomization(path: string, context: KustomizeContext, stack: rea
   return placed.map((image) => {
     const entry = entries.find((candidate) => candidate.name === repositoryOf(image.reference));
     if (!entry) return image;
-    return { reference: transformed(image.reference, entry.fields), file: path, line: entry.line, origin: `${image.origin} (Kustomize image ${entry.name} in ${path})` };
+    return { ...image, reference: transformed(image.reference, entry.fields), file: path, line: entry.line, origin: `${image.origin} (Kustomize image ${entry.name} in ${path})` };
   });
 }
 
-function deployment(environment: string, image: Placed): Deployment | undefined {
+function deployment(environment: string, { resource: _resource, ...image }: Placed): Deployment | undefined {
   const parsed = parseReference(image.reference);
   if (!parsed.ok) return undefined;
   const { domain, path } = parsed.reference;
@@ -162,7 +200,7 @@ export function environmentDeployments(environments: readonly EnvironmentDefinit
   for (const environment of environments) {
     const own = paths.filter((path) => environment.contains(path) && !isCiFile(path));
     const rendered = own.filter(isKustomization).map((path) => {
-      const context: KustomizeContext = { files, problems: [], reached: new Set() };
+      const context: KustomizeContext = { files, problems: [], reached: new Set(), rendered: new Map() };
       return { path, placed: renderKustomization(path, context), context };
     });
     // Only the outermost kustomizations count: one an overlay includes is rendered through it.
@@ -174,7 +212,7 @@ export function environmentDeployments(environments: readonly EnvironmentDefinit
     for (const path of own.filter((candidate) => !isKustomization(candidate) && !covered.has(candidate) && !included.has(candidate))) {
       const scan = scanYaml(path, files.get(path)!);
       for (const problem of scan.problems) messages.push({ file: path, message: `line ${problem.range.start.line + 1}: ${problem.message}` });
-      for (const image of scan.images) placed.push({ reference: image.text, file: path, line: image.range.start.line + 1, origin: image.origin });
+      for (const image of scan.images) placed.push(placedFrom(path, image));
     }
     for (const image of placed) {
       const found = deployment(environment.name, image);

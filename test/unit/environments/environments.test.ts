@@ -113,6 +113,22 @@ describe('environments: what each one deploys', () => {
   });
 });
 
+describe('environments: hostile kustomizations', () => {
+  const environments = resolveEnvironments([{ name: 'prod', paths: ['overlays/prod/**'] }]);
+  it('a base included along 2^40 paths renders once and counts once; a 200-deep chain stops at 64 with a problem', { timeout: 10_000 }, () => {
+    const diamond: Record<string, string> = { 'overlays/prod/kustomization.yaml': 'resources: [../../k0, ../../k0]\n', 'k40/kustomization.yaml': 'resources: [app.yaml]\n', 'k40/app.yaml': `apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n    - {name: a, image: "${HOST}/team/api:1.0.0"}\n` };
+    for (let index = 0; index < 40; index++) diamond[`k${index}/kustomization.yaml`] = `resources: [../k${index + 1}, ../k${index + 1}]\n`;
+    const { deployments, problems: repeated } = environmentDeployments(environments, new Map(Object.entries(diamond)));
+    assert.deepEqual(deployments.map((item) => `${item.reference} ${item.file}:${item.line}`), [`${HOST}/team/api:1.0.0 k40/app.yaml:6`]);
+    assert.equal(repeated.length, 41);
+    assert.equal(repeated[0]!.message, '../k40 includes resources already included (kustomize refuses this); they count once');
+    const chain: Record<string, string> = { 'overlays/prod/kustomization.yaml': 'resources: [../../c0]\n' };
+    for (let index = 0; index < 200; index++) chain[`c${index}/kustomization.yaml`] = `resources: [../c${index + 1}]\n`;
+    const { problems } = deployed(environments, chain);
+    assert.deepEqual(problems, ['prod c62/kustomization.yaml: bases nested more than 64 deep; c63/kustomization.yaml is not read']);
+  });
+});
+
 describe('environments: .steward.yaml', () => {
   it('reads environments, and a production environment\'s paths are production paths', () => {
     const { config, error } = parseConfig(dedent(`
