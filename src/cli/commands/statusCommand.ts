@@ -49,6 +49,8 @@ export async function statusCommand(args: readonly string[]): Promise<number> {
   });
   if ((values.promote === undefined) !== (values.from === undefined)) throw new UsageError('--promote and --from go together');
   if (values.promote === undefined && (values['dry-run'] || values['allow-downgrade'])) throw new UsageError('--dry-run and --allow-downgrade go with --promote');
+  // Checked before anything is read or asked.
+  const promoteKey = values.promote === undefined ? undefined : repositoryKey(values.promote);
   const cwd = process.cwd();
   const loaded = await configFor(cwd, values['config-root']);
   if (loaded.error) {
@@ -62,7 +64,7 @@ export async function statusCommand(args: readonly string[]): Promise<number> {
     const status = await environmentStatus({ environments, files, cache: new ResolutionCache((registry) => access.open(registry)) });
     const problems = [...unreadable, ...status.problems];
     for (const problem of problems) process.stderr.write(`steward: ${inert(problem.file)}: ${inert(problem.message)}\n`);
-    if (values.promote !== undefined) return await promote(status, repositoryKey(values.promote), values.from!, { loaded, cwd, access, json: values.json === true, dryRun: values['dry-run'] === true, allowDowngrade: values['allow-downgrade'] === true });
+    if (promoteKey !== undefined) return await promote(status, promoteKey, values.from!, { loaded, cwd, access, json: values.json === true, dryRun: values['dry-run'] === true, allowDowngrade: values['allow-downgrade'] === true });
     if (values.json) {
       await print(`${JSON.stringify({
         environments: status.environments.map(({ name, paths, production, registries, inferred }) => ({ name, paths, production, ...(registries ? { registries } : {}), inferred })),
