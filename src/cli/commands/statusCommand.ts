@@ -108,7 +108,7 @@ async function promote(status: EnvironmentStatus, key: string, from: string, con
   } else {
     const lines = [`Promote ${describeNextEnvironmentPromotion(plan)}`, ...gates.map((gate) => `  gate ${gate.pass ? 'passed' : 'FAILED'}  ${gate.gate}: ${gate.detail}`)];
     if (failed.length > 0) lines.push(`Refused: the gates of ${plan.to} failed; nothing was changed.`);
-    else if (updates!.changes.length === 0) lines.push(`Nothing to do: ${plan.to} already deploys ${plan.promoted.reference}.`);
+    else if (updates!.changes.length === 0) lines.push(updates!.skipped.length === 0 ? `Nothing to do: ${plan.to} already deploys ${plan.promoted.reference}.` : `Nothing changed: every reference of ${plan.to} was left as it is (below, with why).`);
     await print(inert(`${lines.join('\n')}\n${context.dryRun ? updates?.diff ?? '' : (updates?.changes ?? []).map((change) => `updated ${change.file}:${change.line}: ${change.from} → ${change.to}\n`).join('')}${(updates?.skipped ?? []).map((reference) => `skipped ${reference.file}:${reference.line}: ${reference.from}: ${reference.reason}\n`).join('')}`));
   }
   return failed.length > 0 ? 1 : 0;

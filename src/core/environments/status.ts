@@ -27,13 +27,25 @@ export class ResolutionCache {
 
   constructor(private readonly open: (registry: string) => RegistryBackend, private readonly ttlMs = 60_000, private readonly now: () => number = Date.now) {}
 
+  /** The digest and age of a tag or digest (the manifest and the image's config). */
   resolve(registry: string, repository: string, reference: string): Promise<Resolution | undefined> {
-    const key = `${registry}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
+    return this.remembered(`details ${registry}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`, async () => {
+      const details = await tagDetails(this.open(registry), repository, reference);
+      return { digest: details.digest, ...(details.created ? { created: details.created } : {}) };
+    });
+  }
+
+  /** Where a tag points now, with one HEAD: what a pinned reference's tag is checked with. */
+  digestOf(registry: string, repository: string, tag: string): Promise<Resolution | undefined> {
+    return this.remembered(`digest ${registry}/${repository}:${tag}`, async () => ({ digest: (await this.open(registry).resolve(repository, tag)).digest }));
+  }
+
+  private remembered(key: string, ask: () => Promise<Omit<Resolution, 'resolvedAt'>>): Promise<Resolution | undefined> {
     const cached = this.entries.get(key);
     if (cached && this.now() - cached.at < this.ttlMs) return cached.answer;
     const at = this.now();
-    const answer = tagDetails(this.open(registry), repository, reference).then(
-      (details): Resolution => ({ digest: details.digest, ...(details.created ? { created: details.created } : {}), resolvedAt: new Date(at).toISOString() }),
+    const answer = ask().then(
+      (found): Resolution => ({ ...found, resolvedAt: new Date(at).toISOString() }),
       (error: unknown) => {
         if (error instanceof RegistryError && error.status === 404) return undefined;
         throw error;
@@ -102,7 +114,7 @@ async function resolveRow(deployment: Deployment, cache: ResolutionCache): Promi
       if (!byTag) return { ...base, error: `${deployment.repository}:${pulledTag} does not exist in the registry` };
       return { ...base, digest: byTag.digest, resolvedAt: byTag.resolvedAt, ...(byTag.created ? { created: byTag.created } : {}) };
     }
-    const [byDigest, byTag] = await Promise.all([cache.resolve(domain, path, digest), tag ? cache.resolve(domain, path, tag) : Promise.resolve(undefined)]);
+    const [byDigest, byTag] = await Promise.all([cache.resolve(domain, path, digest), tag ? cache.digestOf(domain, path, tag) : Promise.resolve(undefined)]);
     if (!byDigest) return { ...base, digest, error: `${deployment.repository}@${shortDigest(digest)}… does not exist in the registry` };
     return { ...base, digest, resolvedAt: byDigest.resolvedAt, ...(byDigest.created ? { created: byDigest.created } : {}), ...(tag ? { tagNow: byTag?.digest ?? null } : {}) };
   } catch (error) {

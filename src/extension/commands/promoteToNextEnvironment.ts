@@ -47,13 +47,16 @@ export const promoteToNextEnvironment: Command = {
       // Planned on the documents' text, unsaved changes included.
       const documents = new Map<string, vscode.TextDocument>();
       for (const file of plan.files) documents.set(file, await vscode.workspace.openTextDocument(vscode.Uri.file(join(folder.root, file))));
+      let left = 0;
       const plans: FilePlan[] = planNextEnvironmentEdits(plan, (file) => documents.get(file)?.getText()).flatMap(({ file, plan: references }) => {
+        left += references.skipped.length;
         for (const reference of references.skipped) services.log.info(`${label}: left ${file}:${reference.line} ${reference.from}: ${reference.reason}`);
         const document = documents.get(file)!;
         return references.updates.length > 0 ? [{ uri: document.uri, file, document, updates: references.updates }] : [];
       });
       if (plans.length === 0) {
-        void vscode.window.showInformationMessage(`${plan.to} already deploys ${plan.promoted.reference}.`);
+        if (left > 0) void vscode.window.showWarningMessage(`${label}: nothing changed; ${left} reference(s) of ${plan.to} left as they are (the log says why).`, 'Open log').then((choice) => choice && vscode.commands.executeCommand('artifactSteward.log.openLog'));
+        else void vscode.window.showInformationMessage(`${plan.to} already deploys ${plan.promoted.reference}.`);
         return { gates, edits: [] };
       }
       const edits = await applyManifestEdits(services, label, plans, 'update', plan.promoted, answers.acceptPreviewDefaults === true);

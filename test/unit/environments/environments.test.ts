@@ -1,9 +1,12 @@
 import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { environmentDeployments } from '../../../src/core/environments/deployments';
 import { inferEnvironments, isRegistryAllowed, resolveEnvironments } from '../../../src/core/environments/environments';
+import { ResolutionCache } from '../../../src/core/environments/status';
 import { parseConfig } from '../../../src/core/lint/config';
-import { dedent, hits, lint } from '../../helpers';
+import { OciLayoutRegistry } from '../../../src/core/registry/ociLayout';
+import { dedent, hits, lint, REPO_ROOT } from '../../helpers';
 
 const HOST = 'registry.example.com';
 
@@ -166,5 +169,27 @@ describe('image-registry-not-allowed', () => {
     assert.deepEqual(hits(lint('deploy/staging/pod.yaml', pod(`${HOST}/staging/api:1.2.3`), config), 'image-registry-not-allowed'), [], 'another environment\'s files');
     assert.deepEqual(hits(lint('deploy/prod/pod.yaml', pod('docker.io/library/nginx:1.25.3'), 'environments:\n  - {name: prod, paths: ["deploy/prod/**"]}\n'), 'image-registry-not-allowed'), [], 'no registries configured');
     assert.deepEqual(hits(lint('deploy/prod/pod.yaml', pod('nginx:1.25.3'), `${config}rules: {image-registry-not-allowed: off}\n`), 'image-registry-not-allowed'), []);
+  });
+});
+
+describe('environments: the registry answers, cached with their time', () => {
+  it('answers again from the cache within its time, asks again after it, and remembers a missing tag as undefined', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    let opened = 0;
+    const layout = new OciLayoutRegistry(join(REPO_ROOT, 'examples', 'oci-layout'));
+    const cache = new ResolutionCache(() => {
+      opened++;
+      return layout;
+    }, 60_000, () => now);
+    const first = await cache.resolve('oci', 'oci-layout', '1.4.2');
+    assert.equal(first?.digest, 'sha256:acc67bd8a577be04e422f6af19dbe80a0a413d2a3221ed24d33084177821a504');
+    assert.equal(first?.resolvedAt, '2026-01-01T00:00:00.000Z');
+    now += 59_000;
+    assert.equal((await cache.resolve('oci', 'oci-layout', '1.4.2'))?.resolvedAt, '2026-01-01T00:00:00.000Z', 'from the cache, with the time it was asked');
+    now += 2_000;
+    assert.equal((await cache.resolve('oci', 'oci-layout', '1.4.2'))?.resolvedAt, '2026-01-01T00:01:01.000Z');
+    assert.equal(opened, 2);
+    assert.equal((await cache.digestOf('oci', 'oci-layout', '1.4.2'))?.digest, first?.digest);
+    assert.equal(await cache.resolve('oci', 'oci-layout', 'no-such-tag'), undefined);
   });
 });
