@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { repositoryOf, scanYaml, isGithubWorkflowPath } from '../manifests/scan';
 import { child, items, scalarText } from '../manifests/yamlNodes';
 import { parseReference } from '../reference/parse';
@@ -180,6 +180,25 @@ function renderOnce(path: string, context: KustomizeContext, stack: readonly str
   });
 }
 
+/**
+ * Lines of a Helm values file whose `image` map sets a tag or digest and no repository: the
+ * repository comes from another values file layered under it, which is not merged here.
+ */
+function layeredHelmImages(text: string): number[] {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const lines: number[] = [];
+  if (document.errors.length > 0) return lines;
+  visit(document, {
+    Pair(_key, pair) {
+      if (!isScalar(pair.key) || pair.key.value !== 'image' || !isMap(pair.value)) return;
+      const has = (key: string) => child(pair.value, key) !== undefined;
+      if ((has('tag') || has('digest')) && !has('repository') && !has('name')) lines.push(lineCounter.linePos(pair.key.range?.[0] ?? 0).line);
+    },
+  });
+  return lines;
+}
+
 function deployment(environment: string, { resource: _resource, ...image }: Placed): Deployment | undefined {
   const parsed = parseReference(image.reference);
   if (!parsed.ok) return undefined;
@@ -212,6 +231,9 @@ export function environmentDeployments(environments: readonly EnvironmentDefinit
     for (const path of own.filter((candidate) => !isKustomization(candidate) && !covered.has(candidate) && !included.has(candidate))) {
       const scan = scanYaml(path, files.get(path)!);
       for (const problem of scan.problems) messages.push({ file: path, message: `line ${problem.range.start.line + 1}: ${problem.message}` });
+      if (/(^|[-._/])values([-._].*)?\.ya?ml$/i.test(path)) {
+        for (const line of layeredHelmImages(files.get(path)!)) messages.push({ file: path, message: `line ${line}: image sets a tag or digest without a repository (layered over another values file, which is not merged): not counted; write the repository here too` });
+      }
       for (const image of scan.images) placed.push(placedFrom(path, image));
     }
     for (const image of placed) {

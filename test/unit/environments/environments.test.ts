@@ -97,6 +97,15 @@ describe('environments: what each one deploys', () => {
     ]);
   });
 
+  it('a values file that sets only a tag over a layered values.yaml is named, not counted', () => {
+    const { rows, problems } = deployed(environments, {
+      'chart/values.yaml': `image:\n  repository: ${HOST}/team/chart\n  tag: 1.0.0\n`,
+      'prod/values-prod.yaml': 'replicas: 3\nimage:\n  tag: 1.2.3\n',
+    });
+    assert.deepEqual(rows, []);
+    assert.deepEqual(problems, ['prod prod/values-prod.yaml: line 2: image sets a tag or digest without a repository (layered over another values file, which is not merged): not counted; write the repository here too']);
+  });
+
   it('names what it cannot follow and goes on: a missing resource, a folder without kustomization, a remote base, a cycle, a syntax error', () => {
     const { rows, problems } = deployed(environments, {
       'overlays/staging/kustomization.yaml': 'resources:\n  - ../../missing.yaml\n  - ../../plain\n  - https://github.com/acme/base?ref=v1\n  - ../loop\n  - app.yaml\n',
