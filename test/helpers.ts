@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseConfig, resolveConfig } from '../src/core/lint/config';
 import type { ConfigFile } from '../src/core/lint/config';
@@ -47,4 +48,16 @@ export function applyEdits(text: string, edits: readonly { range: { start: { lin
 export function renderSnippet(snippet: string): string {
   return snippet.replace(/\$\{\d+(?::((?:\\.|[^}\\])*))?\}|\\([\\$}])/g, (_match, placeholder: string | undefined, escaped: string | undefined) =>
     escaped ?? (placeholder ?? '').replace(/\\([\\$}])/g, '$1'));
+}
+
+/** A temporary git repository root holding `files` (relative paths → contents); `roots` collects it for the caller's cleanup. */
+export function temporaryRepository(files: Record<string, string>, roots: string[], prefix = 'steward-cli-'): string {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  roots.push(root);
+  mkdirSync(join(root, '.git'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
 }

@@ -18,6 +18,7 @@ const COMMANDS: Readonly<Record<CommandName, (args: readonly string[]) => Promis
   find: async (args) => (await import('./commands/findCommand')).findCommand(args),
   replicate: async (args) => (await import('./commands/replicateCommand')).replicateCommand(args),
   verify: async (args) => (await import('./commands/verifyCommand')).verifyCommand(args),
+  status: async (args) => (await import('./commands/statusCommand')).statusCommand(args),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

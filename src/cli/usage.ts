@@ -189,6 +189,25 @@ export const COMMAND_HELP = {
     readsRegistries: true,
     exitCodes: '0 verified; 1 not verified; 2 usage error',
   },
+  status: {
+    synopsis: `  steward status           what each environment deploys, per image repository (tag, digest, age,
+                           file:line), and the drift between environments (.steward.yaml
+                           environments, else inferred from overlays/<env>, deploy/<env>, …)
+  steward status --promote <repository> --from <env>
+                           point the next environment's files at the digest <env> runs
+`,
+    options: `  --check                    exit 1 on drift, a forbidden registry or a reference not resolved
+  --promote <repository>     with --from: the repository (host/path) to promote to the next environment
+  --from <env>               the environment whose digest moves on
+  --allow-downgrade          --promote: also move references the promoted tag is older than, or not
+                             known to be newer than
+  --dry-run                  --promote: print the diff; change no file
+  --json                     JSON output
+  --config-root <dir>        folder holding .steward.yaml
+`,
+    readsRegistries: true,
+    exitCodes: '0 shown (or promoted); 1 --check found drift, or --promote was refused; 2 usage error, broken config',
+  },
 } as const satisfies Record<string, CommandHelp>;
 
 export type CommandName = keyof typeof COMMAND_HELP;

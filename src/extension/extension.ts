@@ -19,6 +19,8 @@ import { promoteImage } from './commands/promoteImage';
 import { findImagesCommand } from './commands/findImages';
 import { findImagesFromCommitCommand } from './commands/findImagesFromCommit';
 import { replicateImagesCommand } from './commands/replicateImages';
+import { promoteToNextEnvironment } from './commands/promoteToNextEnvironment';
+import { refreshEnvironments } from './commands/refreshEnvironments';
 import { applyRetentionCommand } from './commands/applyRetention';
 import { exportRetentionCommand } from './commands/exportRetention';
 import { planRetentionCommand } from './commands/planRetention';
@@ -32,6 +34,7 @@ import { lintWorkspace, lintWorkspaceCommand } from './commands/lintWorkspace';
 import { openLog } from './commands/openLog';
 import { openRuleDocs } from './commands/openRuleDocs';
 import { DocumentLinter, registerDiagnostics } from './diagnostics';
+import { ENVIRONMENTS_VIEW, EnvironmentsTreeProvider } from './environments/environmentsTree';
 import { registerHover } from './hover';
 import { LintConfigs } from './lintConfigs';
 import { createLog, showError } from './log';
@@ -44,7 +47,7 @@ import { FIND_VIEW, FindResults } from './find/findResults';
 import { readLintSettings } from './settings';
 import { registerStatusBar } from './statusBar';
 
-const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, clearTagFilter, sortTags, pinToDigest, useNewestVersion, deleteImage, removeRegistry, openReport, compareSboms, openAttachment, scanImage, generateSbom, promoteImage, findImagesCommand, findImagesFromCommitCommand, replicateImagesCommand, planRetentionCommand, applyRetentionCommand, exportRetentionCommand, openRuleDocs];
+const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, clearTagFilter, sortTags, pinToDigest, useNewestVersion, deleteImage, removeRegistry, openReport, compareSboms, openAttachment, scanImage, generateSbom, promoteImage, findImagesCommand, findImagesFromCommitCommand, replicateImagesCommand, planRetentionCommand, applyRetentionCommand, exportRetentionCommand, openRuleDocs, refreshEnvironments, promoteToNextEnvironment];
 
 /** Exposed for the extension-host tests (activation time, the explorer's data) and other extensions. */
 export interface ArtifactStewardApi {
@@ -56,6 +59,8 @@ export interface ArtifactStewardApi {
   readonly retention: RetentionPlans;
   /** The last Find images… search (its view's data). */
   readonly findResults: FindResults;
+  /** The Environments view's model. */
+  readonly environments: EnvironmentsTreeProvider;
   /** The file the log channel writes (tests read what was logged). */
   readonly logFile: vscode.Uri;
 }
@@ -74,9 +79,14 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
     const registryTree = new RegistryTreeProvider(openRegistry, log, retention);
     const reports = new ReportPanels(context, log, configs);
     const findResults = new FindResults();
-    const services: Services = { log, configs, linter, registryTree, registrySecrets, openRegistry, reports, extensionUri: context.extensionUri, storageUri: context.globalStorageUri, retention, findResults };
-    context.subscriptions.push(configs, registryTree, reports, retention, findResults,
+    const environments = new EnvironmentsTreeProvider(configs, openRegistry, log);
+    const services: Services = { log, configs, linter, registryTree, registrySecrets, openRegistry, reports, extensionUri: context.extensionUri, storageUri: context.globalStorageUri, retention, findResults, environments };
+    context.subscriptions.push(configs, registryTree, reports, retention, findResults, environments,
       findResults.showIn(vscode.window.createTreeView(FIND_VIEW, { treeDataProvider: findResults })),
+      vscode.window.createTreeView(ENVIRONMENTS_VIEW, { treeDataProvider: environments }),
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        if (/\.ya?ml$|\/Kustomization$/.test(document.uri.path)) environments.refresh();
+      }),
       registryTree.showIn(vscode.window.createTreeView(REGISTRY_VIEW, { treeDataProvider: registryTree, showCollapseAll: true })),
       vscode.window.createTreeView(RETENTION_VIEW, { treeDataProvider: retention }),
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, { provideTextDocumentContent: (uri) => inspectedDocuments.get(uri.toString()) ?? '' }),
@@ -99,7 +109,7 @@ export function activate(context: vscode.ExtensionContext): ArtifactStewardApi |
     if (readLintSettings().lintWorkspaceOnStartup) void lintWorkspace(services);
     const activationMs = performance.now() - started;
     log.info(`Artifact Steward ${String(context.extension.packageJSON.version)} activated in ${activationMs.toFixed(1)} ms`);
-    return { activationMs, registryTree, reports, retention, findResults, logFile: vscode.Uri.joinPath(context.logUri, `${log.name}.log`) };
+    return { activationMs, registryTree, reports, retention, findResults, environments, logFile: vscode.Uri.joinPath(context.logUri, `${log.name}.log`) };
   } catch (error) {
     log.error(`Activation failed: ${(error as Error).stack ?? String(error)}`);
     void showError(`Artifact Steward failed to start: ${(error as Error).message}`);

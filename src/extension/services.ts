@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { HttpRegistry } from '../core/registry/httpRegistry';
 import type { DocumentLinter } from './diagnostics';
 import type { FindResults } from './find/findResults';
+import type { EnvironmentsTreeProvider } from './environments/environmentsTree';
 import type { LintConfigs } from './lintConfigs';
 import type { ReportPanels } from './reports/reportPanels';
 import type { secretStorageCredentials } from './registry/registrySources';
@@ -26,6 +27,8 @@ export interface Services {
   readonly retention: RetentionPlans;
   /** The last Find images… search: its view. */
   readonly findResults: FindResults;
+  /** The Environments view's model: what each environment deploys, and its drift. */
+  readonly environments: EnvironmentsTreeProvider;
 }
 
 /** One command per file: its id (as in package.json) and what it does. */

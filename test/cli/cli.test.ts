@@ -1,12 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { EXAMPLES_FINDINGS } from '../examplesFindings';
 import { doublingArgs, hugeFile, hugeLicenses, longLine, manyImages, manyStages } from '../hostileInputs';
-import { REPO_ROOT } from '../helpers';
+import { REPO_ROOT, temporaryRepository } from '../helpers';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const EXAMPLES = join(REPO_ROOT, 'examples');
@@ -24,14 +23,7 @@ after(() => temporaryRoots.forEach((root) => rmSync(root, { recursive: true, for
 
 /** A temporary tree (a git repository root) from a map of relative paths to contents. */
 function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'steward-cli-'));
-  temporaryRoots.push(root);
-  mkdirSync(join(root, '.git'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return root;
+  return temporaryRepository(files, temporaryRoots);
 }
 
 const compact = (findings: JsonFinding[]) => findings.map((finding) => `${finding.file}:${finding.line}:${finding.column} ${finding.severity} ${finding.rule}`);

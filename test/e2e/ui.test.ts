@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { EXAMPLES_FINDINGS } from '../examplesFindings';
 import { REPO_ROOT } from '../helpers';
+import { environmentWorkspaceFiles, pushEnvironmentImages, writeEnvironmentWorkspace } from '../integration/environmentsWorkspace';
 import { skopeoPush } from '../integration/fixtures';
 import { startRegistry } from '../integration/registryServer';
 import type { RunningRegistry } from '../integration/registryServer';
@@ -98,6 +99,7 @@ describe('UI in a real VS Code workbench (Chromium)', () => {
   let failed = false;
 
   let registry: RunningRegistry | undefined;
+  let environmentsRegistry: RunningRegistry | undefined;
 
   before(async () => {
     workDir = scratch('ui');
@@ -121,6 +123,7 @@ describe('UI in a real VS Code workbench (Chromium)', () => {
     }
     await session?.close();
     await registry?.stop();
+    await environmentsRegistry?.stop();
     if (!failed) cleanup(workDir);
   });
 
@@ -350,5 +353,52 @@ describe('UI in a real VS Code workbench (Chromium)', () => {
     await screenshot(page, 'delete-image');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
+  }));
+
+  it('the Environments view lists repositories → environments with tag, short digest and age, drift highlighted', () => step(async () => {
+    const { page } = session!;
+    // Its own registry and folder, written last: the checks above see the examples as they are.
+    environmentsRegistry = await startRegistry('plain', join(workDir, 'environments-registry'));
+    const digests = await pushEnvironmentImages(environmentsRegistry, join(workDir, 'environments-registry', 'data'), join(workDir, 'environments-layouts'));
+    writeEnvironmentWorkspace(join(workspace, 'environments-demo'), environmentWorkspaceFiles(environmentsRegistry.host, digests, { configured: false }));
+    // The other views folded, so that the Environments view has the room.
+    for (const title of ['Registries', 'Retention plan']) {
+      const header = page.locator('.pane-header', { hasText: title }).first();
+      if (await header.getAttribute('aria-expanded') === 'true') await header.click();
+    }
+    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Environments' }) });
+    const header = pane.locator('.pane-header');
+    if (await header.getAttribute('aria-expanded') !== 'true') await header.click();
+    await header.hover();
+    await header.locator('.action-label[aria-label="Refresh environments"]').click();
+    const row = (level: number, text: string | RegExp) => pane.locator(`.monaco-list-row[role="treeitem"][aria-level="${level}"]`, { hasText: text }).first();
+    await row(1, `${environmentsRegistry.host}/team/api`).getByText('1 drift: ahead').waitFor();
+    await row(1, `${environmentsRegistry.host}/team/worker`).getByText('2 drift: tag-moved, ahead').waitFor();
+    await row(1, `${environmentsRegistry.host}/team/proxy`).getByText('in step').waitFor();
+    const staging = row(2, `1.3.0 · ${digests['team/api:1.3.0']!.slice(0, 19)}`);
+    await staging.getByText(/ago · ahead$/).waitFor();
+    // Drift is highlighted in the label itself.
+    await staging.locator('.highlight', { hasText: 'staging' }).waitFor();
+    await staging.hover();
+    await staging.locator('.actions .action-label[aria-label="Promote to next environment"]').waitFor();
+    if (UPDATE_SCREENSHOTS) {
+      // The examples' own repositories (registries this machine cannot reach) folded, the editors closed and the view widened.
+      await runFromPalette(page, 'View: Close All Editors');
+      const unreachable = pane.locator('.monaco-list-row[role="treeitem"][aria-level="1"][aria-expanded="true"]').filter({ hasNotText: environmentsRegistry.host });
+      for (let left = await unreachable.count(); left > 0; left--) {
+        await unreachable.first().click();
+        // Folded, it no longer matches: the last of the matches goes.
+        await unreachable.nth(left - 1).waitFor({ state: 'detached' });
+      }
+      // The side bar widened by its sash (the edge between it and the editor).
+      const sidebar = (await page.locator('.part.sidebar').boundingBox())!;
+      await page.mouse.move(sidebar.x + sidebar.width - 1, sidebar.y + sidebar.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(sidebar.x + sidebar.width + 380, sidebar.y + sidebar.height / 2, { steps: 10 });
+      await page.mouse.up();
+      await page.waitForFunction(`document.querySelector('.part.sidebar').getBoundingClientRect().width > ${sidebar.width + 300}`);
+      await staging.hover();
+    }
+    await screenshot(page, 'environments');
   }));
 });

@@ -12,6 +12,8 @@ import type { PromotionGates, PromotionScanGate, PromotionTargetRule } from '../
 import { replicationRuleProblem } from '../replicate/rules';
 import type { ReplicationRule } from '../replicate/rules';
 import { isoDateProblem } from '../isoDate';
+import { environmentsProblem, resolveEnvironments } from '../environments/environments';
+import type { EnvironmentConfig, EnvironmentDefinition } from '../environments/environments';
 import type { Position, SeveritySetting } from './finding';
 import { RULES_BY_ID } from './ruleRegistry';
 
@@ -33,6 +35,8 @@ export interface ConfigFile {
   retention?: unknown;
   /** `steward replicate` rules (see core/replicate/rules.ts). */
   replication?: ReplicationRule[];
+  /** Promotion order, each environment's files and allowed registries (core/environments). */
+  environments?: EnvironmentConfig[];
 }
 
 /** A promotion target as written: its scan gate inline or by the name of one under `gates`. */
@@ -56,6 +60,8 @@ export interface LintConfig {
   readonly retention?: unknown;
   /** `replication`: what `steward replicate` copies where. */
   readonly replicationRules: readonly ReplicationRule[];
+  /** `environments`, in promotion order; empty when the file has none (they are inferred then). */
+  readonly environments: readonly EnvironmentDefinition[];
 }
 
 export interface ConfigError {
@@ -83,7 +89,9 @@ export function resolveConfig(file: ConfigFile = {}): LintConfig {
     : { key: entry.key, type: entry.type ?? 'text', ...(entry.pattern !== undefined ? { pattern: entry.pattern } : {}) }));
   const defaults = file.labels?.defaults === false ? [] : DEFAULT_REQUIRED_LABELS;
   const requiredLabels = [...defaults.filter((label) => !custom.some((entry) => entry.key === label.key)), ...custom];
-  const productionGlobs = file.production ?? DEFAULT_PRODUCTION_GLOBS;
+  const environments = resolveEnvironments(file.environments ?? []);
+  // A production environment's files are production paths too.
+  const productionGlobs = [...new Set([...(file.production ?? DEFAULT_PRODUCTION_GLOBS), ...environments.filter((environment) => environment.production).flatMap((environment) => environment.paths)])];
   const excludeGlobs = file.exclude ?? [];
   const matcher = (globs: readonly string[]) => (globs.length === 0 ? () => false : compileUserGlobs(globs));
   return {
@@ -98,6 +106,7 @@ export function resolveConfig(file: ConfigFile = {}): LintConfig {
     gates: new Map(Object.entries(file.gates ?? {})),
     ...(file.retention !== undefined ? { retention: file.retention } : {}),
     replicationRules: file.replication ?? [],
+    environments,
   };
 }
 
@@ -180,6 +189,7 @@ function configPatterns(file: ConfigFile): ConfigPattern[] {
       { path: ['replication', index, 'from'], source: rule.from, compile: compileUserGlob },
       ...(Array.isArray(rule.tags) ? globs(['replication', index, 'tags'], rule.tags) : []),
     ]),
+    ...(file.environments ?? []).flatMap((environment, index) => globs(['environments', index, 'paths'], environment.paths)),
   ];
 }
 
@@ -243,6 +253,11 @@ export function parseConfigFile(text: string, fileName: string): { data: ConfigF
       const node = document.getIn([...path, 'allow', index, 'expires'], true) as Node | undefined;
       return failWith([...path, 'allow', index, 'expires'].join('.'), problem, node?.range?.[0]);
     }
+  }
+  const environmentProblem = environmentsProblem(file.environments ?? []);
+  if (environmentProblem) {
+    const node = document.getIn(['environments', environmentProblem.index, 'name'], true) as Node | undefined;
+    return failWith(`environments.${environmentProblem.index}.name`, environmentProblem.message, node?.range?.[0]);
   }
   return { data: file };
 }

@@ -1,4 +1,5 @@
 import { analyzeDockerfile } from '../dockerfile/model';
+import { allowedRegistriesFor } from '../environments/environments';
 import type { DockerfileModel } from '../dockerfile/model';
 import { isDockerfileTemplate } from '../dockerfile/template';
 import type { ManifestImage } from '../manifests/extractors';
@@ -81,7 +82,8 @@ export function lintText(path: string, text: string, config: LintConfig, kind: F
     add(fileInvalid, scan.problems);
     occurrences = scan.images.map(yamlOccurrence);
   }
-  const options = { majorMinorSeverity: config.majorMinorSeverity };
+  const allowedRegistries = allowedRegistriesFor(config.environments, path);
+  const options = { majorMinorSeverity: config.majorMinorSeverity, ...(allowedRegistries ? { allowedRegistries } : {}) };
   for (const occurrence of occurrences) {
     for (const rule of IMAGE_RULES) {
       if (config.severities.get(rule.id) === 'off') continue;

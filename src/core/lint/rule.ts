@@ -32,6 +32,8 @@ export interface ImageOccurrence {
 export interface ImageRuleOptions {
   /** Severity of major.minor tags under image-floating-tag. */
   readonly majorMinorSeverity: SeveritySetting;
+  /** The registries the file's environment may pull from, when its `environments[]` entry lists any. */
+  readonly allowedRegistries?: { readonly environment: string; readonly registries: readonly string[] };
 }
 
 export interface ImageRule extends RuleMeta {

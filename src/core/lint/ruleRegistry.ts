@@ -2,6 +2,7 @@ import { fileInvalid } from './rules/fileInvalid';
 import { imageFloatingTag } from './rules/imageFloatingTag';
 import { imageInvalidReference } from './rules/imageInvalidReference';
 import { imageLatest } from './rules/imageLatest';
+import { imageRegistryNotAllowed } from './rules/imageRegistryNotAllowed';
 import { imageTagDrift } from './rules/imageTagDrift';
 import { imageUnpinned } from './rules/imageUnpinned';
 import { imageUntagged } from './rules/imageUntagged';
@@ -17,7 +18,7 @@ export const DOCKERFILE_RULES: readonly DockerfileRule[] = [
   labelMissing, labelInvalidValue, labelUndefinedVariable, labelEmpty, labelDeprecatedSchema, labelInDiscardedStage,
 ];
 
-export const IMAGE_RULES: readonly ImageRule[] = [imageUntagged, imageLatest, imageFloatingTag, imageUnpinned, imageInvalidReference];
+export const IMAGE_RULES: readonly ImageRule[] = [imageUntagged, imageLatest, imageFloatingTag, imageUnpinned, imageInvalidReference, imageRegistryNotAllowed];
 
 export const ALL_RULES: readonly Rule[] = [...DOCKERFILE_RULES, ...IMAGE_RULES, imageTagDrift, fileInvalid];
 

@@ -100,7 +100,7 @@ function interpolateCompose(image: ManifestImage, environment: LintContext['comp
 }
 
 /** The repository part of a reference as written: without `@digest` and without a `:tag` after the last `/`. */
-function repositoryOf(reference: string): string {
+export function repositoryOf(reference: string): string {
   const name = reference.split('@')[0]!;
   const colon = name.lastIndexOf(':');
   return colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;

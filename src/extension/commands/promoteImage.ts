@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { planReferenceUpdates } from '../../core/promote/gitops';
-import type { Concern, PromotedImage, ReferenceUpdate } from '../../core/promote/gitops';
+import type { PromotedImage, ReferenceUpdate } from '../../core/promote/gitops';
 import { ruleFor } from '../../core/promote/gates';
 import { describePlan, executePromotion, planPromotion } from '../../core/promote/promote';
 import type { PromotionOptions, PromotionResult, PromotionSource, PromotionTarget } from '../../core/promote/promote';
@@ -13,6 +13,8 @@ import { trivyScanner } from '../../core/scanners/trivyScanner';
 import { lintableFiles } from '../../core/workspace/walk';
 import { relativePath } from '../documents';
 import { reportFailure } from '../log';
+import { applyManifestEdits } from '../promote/manifestEdits';
+import type { FilePlan, ManifestChoice, OfferedEdit } from '../promote/manifestEdits';
 import { announcePromotion, chooseExtraTags } from '../promote/promotionFollowUp';
 import { configuredRegistries } from '../registry/registrySources';
 import { registryOf } from '../registry/registryTree';
@@ -20,9 +22,6 @@ import { readTrivySettings } from '../settings';
 import type { Command, Services } from '../services';
 
 export const PROMOTE_IMAGE_COMMAND = 'artifactSteward.promote.promoteImage';
-
-/** The answer to "Also update manifests…?": nothing is the default. */
-export type ManifestChoice = 'leave' | 'update' | 'update-with-source';
 
 /** Answers the tests give instead of the dialogs. */
 export interface PromoteAnswers {
@@ -35,23 +34,7 @@ export interface PromoteAnswers {
   readonly extraTags?: readonly string[];
 }
 
-/** One reference edit offered after the promotion, as the refactor preview lists it. */
-export interface OfferedEdit {
-  readonly file: string;
-  readonly line: number;
-  readonly from: string;
-  readonly to: string;
-  readonly needsConfirmation: boolean;
-}
-
 export type PromoteOutcome = PromotionResult & { readonly manifestEdits: readonly OfferedEdit[] };
-
-/** The refactor preview groups edits by label: those needing a yes sit apart, unchecked. */
-const CONCERN_LABELS: Readonly<Record<Concern, string>> = {
-  older: 'To an older version: check each one you want',
-  'not-known-newer': 'Not known to be newer: check each one you want',
-  'other-repository': 'The promoted source moves to the target repository: check each one you want',
-};
 
 function sourceOf(services: Services, node: ExplorerNode | undefined, typed: string | undefined): { source: PromotionSource; registry: string; tag?: string } | undefined {
   if (node?.kind === 'tag') {
@@ -64,13 +47,6 @@ function sourceOf(services: Services, node: ExplorerNode | undefined, typed: str
   if (!parsed?.ok) return undefined;
   const { domain, path, tag, digest } = parsed.reference;
   return { source: { backend: services.openRegistry(domain), repository: path, reference: digest ?? tag ?? 'latest' }, registry: domain, ...(tag || !digest ? { tag: tag ?? 'latest' } : {}) };
-}
-
-interface FilePlan {
-  readonly uri: vscode.Uri;
-  readonly file: string;
-  readonly document: vscode.TextDocument;
-  readonly updates: readonly ReferenceUpdate[];
 }
 
 /**
@@ -114,41 +90,13 @@ async function askManifestChoice(plans: readonly FilePlan[], promoted: PromotedI
   return picked?.choice ?? 'leave';
 }
 
-/**
- * One edit per reference, with its line, old and new text; those needing a yes start unchecked.
- * `checkedAtFirst` holds the edits the refactor preview starts with checked.
- */
-function manifestEdit(plans: readonly FilePlan[], choice: ManifestChoice, promoted: PromotedImage): { edit: vscode.WorkspaceEdit; checkedAtFirst: vscode.WorkspaceEdit; offered: OfferedEdit[] } {
-  const edit = new vscode.WorkspaceEdit();
-  const checkedAtFirst = new vscode.WorkspaceEdit();
-  const offered: OfferedEdit[] = [];
-  for (const plan of plans) {
-    for (const update of plan.updates) {
-      if (update.concern?.kind === 'other-repository' && choice !== 'update-with-source') continue;
-      const range = new vscode.Range(plan.document.positionAt(update.start), plan.document.positionAt(update.end));
-      const description = `line ${update.line}: ${update.from} → ${update.to}${update.concern ? ` (${update.concern.reason})` : ''}`;
-      if (update.concern) edit.replace(plan.uri, range, update.text, { label: CONCERN_LABELS[update.concern.kind], description, needsConfirmation: true });
-      else {
-        edit.replace(plan.uri, range, update.text, { label: `Point at ${promoted.reference}`, description, needsConfirmation: false });
-        checkedAtFirst.replace(plan.uri, range, update.text);
-      }
-      offered.push({ file: plan.file, line: update.line, from: update.from, to: update.to, needsConfirmation: update.concern !== undefined });
-    }
-  }
-  return { edit, checkedAtFirst, offered };
-}
-
 /** After a promotion: offer, never by default, to point the manifests at it, through the refactor preview. */
 async function offerManifestUpdates(services: Services, promoted: PromotedImage, answers: PromoteAnswers): Promise<OfferedEdit[]> {
   const plans = await planWorkspaceUpdates(services, promoted);
   if (plans.length === 0) return [];
   const choice = answers.manifests ?? await askManifestChoice(plans, promoted);
   if (choice === 'leave') return [];
-  const { edit, checkedAtFirst, offered } = manifestEdit(plans, choice, promoted);
-  // Edits needing confirmation open the refactor preview with those unchecked; Apply applies what is checked.
-  const applied = await vscode.workspace.applyEdit(answers.acceptPreviewDefaults ? checkedAtFirst : edit, { isRefactoring: true });
-  services.log.info(`Promote: manifest edits ${applied ? 'applied' : 'not applied'} (${offered.map((entry) => `${entry.file}:${entry.line} ${entry.from} → ${entry.to}${entry.needsConfirmation ? ' [needs confirmation]' : ''}`).join('; ')})`);
-  return offered;
+  return applyManifestEdits(services, 'Promote', plans, choice, promoted, answers.acceptPreviewDefaults === true);
 }
 
 /**
