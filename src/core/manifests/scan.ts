@@ -99,6 +99,15 @@ function interpolateCompose(image: ManifestImage, environment: LintContext['comp
   return { ...image, text, written: image.text, resolvedFrom };
 }
 
+/**
+ * A placeholder that a person or a script fills in before the file is applied: `{username}`,
+ * `<image>`, `@PROJECT@` (sed/autoconf), an all-caps tag such as `:CONTAINER_IMAGES_TAG`, or ko's
+ * `ko://import/path`, which `ko resolve` replaces with the image it builds.
+ */
+function isPlaceholder(reference: string): boolean {
+  return /\{[^{}]*\}|<[^<>]*>|@[A-Z][A-Z0-9_]*@|:[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(reference) || reference.startsWith('ko://');
+}
+
 /** The repository part of a reference as written: without `@digest` and without a `:tag` after the last `/`. */
 function repositoryOf(reference: string): string {
   const name = reference.split('@')[0]!;
@@ -128,7 +137,7 @@ export function scanYaml(path: string, text: string, context: LintContext = {}):
     for (const found of EXTRACTORS[kind](document.contents, { source, lineCounter })) {
       const image = kind === 'compose' ? interpolateCompose(found, context.composeEnvironment) : found;
       // `${TAG}`, `$CI_REGISTRY_IMAGE`, `${{ matrix.image }}`, `{{ .Values.tag }}`: set elsewhere, so nothing to say here.
-      if (hasUnresolvedSyntax(image.text)) continue;
+      if (hasUnresolvedSyntax(image.text) || isPlaceholder(image.text)) continue;
       // Skaffold and Tilt replace these with the image they just built, tagged by digest.
       if (context.devToolImages?.has(repositoryOf(image.text))) continue;
       images.push(image);
