@@ -106,9 +106,17 @@ export function parseYamlLeniently(text: string): LenientYaml {
 }
 
 /**
+ * Argo's unquoted `{{args.name}}` / `{{inputs.parameters.x}}`: a dotted parameter in place of one
+ * value, which YAML reads as a nested flow map but which shapes nothing else (Helm's are
+ * `{{ .Values.x }}` and `{{ toYaml … }}`, with a leading dot or spaces).
+ */
+const ARGO_PARAMETER = /^\{\{[A-Za-z_][\w-]*(?:\.[\w-]+)+\}\}$/;
+
+/**
  * Whether template syntax shapes the document rather than sitting in its values: a flow
  * collection or a key that a `{{ }}` opens (`image: {{ .Values.image }}`, `{{ $k }}: v`).
- * A `{{` in a comment or inside a string value leaves the document plain YAML.
+ * A `{{` in a comment or inside a string value leaves the document plain YAML, and so does an
+ * Argo parameter standing for one value.
  */
 export function hasStructuralTemplate(document: Document, source: string): boolean {
   let found = false;
@@ -118,7 +126,10 @@ export function hasStructuralTemplate(document: Document, source: string): boole
       return found ? visit.BREAK : undefined;
     },
     Node(_key, node) {
-      if (isCollection(node) && node.flow && node.range && source.startsWith('{{', node.range[0])) found = true;
+      if (isCollection(node) && node.flow && node.range && source.startsWith('{{', node.range[0])) {
+        if (ARGO_PARAMETER.test(source.slice(node.range[0], node.range[1]))) return visit.SKIP;
+        found = true;
+      }
       return found ? visit.BREAK : undefined;
     },
   });

@@ -266,6 +266,14 @@ describe('templates and broken files', () => {
     assert.deepEqual(scanYaml('k8s/pod.yaml', 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n      resources: {{ toYaml .Values.resources }}\n'), { images: [], problems: [] });
     assert.deepEqual(images('k8s/pod.yaml', 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n  "{{ .Values.key }}": x\n'), []);
   });
+  it('keeps checking a document where an unquoted Argo parameter stands for one value; Helm\'s {{ .Values }} in a flow position still skips it', () => {
+    const job = (annotation: string) => `apiVersion: argoproj.io/v1alpha1\nkind: AnalysisTemplate\nspec:\n  metrics:\n    - provider:\n        job:\n          spec:\n            template:\n              metadata:\n                annotations:\n                  inject: ${annotation}\n              spec:\n                containers:\n                  - name: load\n                    image: acme/load-tester:latest\n`;
+    assert.deepEqual(scanYaml('analysis.yaml', job('{{args.linkerd-enabled}}')).images.map((image) => image.text), ['acme/load-tester:latest']);
+    assert.deepEqual(images('analysis.yaml', job('{{inputs.parameters.x}}')), ['acme/load-tester:latest']);
+    for (const helm of ['{{.Values.inject}}', '{{ .Values.inject }}', '{{ toYaml .Values.inject }}', '{{inject}}']) {
+      assert.deepEqual(scanYaml('analysis.yaml', job(helm)), { images: [], problems: [] }, helm);
+    }
+  });
   it('keeps checking a document whose `{{` sits in a comment or a string value, and the documents beside a template', () => {
     assert.deepEqual(images('rules.yaml', `
       apiVersion: monitoring.coreos.com/v1
