@@ -102,10 +102,11 @@ function interpolateCompose(image: ManifestImage, environment: LintContext['comp
 /**
  * A placeholder that a person or a script fills in before the file is applied: `{username}`,
  * `<image>`, `@PROJECT@` (sed/autoconf), an all-caps tag such as `:CONTAINER_IMAGES_TAG`, or ko's
- * `ko://import/path`, which `ko resolve` replaces with the image it builds.
+ * `ko://import/path` and older bare `github.com/…` import paths, which `ko resolve` replaces with
+ * the image it builds (github.com serves no registry).
  */
 function isPlaceholder(reference: string): boolean {
-  return /\{[^{}]*\}|<[^<>]*>|@[A-Z][A-Z0-9_]*@|:[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(reference) || reference.startsWith('ko://');
+  return /\{[^{}]*\}|<[^<>]*>|@[A-Z][A-Z0-9_]*@|:[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(reference) || /^(?:ko:\/\/|github\.com\/)/.test(reference);
 }
 
 /** The repository part of a reference as written: without `@digest` and without a `:tag` after the last `/`. */

@@ -308,10 +308,11 @@ describe('templates and broken files', () => {
   });
   it('skips placeholders a person or a script fills in ({user}, <image>, @VAR@, an all-caps tag, ko://) and keeps real references beside them', () => {
     const pod = (image: string) => `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: ${image}\n    - name: b\n      image: busybox\n`;
-    for (const placeholder of ['docker.io/{username}/hello', '"<registry/repository/image:tag>"', 'gcr.io/@PROJECT_ID@/app', 'acme/app:CONTAINER_IMAGES_TAG', 'ko://github.com/acme/cmd/server']) {
+    for (const placeholder of ['docker.io/{username}/hello', '"<registry/repository/image:tag>"', 'gcr.io/@PROJECT_ID@/app', 'acme/app:CONTAINER_IMAGES_TAG', 'ko://github.com/acme/cmd/server', 'github.com/acme/cmd/server']) {
       assert.deepEqual(scanYaml('pod.yaml', pod(placeholder)), { images: [{ text: 'busybox', range: { start: { line: 7, character: 13 }, end: { line: 7, character: 20 } }, origin: 'Pod, container b' }], problems: [] }, placeholder);
     }
-    // Still references: lowercase and mixed tags, a digest, a registry port.
+    // Still references: lowercase and mixed tags, a digest, a registry port, GitHub's registry.
+    assert.deepEqual(images('pod.yaml', pod('ghcr.io/acme/server')), ['ghcr.io/acme/server', 'busybox']);
     assert.deepEqual(images('pod.yaml', pod('acme/app:Release_2')), ['acme/app:Release_2', 'busybox']);
     assert.deepEqual(images('pod.yaml', pod('localhost:5000/app@sha256:' + 'a'.repeat(64))), ['localhost:5000/app@sha256:' + 'a'.repeat(64), 'busybox']);
     assert.deepEqual(images('kustomization.yaml', 'images:\n  - name: app\n    newTag: IMAGE_TAG\n  - name: web\n    newTag: v1\n'), ['web:v1']);
