@@ -16,8 +16,17 @@ function parse(source: string): { lineCounter: LineCounter; documents: Document[
   const lineCounter = new LineCounter();
   // yaml's own duplicate-key check compares each key with every earlier one: quadratic in a
   // hostile map's keys, so the scanner does it in one pass instead.
-  const parsed = parseAllDocuments(source, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  return { lineCounter, documents: Array.isArray(parsed) ? parsed : [] };
+  // A Helm template yields an error per templated line, and each YAMLError captures a stack trace
+  // nobody reads (only message and position are reported): on a chart repository that was most of
+  // the run. Parsing is synchronous, so the limit is restored before anything else runs.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    const parsed = parseAllDocuments(source, { lineCounter, prettyErrors: false, uniqueKeys: false });
+    return { lineCounter, documents: Array.isArray(parsed) ? parsed : [] };
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
 }
 
 /**
