@@ -350,6 +350,9 @@ describe('templates and broken files', () => {
     assert.deepEqual(scanYaml('compose.yaml', 'x-a: &a {restart: always}\nx-b: &b {init: true}\nservices:\n  web:\n    <<: *a\n    <<: *b\n    image: nginx:1.25.3\n').problems, []);
     const scan = scanYaml('compose.yaml', 'services:\n  web:\n    image: nginx:latest\n    ports: []\n    ports: []\n');
     assert.deepEqual(scan.images.map((image) => image.text), ['nginx:latest']);
-    assert.deepEqual(scan.problems.map((problem) => [problem.message, problem.range.start.line]), [['YAML syntax error: Map keys must be unique', 4]]);
+    assert.deepEqual(scan.problems.map((problem) => [problem.message, problem.range.start.line]), [['duplicate key "ports": Kubernetes (strict field validation) and Compose reject the file, other readers keep the last value', 4]]);
+    // A hostile key is quoted only in part.
+    const long = 'k'.repeat(10_000);
+    assert.match(scanYaml('compose.yaml', `services: {}\n? ${long}\n: 1\n? ${long}\n: 2\n`).problems[0]!.message, new RegExp(`^duplicate key "k{80}":`));
   });
 });
