@@ -98,17 +98,18 @@ const compose: Extractor = (root, context) => entries(child(root, 'services'))
 /**
  * `image:` at any depth, as a string or a registry/repository/tag/digest map; an empty tag means
  * the chart's appVersion. A string image takes its map's `tag`/`imageTag` and, without a `/`,
- * `hub` — else `global.hub`/`global.tag`, as Istio's charts compose them.
+ * `hub` or `registry` — else the nearest `global.hub`/`global.tag`, as Istio's charts compose them.
  */
 const helmValues: Extractor = (root, context) => {
   const found: ManifestImage[] = [];
-  const globals = child(root, 'global');
-  const visit = (node: unknown, path: string): void => {
-    if (isSeq(node)) node.items.forEach((item, index) => visit(item, `${path}[${index}]`));
+  // The nearest `global:` above: Istio's charts nest their defaults (`_internal_defaults_do_not_set.global`).
+  const visit = (node: unknown, path: string, inherited: unknown): void => {
+    const globals = child(node, 'global') ?? inherited;
+    if (isSeq(node)) node.items.forEach((item, index) => visit(item, `${path}[${index}]`, globals));
     for (const [key, value] of entries(node)) {
       const here = path ? `${path}.${key}` : key;
       if (key !== 'image') {
-        visit(value, here);
+        visit(value, here, globals);
       } else if (isMap(value)) {
         found.push(...helmImageMap(value, here, context));
       } else {
@@ -116,7 +117,7 @@ const helmValues: Extractor = (root, context) => {
       }
     }
   };
-  visit(root, '');
+  visit(root, '', undefined);
   return found;
 };
 
@@ -128,7 +129,8 @@ function helmImageString(map: unknown, imageNode: unknown, globals: unknown, pat
   // A reference with its own tag or digest is complete; only a bare name takes a hub and a tag.
   const complete = /[:@][^/]*$/.test(image);
   const bare = !image.includes('/') && !complete;
-  const hub = scalarText(child(map, 'hub'), context.source) ?? (bare ? scalarText(child(globals, 'hub'), context.source) : undefined);
+  // Istio's `hub`, or the `registry` beside a bare name (Traefik's `registry: docker.io/library`).
+  const hub = scalarText(child(map, 'hub'), context.source) ?? (bare ? scalarText(child(map, 'registry') ?? child(globals, 'hub'), context.source) : undefined);
   const tagNode = ownTagNode ?? (bare && hub ? child(globals, 'tag') : undefined);
   const tag = scalarText(tagNode, context.source);
   const named = hub && bare ? `${hub}/${image}` : image;

@@ -51,9 +51,12 @@ export function documentKind(path: string, root: unknown, context: LintContext =
   return undefined;
 }
 
+/** Longest key a duplicate-key message quotes; a hostile key can be megabytes. */
+const MAX_QUOTED_KEY = 80;
+
 /** Where a map first repeats a key (equal scalars, or the same node), with a Set per map; `<<` merges may repeat. */
-function duplicateKeyAt(document: Document): readonly [number, number] | undefined {
-  let found: NodeRange | undefined;
+function duplicateKeyAt(document: Document): { start: number; end: number; key: string } | undefined {
+  let found: { range: NodeRange; key: string } | undefined;
   visit(document, {
     Map(_key, map) {
       const seen = new Set<unknown>();
@@ -61,7 +64,8 @@ function duplicateKeyAt(document: Document): readonly [number, number] | undefin
         const key = isScalar(pair.key) ? pair.key.value : pair.key;
         if (key === '<<') continue;
         if (seen.has(key)) {
-          found = (isScalar(pair.key) ? pair.key.range : undefined) ?? map.range ?? [0, 0, 0];
+          const range = (isScalar(pair.key) ? pair.key.range : undefined) ?? map.range ?? [0, 0, 0];
+          found = { range, key: typeof key === 'string' || typeof key === 'number' ? String(key).slice(0, MAX_QUOTED_KEY) : '(a map or list)' };
           return visit.BREAK;
         }
         seen.add(key);
@@ -69,7 +73,7 @@ function duplicateKeyAt(document: Document): readonly [number, number] | undefin
       return undefined;
     },
   });
-  return found && [found[0], found[0] + 1];
+  return found && { start: found.range[0], end: found.range[0] + 1, key: found.key };
 }
 
 /**
@@ -99,6 +103,16 @@ function interpolateCompose(image: ManifestImage, environment: LintContext['comp
   return { ...image, text, written: image.text, resolvedFrom };
 }
 
+/**
+ * A placeholder that a person or a script fills in before the file is applied: `{username}`,
+ * `<image>`, `@PROJECT@` (sed/autoconf), an all-caps tag such as `:CONTAINER_IMAGES_TAG`, or ko's
+ * `ko://import/path` and older bare `github.com/…` import paths, which `ko resolve` replaces with
+ * the image it builds (github.com serves no registry).
+ */
+function isPlaceholder(reference: string): boolean {
+  return /\{[^{}]*\}|<[^<>]*>|@[A-Z][A-Z0-9_]*@|:[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(reference) || /^(?:ko:\/\/|github\.com\/)/.test(reference);
+}
+
 /** The repository part of a reference as written: without `@digest` and without a `:tag` after the last `/`. */
 export function repositoryOf(reference: string): string {
   const name = reference.split('@')[0]!;
@@ -111,24 +125,25 @@ export function scanYaml(path: string, text: string, context: LintContext = {}):
   const { source, lineCounter, documents } = parseYamlLeniently(text);
   const images: ManifestImage[] = [];
   const problems: { range: Range; message: string }[] = [];
-  const report = (start: number, end: number, message: string) => problems.push({ range: offsetsToRange(start, end, lineCounter), message: `YAML syntax error: ${message}` });
+  const report = (start: number, end: number, message: string) => problems.push({ range: offsetsToRange(start, end, lineCounter), message });
   for (const document of documents) {
     if (isTemplateDocument(path, document, source)) continue;
     const error = document.errors[0];
     if (error) {
-      report(error.pos[0], error.pos[1], error.message.split('\n')[0]!);
+      report(error.pos[0], error.pos[1], `YAML syntax error: ${error.message.split('\n')[0]!}`);
       continue;
     }
-    // Go's YAML readers reject it too, but which value wins is clear: the document is still checked.
+    // kubectl's client-side decoder keeps the last value, but strict field validation on the
+    // server and Compose reject the file; which value wins is clear, so the document is still checked.
     const duplicate = duplicateKeyAt(document);
-    if (duplicate) report(duplicate[0], duplicate[1], 'Map keys must be unique');
+    if (duplicate) report(duplicate.start, duplicate.end, `duplicate key "${duplicate.key}": Kubernetes (strict field validation) and Compose reject the file, other readers keep the last value`);
     const kind = documentKind(path, document.contents, context);
     if (!kind) continue;
     // A loop, not push(...spread): one document may hold more images than a call takes arguments.
     for (const found of EXTRACTORS[kind](document.contents, { source, lineCounter })) {
       const image = kind === 'compose' ? interpolateCompose(found, context.composeEnvironment) : found;
       // `${TAG}`, `$CI_REGISTRY_IMAGE`, `${{ matrix.image }}`, `{{ .Values.tag }}`: set elsewhere, so nothing to say here.
-      if (hasUnresolvedSyntax(image.text)) continue;
+      if (hasUnresolvedSyntax(image.text) || isPlaceholder(image.text)) continue;
       // Skaffold and Tilt replace these with the image they just built, tagged by digest.
       if (context.devToolImages?.has(repositoryOf(image.text))) continue;
       images.push(image);

@@ -142,6 +142,26 @@ describe('Helm values beyond values.yaml', () => {
     }
     assert.deepEqual(images('valuesets/config.yaml', 'image: nginx\n'), []);
   });
+  it('takes the nearest enclosing global defaults and a registry beside a bare name', () => {
+    const text = `
+      defaults:
+        global:
+          hub: registry.example/mesh
+          tag: 1.2.3
+          proxy:
+            image: proxyv2
+        image: pilot
+      azure:
+        proxy:
+          image: traefik
+          tag: 3.1.0
+          registry: docker.io/library
+        full:
+          image: quay.io/acme/tool:1.0.0
+          registry: ignored.example
+    `;
+    assert.deepEqual(images('values.yaml', text), ['registry.example/mesh/proxyv2:1.2.3', 'registry.example/mesh/pilot:1.2.3', 'docker.io/library/traefik:3.1.0', 'quay.io/acme/tool:1.0.0']);
+  });
 });
 
 describe('Compose', () => {
@@ -246,6 +266,14 @@ describe('templates and broken files', () => {
     assert.deepEqual(scanYaml('k8s/pod.yaml', 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n      resources: {{ toYaml .Values.resources }}\n'), { images: [], problems: [] });
     assert.deepEqual(images('k8s/pod.yaml', 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n  "{{ .Values.key }}": x\n'), []);
   });
+  it('keeps checking a document where an unquoted Argo parameter stands for one value; Helm\'s {{ .Values }} in a flow position still skips it', () => {
+    const job = (annotation: string) => `apiVersion: argoproj.io/v1alpha1\nkind: AnalysisTemplate\nspec:\n  metrics:\n    - provider:\n        job:\n          spec:\n            template:\n              metadata:\n                annotations:\n                  inject: ${annotation}\n              spec:\n                containers:\n                  - name: load\n                    image: acme/load-tester:latest\n`;
+    assert.deepEqual(scanYaml('analysis.yaml', job('{{args.linkerd-enabled}}')).images.map((image) => image.text), ['acme/load-tester:latest']);
+    assert.deepEqual(images('analysis.yaml', job('{{inputs.parameters.x}}')), ['acme/load-tester:latest']);
+    for (const helm of ['{{.Values.inject}}', '{{ .Values.inject }}', '{{ toYaml .Values.inject }}', '{{inject}}']) {
+      assert.deepEqual(scanYaml('analysis.yaml', job(helm)), { images: [], problems: [] }, helm);
+    }
+  });
   it('keeps checking a document whose `{{` sits in a comment or a string value, and the documents beside a template', () => {
     assert.deepEqual(images('rules.yaml', `
       apiVersion: monitoring.coreos.com/v1
@@ -278,6 +306,17 @@ describe('templates and broken files', () => {
       {{- end }}
     `), ['nginx:latest']);
   });
+  it('skips placeholders a person or a script fills in ({user}, <image>, @VAR@, an all-caps tag, ko://) and keeps real references beside them', () => {
+    const pod = (image: string) => `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: ${image}\n    - name: b\n      image: busybox\n`;
+    for (const placeholder of ['docker.io/{username}/hello', '"<registry/repository/image:tag>"', 'gcr.io/@PROJECT_ID@/app', 'acme/app:CONTAINER_IMAGES_TAG', 'ko://github.com/acme/cmd/server', 'github.com/acme/cmd/server']) {
+      assert.deepEqual(scanYaml('pod.yaml', pod(placeholder)), { images: [{ text: 'busybox', range: { start: { line: 7, character: 13 }, end: { line: 7, character: 20 } }, origin: 'Pod, container b' }], problems: [] }, placeholder);
+    }
+    // Still references: lowercase and mixed tags, a digest, a registry port, GitHub's registry.
+    assert.deepEqual(images('pod.yaml', pod('ghcr.io/acme/server')), ['ghcr.io/acme/server', 'busybox']);
+    assert.deepEqual(images('pod.yaml', pod('acme/app:Release_2')), ['acme/app:Release_2', 'busybox']);
+    assert.deepEqual(images('pod.yaml', pod('localhost:5000/app@sha256:' + 'a'.repeat(64))), ['localhost:5000/app@sha256:' + 'a'.repeat(64), 'busybox']);
+    assert.deepEqual(images('kustomization.yaml', 'images:\n  - name: app\n    newTag: IMAGE_TAG\n  - name: web\n    newTag: v1\n'), ['web:v1']);
+  });
   it('reports a syntax error with its position and keeps scanning the valid documents', () => {
     const scan = scanYaml('k8s.yaml', 'apiVersion: v1\nkind: Pod\nspec: {containers: [{name: a, image: nginx}]}\n---\nkey: [unclosed\n');
     assert.deepEqual(scan.images.map((image) => image.text), ['nginx']);
@@ -293,6 +332,15 @@ describe('templates and broken files', () => {
     // Still an error where go-yaml has one too: a quote never closed.
     assert.equal(scanYaml('pod.yaml', 'a: "never closed\nb: 1\n').problems.length, 1);
   });
+  it('reads quoted scalars inside `[ ]` closed at the key\'s indent, and in a list item continued left of its key', () => {
+    // The parser stops inside the flow sequence, lines after the opening one, and misreads the closing quote as an opening one.
+    const flow = 'kind: Workflow\napiVersion: v1\nspec:\n  templates:\n    - name: t\n      container:\n        image: alpine:3.20\n        args: ["\n          echo \'a b\' &&\n          echo done\n        "]\n        command: [sh]\n    - name: u\n      container:\n        image: nginx:latest\n';
+    assert.deepEqual(scanYaml('wf.yaml', flow).problems, []);
+    assert.deepEqual(located('wf.yaml', flow), ['alpine:3.20@7:16', 'nginx:latest@15:16']);
+    const listItem = 'apiVersion: v1\nkind: Pod\nmetadata:\n  columns:\n    - description: \'one text\n    continued at the dash\n  and further left\'\n      name: a\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n';
+    assert.deepEqual(scanYaml('pod.yaml', listItem).problems, []);
+    assert.deepEqual(located('pod.yaml', listItem), ['nginx:latest@12:14']);
+  });
   it('counts a lone CR as a line break, as VS Code does', () => {
     const text = 'apiVersion: v1\rkind: Pod\rspec:\r  containers:\r    - name: a\r      image: nginx:latest\r';
     assert.deepEqual(scanYaml('pod.yaml', text).problems, []);
@@ -302,6 +350,9 @@ describe('templates and broken files', () => {
     assert.deepEqual(scanYaml('compose.yaml', 'x-a: &a {restart: always}\nx-b: &b {init: true}\nservices:\n  web:\n    <<: *a\n    <<: *b\n    image: nginx:1.25.3\n').problems, []);
     const scan = scanYaml('compose.yaml', 'services:\n  web:\n    image: nginx:latest\n    ports: []\n    ports: []\n');
     assert.deepEqual(scan.images.map((image) => image.text), ['nginx:latest']);
-    assert.deepEqual(scan.problems.map((problem) => [problem.message, problem.range.start.line]), [['YAML syntax error: Map keys must be unique', 4]]);
+    assert.deepEqual(scan.problems.map((problem) => [problem.message, problem.range.start.line]), [['duplicate key "ports": Kubernetes (strict field validation) and Compose reject the file, other readers keep the last value', 4]]);
+    // A hostile key is quoted only in part.
+    const long = 'k'.repeat(10_000);
+    assert.match(scanYaml('compose.yaml', `services: {}\n? ${long}\n: 1\n? ${long}\n: 2\n`).problems[0]!.message, new RegExp(`^duplicate key "k{80}":`));
   });
 });
