@@ -20,10 +20,11 @@ const VARIANT_WORD = /^(?:alpine|slim|bookworm|bullseye|buster|trixie|jammy|nobl
 const BUILD_NUMBER_DIGITS = 6;
 
 /**
- * A revision or build number after the version: Bitnami's `-r50` (`12-debian-12-r50`), UBI's build
- * id (`9.8-1786985871`), Alpine-style `_1` (`3.8_1`). Each names one build, which is never re-pushed.
+ * A revision or build number after the version: Bitnami's `-r50` (`12-debian-12-r50`), UBI's
+ * release (`8.9-1160`, `9.8-1786985871`, `1-34.1599745032`), Alpine-style `_1` (`3.8_1`). Each
+ * names one build, which is never re-pushed. Three digits or fewer (`9.8-123`) stay a variant.
  */
-const BUILD_SUFFIX = new RegExp(`(?:-r\\d+|-\\d{${BUILD_NUMBER_DIGITS},}|_\\d+)$`);
+const BUILD_SUFFIX = /(?:-r\d+|-\d{4,}|-\d+\.\d{6,}|_\d+)$/;
 
 function isChannelOrVariantTag(tag: string): boolean {
   return tag.toLowerCase().split(/[-_]/).every((word) => CHANNEL_WORDS.has(word) || VARIANT_WORD.test(word));

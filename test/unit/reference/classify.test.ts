@@ -17,6 +17,7 @@ const TAGS: [string, Mutability][] = [
   ['sha-3f2a1bc', 'version'], ['1.2.3.4', 'version'],
   // Build-numbered tags name one build (issue 16): Bitnami revisions, UBI build ids, Alpine-style _N.
   ['12-debian-12-r50', 'version'], ['9.8-1786985871', 'version'], ['3.8_1', 'version'], ['1.25-r3', 'version'],
+  ['8.9-1160', 'version'], ['1-34.1599745032', 'version'], ['9.3-1361.1699548029', 'version'],
   ['12-debian-12', 'floating'], ['9.8-123', 'major-minor'],
 ];
 
