@@ -10,6 +10,7 @@ import { validate } from 'dockerfile-utils';
 import { parseAllDocuments } from 'yaml';
 import { resolveConfig } from '../src/core/lint/config';
 import { lintText } from '../src/core/lint/engine';
+import { benchCliProcess } from './cliProcess';
 import { compare, median, ratio, row } from './measure';
 import { benchRegistry } from './registry';
 import { benchReports } from './reports';
@@ -107,6 +108,7 @@ const BENCHMARKS: Readonly<Record<string, () => unknown>> = {
   dockerfile: benchDockerfile,
   yaml: benchYaml,
   cli: benchCli,
+  'cli-process': benchCliProcess,
   reports: benchReports,
   registry: () => benchRegistry(row),
   promote: () => inOwnProcess('promote.js'),
