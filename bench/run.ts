@@ -10,6 +10,7 @@ import { validate } from 'dockerfile-utils';
 import { parseAllDocuments } from 'yaml';
 import { resolveConfig } from '../src/core/lint/config';
 import { lintText } from '../src/core/lint/engine';
+import { benchChartTree } from './chartTree';
 import { benchCliProcess } from './cliProcess';
 import { compare, median, ratio, row } from './measure';
 import { benchRegistry } from './registry';
@@ -109,6 +110,7 @@ const BENCHMARKS: Readonly<Record<string, () => unknown>> = {
   yaml: benchYaml,
   cli: benchCli,
   'cli-process': benchCliProcess,
+  'chart-tree': benchChartTree,
   reports: benchReports,
   registry: () => benchRegistry(row),
   promote: () => inOwnProcess('promote.js'),

@@ -291,7 +291,7 @@ describe('templates and broken files', () => {
     assert.deepEqual(scan.problems, []);
     assert.deepEqual(located('pod.yaml', text), ['nginx:latest@13:14']);
     // Still an error where go-yaml has one too: a quote never closed.
-    assert.equal(scanYaml('pod.yaml', 'a: "never closed\nb: 1\n').problems.length, 1);
+    assert.equal(scanYaml('pod.yaml', 'image: "never closed\nb: 1\n').problems.length, 1);
   });
   it('counts a lone CR as a line break, as VS Code does', () => {
     const text = 'apiVersion: v1\rkind: Pod\rspec:\r  containers:\r    - name: a\r      image: nginx:latest\r';
