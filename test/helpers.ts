@@ -48,3 +48,15 @@ export function renderSnippet(snippet: string): string {
   return snippet.replace(/\$\{\d+(?::((?:\\.|[^}\\])*))?\}|\\([\\$}])/g, (_match, placeholder: string | undefined, escaped: string | undefined) =>
     escaped ?? (placeholder ?? '').replace(/\\([\\$}])/g, '$1'));
 }
+
+/** Mulberry32: a small seeded generator, so a failing random case reruns the same from its seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { mayNameImages } from '../../../src/core/manifests/imageFreeText';
 import { scanYaml, scanYamlFully } from '../../../src/core/manifests/scan';
-import { dedent, hits, lint, REPO_ROOT } from '../../helpers';
+import { dedent, hits, lint, REPO_ROOT, seededRandom } from '../../helpers';
 
 /** What a file the look skips would have lost: images found by the full scan. */
 function lostImages(path: string, text: string): string[] {
@@ -100,14 +100,7 @@ describe('the image-free look before a YAML parse', () => {
   });
 
   it('never skips a random text that holds an image (1,500 texts near the edge, as every kind of file)', () => {
-    let seed = 17;
-    // A fixed-seed generator (mulberry32): a failure names its text and reruns the same.
-    const random = () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const random = seededRandom(17);
     let withImages = 0;
     let skipped = 0;
     for (let round = 0; round < 1_500; round++) {
