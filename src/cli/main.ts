@@ -1,5 +1,4 @@
 import * as nodeModule from 'node:module';
-import { setFlagsFromString } from 'node:v8';
 import { version } from '../../package.json';
 import { inert } from './terminalText';
 import { nearestWord } from './nearestWord';
@@ -10,12 +9,6 @@ import type { CommandName } from './usage';
 // NODE_DISABLE_COMPILE_CACHE=1). Node 20 has no such cache: there the bundles are minified and split
 // per command, so a run compiles only what it uses.
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-
-// undici parses HTTP with llhttp, compiled to WebAssembly when the first connection opens. V8's
-// optimising compile of it costs ≈ 70 ms of CPU per registry command, and the process waits for it
-// at exit; a command's few responses parse as fast with the baseline (Liftoff) code. The CLI owns
-// its process, so it may set this; the extension shares its host's V8 and never does.
-setFlagsFromString('--liftoff-only');
 
 // Loaded on use: `check` never pays for the registry client's start-up, nor `ls` for the linter's.
 // `require`, not `import()`: each command is a CommonJS bundle of its own (scripts/build.mjs), and
