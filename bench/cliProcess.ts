@@ -27,7 +27,7 @@ async function timeProcess([file, ...args]: readonly [string, ...string[]], opti
 }
 
 /** Medians of `ROUNDS` alternating runs (who goes first alternates too), after one untimed run each. */
-async function contest(contender: Contest, options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<void> {
+async function contest(contender: Contest, options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ peer: number; steward: number }> {
   const stewardCommand = (round: number): [string, ...string[]] => [process.execPath, CLI, ...contender.steward(round)];
   await timeProcess(contender.peer(-1), options);
   await timeProcess(stewardCommand(-1), options);
@@ -46,6 +46,7 @@ async function contest(contender: Contest, options: { cwd: string; env: NodeJS.P
   }
   row(contender.peerLabel, median(peerTimes));
   row(contender.label, median(stewardTimes), `${ratio(median(stewardTimes), median(peerTimes))} (goal ≤ ${contender.goal}×)`);
+  return { peer: median(peerTimes), steward: median(stewardTimes) };
 }
 
 export async function benchCliProcess(): Promise<void> {
@@ -67,7 +68,7 @@ export async function benchCliProcess(): Promise<void> {
     const image = `${registry.host}/src/app`;
     const skopeo = (...args: string[]): [string, ...string[]] => ['skopeo', ...args];
     console.log(`\nCLI processes, spawn to exit (median of ${ROUNDS}, alternating; loopback registry, 2-platform index)`);
-    await contest({ label: 'steward ls <repository>', peerLabel: 'skopeo list-tags', peer: () => skopeo('list-tags', '--tls-verify=false', `docker://${image}`), steward: () => ['ls', image], goal: 3 }, options);
+    const ls = await contest({ label: 'steward ls <repository>', peerLabel: 'skopeo list-tags', peer: () => skopeo('list-tags', '--tls-verify=false', `docker://${image}`), steward: () => ['ls', image], goal: 3 }, options);
     await contest({ label: 'steward inspect <multi-arch> --json', peerLabel: 'skopeo inspect --raw', peer: () => skopeo('inspect', '--raw', '--tls-verify=false', `docker://${image}:multi`), steward: () => ['inspect', `${image}:multi`, '--json'], goal: 3 }, options);
     // A fresh target repository each round: a copy to an existing one would be a no-op for both.
     await contest({
@@ -76,7 +77,9 @@ export async function benchCliProcess(): Promise<void> {
       steward: (round) => ['promote', `${image}:multi`, `${registry.host}/steward-${round}/app`],
       goal: 3,
     }, options);
-    await contest({ label: 'steward check Dockerfile', peerLabel: 'node -e "" (bare Node start-up)', peer: () => [process.execPath, '-e', ''], steward: () => ['check', 'Dockerfile'], goal: 1.6 }, options);
+    const check = await contest({ label: 'steward check Dockerfile', peerLabel: 'node -e "" (bare Node start-up)', peer: () => [process.execPath, '-e', ''], steward: () => ['check', 'Dockerfile'], goal: 1.6 }, options);
+    // No Node program can finish before Node has started: that ratio is the floor of the first three.
+    console.log(`  floor: bare Node start-up is ${ratio(check.peer, ls.peer)} skopeo list-tags; steward ls is ${ratio(ls.steward, check.peer)} bare Node start-up`);
   } finally {
     await registry.stop();
     rmSync(root, { recursive: true, force: true });
