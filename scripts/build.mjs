@@ -19,6 +19,13 @@ const cliCommandsOutside = {
     plugin.onResolve({ filter: /^\.\/commands\/\w+Command$/ }, (args) => (args.importer.endsWith(join('src', 'cli', 'main.ts')) ? { path: `./cli/${args.path.slice('./commands/'.length)}.js`, external: true } : undefined));
   },
 };
+// `check` reaches the registry client (undici: a third of its bundle) only for image-tag-drift.
+const registryClientOutside = {
+  name: 'registry-client-outside',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^\.\/registryAccess$/ }, (args) => (args.importer.endsWith(join('src', 'cli', 'check.ts')) ? { path: './registryAccess.js', external: true } : undefined));
+  },
+};
 const cli = { ...common, sourcemap: true, minify: true };
 
 function tsFiles(dir) {
@@ -31,7 +38,7 @@ rmSync('dist', { recursive: true, force: true });
 await Promise.all([
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   build({ ...cli, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [cliCommandsOutside] }),
-  build({ ...cli, entryPoints: CLI_COMMANDS.map((name) => join('src', 'cli', 'commands', `${name}.ts`)), outdir: join('dist', 'cli') }),
+  build({ ...cli, entryPoints: [...CLI_COMMANDS.map((name) => ({ in: join('src', 'cli', 'commands', `${name}.ts`), out: name })), { in: join('src', 'cli', 'registryAccess.ts'), out: 'registryAccess' }], outdir: join('dist', 'cli'), plugins: [registryClientOutside] }),
   // Large scan reports and SBOMs are parsed in this worker, off the extension host's thread.
   build({ ...common, entryPoints: ['src/core/reports/reportWorker.ts'], outfile: 'dist/reportWorker.js' }),
   // The report panels run in the webview (a browser), built on their own.

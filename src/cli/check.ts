@@ -104,8 +104,9 @@ export async function check(paths: readonly string[], cwd: string, configRoot?: 
   const loaded = await configFor(cwd, configRoot);
   let results: FileResult[] = [];
   const missingPaths: string[] = [];
-  // image-tag-drift asks registries: only when a config turns it on.
-  const access = loaded.config.severities.get(imageTagDrift.id) === 'off' ? undefined : (await import('./registryAccess')).registryAccess(registryFlags);
+  // image-tag-drift asks registries: only when a config turns it on. The registry client is a
+  // bundle of its own beside `check`'s (scripts/build.mjs), so a check without it never compiles it.
+  const access = loaded.config.severities.get(imageTagDrift.id) === 'off' ? undefined : (require('./registryAccess') as typeof import('./registryAccess')).registryAccess(registryFlags);
   const driftResolver: DigestResolver | undefined = access && (async (registry, repository, tag) => (await access.open(registry).resolve(repository, tag)).digest);
   const neighbours = neighbourFilesOnDisk(loaded.root);
   try {
