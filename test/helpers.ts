@@ -61,3 +61,15 @@ export function temporaryRepository(files: Record<string, string>, roots: string
   }
   return root;
 }
+
+/** Mulberry32: a small seeded generator, so a failing random case reruns the same from its seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -16,6 +16,8 @@ import { findConfigRoot, lintableFiles, readRootFor, toPosix } from '../core/wor
 import { neighbourFilesOnDisk } from '../core/workspace/neighbours';
 import type { NeighbourFiles } from '../core/workspace/neighbours';
 import { fileKindOf } from '../core/workspace/fileKinds';
+import { mapLimited } from '../core/concurrency';
+import { mayNameImages } from '../core/manifests/imageFreeText';
 
 export interface FileResult {
   /** Absolute path. */
@@ -30,6 +32,8 @@ export interface CheckOutcome {
   readonly configError?: ConfigError;
   readonly configFile?: string;
 }
+
+const FILES_IN_FLIGHT = 16;
 
 const START_OF_FILE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
@@ -47,7 +51,8 @@ async function lintFile(selected: SelectedFile, root: string, config: LintConfig
   }
   const path = toPosix(relative(root, file));
   const kind = fileKindOf(path);
-  const context = kind ? await neighbours.contextFor(path, kind) : {};
+  // What the files beside it say only changes what is said about its images.
+  const context = kind === undefined || (kind === 'yaml' && !mayNameImages(text)) ? {} : await neighbours.contextFor(path, kind);
   const findings = kind ? lintText(path, text, config, kind, context) : [];
   if (!driftResolver) return findings;
   const { tagDriftFindings } = await import('../core/registry/tagDrift');
@@ -97,18 +102,21 @@ export async function configFor(cwd: string, configRoot?: string): Promise<Loade
  */
 export async function check(paths: readonly string[], cwd: string, configRoot?: string, registryFlags: RegistryFlags = {}): Promise<CheckOutcome> {
   const loaded = await configFor(cwd, configRoot);
-  const results: FileResult[] = [];
+  let results: FileResult[] = [];
   const missingPaths: string[] = [];
-  // image-tag-drift asks registries: only when a config turns it on.
-  const access = loaded.config.severities.get(imageTagDrift.id) === 'off' ? undefined : (await import('./registryAccess')).registryAccess(registryFlags);
+  // image-tag-drift asks registries: only when a config turns it on. The registry client is a
+  // bundle of its own beside `check`'s (scripts/build.mjs), so a check without it never compiles it.
+  const access = loaded.config.severities.get(imageTagDrift.id) === 'off' ? undefined : (require('./registryAccess') as typeof import('./registryAccess')).registryAccess(registryFlags);
   const driftResolver: DigestResolver | undefined = access && (async (registry, repository, tag) => (await access.open(registry).resolve(repository, tag)).digest);
   const neighbours = neighbourFilesOnDisk(loaded.root);
   try {
-    for await (const selected of selectedFiles(paths, cwd, loaded, missingPaths)) {
-      results.push('error' in selected
-        ? { file: selected.file, findings: [fileProblem(`Cannot be read: ${selected.error.message}`)] }
-        : { file: selected.file, findings: await lintFile(selected, loaded.root, loaded.config, neighbours, driftResolver) });
-    }
+    const selected: (SelectedFile | { file: string; error: Error })[] = [];
+    for await (const file of selectedFiles(paths, cwd, loaded, missingPaths)) selected.push(file);
+    // Several files in flight: a file costs five file-system round trips (realpath, open, stat,
+    // read, close), which would otherwise leave the thread idle between parses. Results keep the walk's order.
+    results = await mapLimited(selected, FILES_IN_FLIGHT, async (file) => ('error' in file
+      ? { file: file.file, findings: [fileProblem(`Cannot be read: ${file.error.message}`)] }
+      : { file: file.file, findings: await lintFile(file, loaded.root, loaded.config, neighbours, driftResolver) }));
   } finally {
     await access?.close();
   }

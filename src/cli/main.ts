@@ -1,24 +1,32 @@
+import * as nodeModule from 'node:module';
 import { version } from '../../package.json';
 import { inert } from './terminalText';
 import { nearestWord } from './nearestWord';
 import { COMMAND_NAMES, commandUsage, isCommandName, print, USAGE, UsageError } from './usage';
 import type { CommandName } from './usage';
 
+// Node ≥ 22.1 keeps V8's code cache of the command bundles between runs (in the temp folder; off with
+// NODE_DISABLE_COMPILE_CACHE=1). Node 20 has no such cache: there the bundles are minified and split
+// per command, so a run compiles only what it uses.
+(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+
 // Loaded on use: `check` never pays for the registry client's start-up, nor `ls` for the linter's.
+// `require`, not `import()`: each command is a CommonJS bundle of its own (scripts/build.mjs), and
+// `import()` of one would run it through the ESM loader's CommonJS export scan first (≈ 70 ms).
 // Keyed by the help's names, so a command without help (or help without a command) does not compile.
 const COMMANDS: Readonly<Record<CommandName, (args: readonly string[]) => Promise<number>>> = {
-  check: async (args) => (await import('./commands/checkCommand')).checkCommand(args),
-  ls: async (args) => (await import('./commands/lsCommand')).lsCommand(args),
-  inspect: async (args) => (await import('./commands/inspectCommand')).inspectCommand(args),
-  pin: async (args) => (await import('./commands/pinCommand')).pinCommand(args),
-  promote: async (args) => (await import('./commands/promoteCommand')).promoteCommand(args),
-  retention: async (args) => (await import('./commands/retentionCommand')).retentionCommand(args),
-  gate: async (args) => (await import('./commands/gateCommand')).gateCommand(args),
-  sbom: async (args) => (await import('./commands/sbomCommand')).sbomCommand(args),
-  find: async (args) => (await import('./commands/findCommand')).findCommand(args),
-  replicate: async (args) => (await import('./commands/replicateCommand')).replicateCommand(args),
-  verify: async (args) => (await import('./commands/verifyCommand')).verifyCommand(args),
-  status: async (args) => (await import('./commands/statusCommand')).statusCommand(args),
+  check: (args) => (require('./commands/checkCommand') as typeof import('./commands/checkCommand')).checkCommand(args),
+  ls: (args) => (require('./commands/lsCommand') as typeof import('./commands/lsCommand')).lsCommand(args),
+  inspect: (args) => (require('./commands/inspectCommand') as typeof import('./commands/inspectCommand')).inspectCommand(args),
+  pin: (args) => (require('./commands/pinCommand') as typeof import('./commands/pinCommand')).pinCommand(args),
+  promote: (args) => (require('./commands/promoteCommand') as typeof import('./commands/promoteCommand')).promoteCommand(args),
+  retention: (args) => (require('./commands/retentionCommand') as typeof import('./commands/retentionCommand')).retentionCommand(args),
+  gate: (args) => (require('./commands/gateCommand') as typeof import('./commands/gateCommand')).gateCommand(args),
+  sbom: (args) => (require('./commands/sbomCommand') as typeof import('./commands/sbomCommand')).sbomCommand(args),
+  verify: (args) => (require('./commands/verifyCommand') as typeof import('./commands/verifyCommand')).verifyCommand(args),
+  find: (args) => (require('./commands/findCommand') as typeof import('./commands/findCommand')).findCommand(args),
+  replicate: (args) => (require('./commands/replicateCommand') as typeof import('./commands/replicateCommand')).replicateCommand(args),
+  status: (args) => (require('./commands/statusCommand') as typeof import('./commands/statusCommand')).statusCommand(args),
 };
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -58,6 +66,21 @@ process.on('beforeExit', () => {
   process.exitCode = 1;
 });
 
+/**
+ * Ends the process as soon as stdout and stderr have taken what was written. Left to itself, Node
+ * ends only after V8's background work: the optimising compile of undici's HTTP parser
+ * (WebAssembly) keeps a registry command alive 80–400 ms after its last line.
+ */
+function exitWhenFlushed(): void {
+  let pending = 2;
+  const flushed = () => {
+    pending -= 1;
+    if (pending === 0) process.exit();
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
+}
+
 main(commandLine).finally(() => {
   settled = true;
 }).then(
@@ -65,8 +88,8 @@ main(commandLine).finally(() => {
     process.exitCode = code;
   },
   (error: unknown) => {
-    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage = (error as Error).name === 'UsageError' || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`steward: ${inert((error as Error).message)}\n${usage ? `\n${usageFor(commandLine[0])}` : ''}`);
     process.exitCode = usage ? 2 : 1;
   },
-);
+).then(exitWhenFlushed);

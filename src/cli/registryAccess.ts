@@ -13,6 +13,11 @@ import { UsageError } from './usage';
 
 /** One transport and one credential chain for the whole command; a client per registry host. */
 export function registryAccess(flags: RegistryFlags): { open(registry: string): HttpRegistry; close(): Promise<void> } {
+  // undici parses HTTP with llhttp, compiled to WebAssembly when the first connection opens. V8's
+  // optimising compile of it costs ≈ 70 ms of CPU per registry command, and the process waits for
+  // it at exit; a command's few responses parse as fast with the baseline (Liftoff) code. The CLI
+  // owns its process, so it may set this; the extension shares its host's V8 and never does.
+  (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--liftoff-only');
   const hosts = new Map<string, HostOptions>();
   for (const host of flags['insecure-registry'] ?? []) hosts.set(host, { ...hosts.get(host), insecure: true });
   for (const entry of flags['registry-ca'] ?? []) {

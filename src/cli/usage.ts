@@ -250,7 +250,11 @@ export function isCommandName(word: string): word is CommandName {
   return Object.hasOwn(COMMAND_HELP, word);
 }
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  // Each command is a bundle of its own (scripts/build.mjs), with its own copy of this class: the
+  // dispatcher recognises its usage errors by name, not by `instanceof`.
+  override readonly name = 'UsageError';
+}
 
 /** An input a command cannot judge (not a report, not an SBOM, unreadable): exit 2 like a usage error, without the usage text. */
 export class UnusableInput extends Error {}

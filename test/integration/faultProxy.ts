@@ -5,6 +5,7 @@
 import { createServer, request as httpRequest } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { freePort } from '../../scripts/vscodeHost';
+import { seededRandom } from '../helpers';
 
 export type Fault = 'status-500' | 'status-429' | 'reset' | 'truncate' | 'slow';
 const FAULTS: readonly Fault[] = ['status-500', 'status-429', 'reset', 'truncate', 'slow'];
@@ -24,18 +25,6 @@ export interface FaultProxy {
   stop(): Promise<void>;
 }
 
-/** Mulberry32: a small seeded generator, so a failing run can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function kindOf(method: string, path: string): string {
   if (/\/blobs\/uploads\//.test(path)) return `${method} blob-upload`;
   if (/\/manifests\//.test(path)) return `${method} manifest`;
@@ -49,7 +38,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const requests = new Map<string, number>();
   const faultsInjected: Fault[] = [];
   let rate = 0;
-  let next = random(1);
+  let next = seededRandom(1);
   let kinds: readonly Fault[] = FAULTS;
   const deletes = { acceptWithoutDeleting: false, refused: new Set<string>() };
   const answerDelete = (incoming: IncomingMessage, response: ServerResponse): boolean => {
@@ -114,7 +103,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     deletes,
     setFaults(value, seed = 1, only = FAULTS) {
       rate = value;
-      next = random(seed);
+      next = seededRandom(seed);
       kinds = only;
     },
     reset() {

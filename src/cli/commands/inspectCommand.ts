@@ -1,6 +1,4 @@
 import { parseArgs } from 'node:util';
-import { loadKeyFiles } from '../../core/evidence/keys';
-import { verifyImage } from '../../core/evidence/verify';
 import type { ImageVerification } from '../../core/evidence/verify';
 import { describeAttachment, inspectImage } from '../../core/registry/inspect';
 import type { ImageDetails } from '../../core/registry/inspect';
@@ -12,12 +10,13 @@ import { inert } from '../terminalText';
 export async function inspectCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { json: { type: 'boolean' }, key: { type: 'string', multiple: true }, ...REGISTRY_OPTIONS } });
   if (positionals.length !== 1) throw new UsageError('inspect takes one image reference');
-  const keys = await loadKeyFiles(values.key ?? [], process.cwd()).catch((error: Error) => { throw new UsageError(error.message); });
+  // Verification (sigstore's libraries) is loaded only when keys are given: most inspections have none.
+  const keys = values.key === undefined ? [] : await (await import('../../core/evidence/keys')).loadKeyFiles(values.key, process.cwd()).catch((error: Error) => { throw new UsageError(error.message); });
   const image = openImageArgument(positionals[0]!, values, () => process.stderr.write('steward: no tag or digest given: inspecting the tag latest\n'));
   try {
     const details = await inspectImage(image.backend, image.repository, image.reference);
     // With keys, each signature is verified offline too (steward verify tells the whole story).
-    const verification = keys.length > 0 ? await verifyImage(image.backend, image.repository, details.digest, { keys }) : undefined;
+    const verification = keys.length > 0 ? await (await import('../../core/evidence/verify')).verifyImage(image.backend, image.repository, details.digest, { keys }) : undefined;
     return await report(values.json === true, image.registry, image.label, details, verification);
   } finally {
     await image.close();

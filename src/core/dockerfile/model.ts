@@ -1,5 +1,7 @@
 import { DockerfileParser } from 'dockerfile-ast';
-import type { Arg, Env, Flag, From, Instruction, Label, Property } from 'dockerfile-ast';
+import type { Arg, Env, Flag, From, Instruction, Label } from 'dockerfile-ast';
+import { assignmentsOf, plainWords, rangeOf } from './assignments';
+import type { Assignment, TextPositions } from './assignments';
 import type { Range } from '../lint/finding';
 import { expandVariables, expansionBudget, VARIABLE_PATTERN } from '../reference/variables';
 import type { VariableLookup } from '../reference/variables';
@@ -86,10 +88,6 @@ export interface DockerfileModel {
   readonly problems: readonly { readonly range: Range; readonly message: string }[];
 }
 
-function rangeOf(range: { start: { line: number; character: number }; end: { line: number; character: number } }): Range {
-  return { start: { line: range.start.line, character: range.start.character }, end: { line: range.end.line, character: range.end.character } };
-}
-
 /** Converts offsets in the file's text to positions; built once per file. */
 class LineIndex {
   private readonly starts: number[] = [0];
@@ -164,14 +162,17 @@ export function findDeclaration(stages: readonly Stage[], stage: Stage, name: st
 /** Expands with the file's escape character and its one budget (see MAX_EXPANDED_CHARACTERS). */
 type Expand = (text: string, lookup: VariableLookup) => string | undefined;
 
-function propertyDeclarations(instruction: Arg | Env, kind: 'ARG' | 'ENV', lookup: VariableLookup, expand: Expand): Declaration[] {
-  const properties: Property[] = kind === 'ARG' ? [(instruction as Arg).getProperty()].filter((p): p is Property => p !== null) : (instruction as Env).getProperties();
-  const line = instruction.getRange().start.line;
-  return properties.map((property) => {
-    const raw = property.getValue();
+/** An ARG's one property (dockerfile-ast reads it while parsing). */
+function argAssignments(instruction: Arg): Pick<Assignment, 'name' | 'value' | 'range'>[] {
+  const property = instruction.getProperty();
+  return property ? [{ name: property.getName(), value: property.getValue(), range: rangeOf(property.getRange()) }] : [];
+}
+
+function declarations(assignments: readonly Pick<Assignment, 'name' | 'value' | 'range'>[], kind: 'ARG' | 'ENV', line: number, lookup: VariableLookup, expand: Expand): Declaration[] {
+  return assignments.map((assignment) => {
     // A value that uses unknown variables is still a declaration; only its value is unknown.
-    const value = raw === null ? null : (expand(raw, lookup) ?? null);
-    return { name: property.getName(), kind, value, range: rangeOf(property.getRange()), line };
+    const value = assignment.value === null ? null : (expand(assignment.value, lookup) ?? null);
+    return { name: assignment.name, kind, value, range: assignment.range, line };
   });
 }
 
@@ -202,6 +203,19 @@ function flagImage(instruction: Instruction, keyword: string): { text: string; r
 }
 
 /**
+ * A FROM's [image, AS, name], after its `--flags`: read in one pass where the words are plain
+ * (unquoted), else from dockerfile-ast (whose getArguments() tokenises the instruction twice).
+ */
+function fromWords(instruction: From, positions: TextPositions | undefined, escapeChar: string): { value: string; range: Range }[] {
+  const words = positions && plainWords(positions.text, positions.offsetAt(instruction.getInstructionRange().end), positions.offsetAt(instruction.getRange().end), escapeChar);
+  if (words && !words.some(([from, to]) => /["']/.test(positions.text.slice(from, to)))) {
+    const read = words.map(([from, to]) => ({ value: positions.text.slice(from, to), range: { start: positions.positionAt(from), end: positions.positionAt(to) } }));
+    return read.slice(Math.max(0, read.findIndex((word) => !word.value.startsWith('--'))));
+  }
+  return instruction.getArguments().map((argument) => ({ value: argument.getValue(), range: rangeOf(argument.getRange()) }));
+}
+
+/**
  * More stages than any build has: beyond this the file is one problem, not a model, since every
  * stage's lookups walk its parent chain (quadratic in a hostile file's 200,000 chained stages).
  */
@@ -215,6 +229,8 @@ function tooManyStages(escapeChar: string, range: Range): DockerfileModel {
 export function analyzeDockerfile(text: string): DockerfileModel {
   const dockerfile = DockerfileParser.parse(text);
   const lineIndex = new LineIndex(text);
+  // LineIndex counts lines as dockerfile-ast does unless a CR is among the line breaks.
+  const plainPositions: TextPositions | undefined = text.includes('\r') ? undefined : lineIndex;
   const escapeChar = dockerfile.getEscapeCharacter();
   const budget = expansionBudget();
   const expand: Expand = (value, lookup) => expandVariables(value, lookup, escapeChar, budget);
@@ -257,10 +273,9 @@ export function analyzeDockerfile(text: string): DockerfileModel {
     const line = range.start.line;
     if (keyword === 'FROM') {
       if (mutableStages.length === MAX_STAGES) return tooManyStages(escapeChar, range);
-      // One getArguments() call (dockerfile-ast re-tokenises on each): [image, AS, name], flags excluded.
-      const [image, as, stage] = (instruction as From).getArguments();
-      const parent = image ? imageOrStage(image.getValue(), rangeOf(image.getRange()), 'FROM', globalLookup) : undefined;
-      const name = as?.getValue().toLowerCase() === 'as' ? stage?.getValue().toLowerCase() : undefined;
+      const [image, as, stage] = fromWords(instruction as From, plainPositions, escapeChar);
+      const parent = image ? imageOrStage(image.value, image.range, 'FROM', globalLookup) : undefined;
+      const name = as?.value.toLowerCase() === 'as' ? stage?.value.toLowerCase() : undefined;
       current = { index: mutableStages.length, name, fromRange: range, parent, declarations: new Map(), labels: [], instructions: [] };
       mutableStages.push(current);
       if (name !== undefined) stageByName.set(name, current.index);
@@ -268,13 +283,13 @@ export function analyzeDockerfile(text: string): DockerfileModel {
     }
     current?.instructions.push({ keyword, range });
     if (keyword === 'ARG') {
-      const declarations = propertyDeclarations(instruction as Arg, 'ARG', currentLookup(line), expand);
+      const declared = declarations(argAssignments(instruction as Arg), 'ARG', line, currentLookup(line), expand);
       if (!current) {
-        for (const declaration of declarations) globalArgs.set(declaration.name, declaration);
+        for (const declaration of declared) globalArgs.set(declaration.name, declaration);
         continue;
       }
       // `ARG NAME` without a value inside a stage takes the global default (BuildKit re-declaration).
-      for (const declaration of declarations) {
+      for (const declaration of declared) {
         const global = declaration.value === null ? globalArgs.get(declaration.name) : undefined;
         declare(current, global ? { ...declaration, value: global.value } : declaration);
       }
@@ -286,9 +301,9 @@ export function analyzeDockerfile(text: string): DockerfileModel {
     }
     // Loops, not push(...spread): one instruction may hold more pairs than a call takes arguments.
     if (keyword === 'ENV') {
-      for (const declaration of propertyDeclarations(instruction as Env, 'ENV', currentLookup(line), expand)) declare(current, declaration);
+      for (const declaration of declarations(assignmentsOf(instruction as Env, plainPositions, escapeChar), 'ENV', line, currentLookup(line), expand)) declare(current, declaration);
     } else if (keyword === 'LABEL') {
-      for (const pair of labelPairs(instruction as Label, current.index, currentLookup(line), expand, escapeChar, lineIndex)) current.labels.push(pair);
+      for (const pair of labelPairs(assignmentsOf(instruction as Label, plainPositions, escapeChar), line, current.index, currentLookup(line), expand, escapeChar, lineIndex)) current.labels.push(pair);
     } else if ((keyword === 'COPY' || keyword === 'RUN') && mentionsFrom(lineIndex, range)) {
       const flagged = flagImage(instruction, keyword);
       if (flagged) imageOrStage(flagged.text, flagged.range, flagged.via, currentLookup(line));
@@ -310,25 +325,21 @@ export function analyzeDockerfile(text: string): DockerfileModel {
   return { escapeChar, globalArgs, stages, finalStage, finalChain, images, problems };
 }
 
-function labelPairs(label: Label, stage: number, lookup: VariableLookup, expand: Expand, escapeChar: string, index: LineIndex): LabelPair[] {
-  const instructionLine = label.getRange().start.line;
-  return label.getProperties().map((property) => {
-    const range = rangeOf(property.getRange());
-    const keyRange = rangeOf(property.getNameRange());
-    const valueRange = property.getValueRange();
-    const rawKey = unquote(property.getName());
+function labelPairs(assignments: readonly Assignment[], instructionLine: number, stage: number, lookup: VariableLookup, expand: Expand, escapeChar: string, index: LineIndex): LabelPair[] {
+  return assignments.map((assignment) => {
+    const rawKey = unquote(assignment.name);
     return {
       stage,
       key: expand(rawKey, lookup),
       rawKey,
-      value: property.getValue() ?? '',
-      range,
-      keyRange,
-      valueRange: valueRange ? rangeOf(valueRange) : null,
-      variables: valueRange ? variableUses(index, rangeOf(valueRange), escapeChar) : [],
-      line: range.start.line,
+      value: assignment.value ?? '',
+      range: assignment.range,
+      keyRange: assignment.nameRange,
+      valueRange: assignment.valueRange,
+      variables: assignment.valueRange ? variableUses(index, assignment.valueRange, escapeChar) : [],
+      line: assignment.range.start.line,
       instructionLine,
-      assigned: property.getAssignmentOperator() !== null,
+      assigned: assignment.assigned,
     };
   });
 }

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
 import schema from '../../../schemas/steward.schema.json';
 import { DEFAULT_REQUIRED_LABELS } from '../dockerfile/labelValues';
 import type { LabelValueType, RequiredLabel } from '../dockerfile/labelValues';
-import { compileUserGlob, compileUserGlobs, compileUserRegex, UnsafePatternError } from '../patterns/userPatterns';
+import { compileBuiltInGlob, compileUserGlob, compileUserGlobs, compileUserRegex, UnsafePatternError } from '../patterns/userPatterns';
 import type { PromotionGates, PromotionScanGate, PromotionTargetRule } from '../promote/gates';
 import { replicationRuleProblem } from '../replicate/rules';
 import type { ReplicationRule } from '../replicate/rules';
@@ -100,7 +100,7 @@ export function resolveConfig(file: ConfigFile = {}): LintConfig {
     requiredLabels,
     productionGlobs,
     excludeGlobs,
-    productionGlobOf: firstMatchingGlob(productionGlobs),
+    productionGlobOf: firstMatchingGlob(productionGlobs, productionGlobs === DEFAULT_PRODUCTION_GLOBS ? compileBuiltInGlob : compileUserGlob),
     isExcluded: matcher(excludeGlobs),
     promotionRules: (file.promotion?.targets ?? []).map((target) => resolveTargetGates(target, file.gates ?? {})),
     gates: new Map(Object.entries(file.gates ?? {})),
@@ -110,8 +110,8 @@ export function resolveConfig(file: ConfigFile = {}): LintConfig {
   };
 }
 
-function firstMatchingGlob(globs: readonly string[]): (relativePath: string) => string | undefined {
-  const matchers = globs.map((glob) => ({ glob, matches: compileUserGlob(glob) }));
+function firstMatchingGlob(globs: readonly string[], compile: (glob: string) => (name: string) => boolean): (relativePath: string) => string | undefined {
+  const matchers = globs.map((glob) => ({ glob, matches: compile(glob) }));
   return (relativePath) => matchers.find(({ matches }) => matches(relativePath))?.glob;
 }
 
@@ -137,10 +137,11 @@ function allowLists(file: ConfigFile): { path: (string | number)[]; gate: Promot
   return [...named, ...inline];
 }
 
-// Compiled on first use: most runs have no config file, and compiling costs start-up time.
+// Loaded and compiled on first use: most runs have no config file, and both cost start-up time.
 let compiledValidator: ValidateFunction | undefined;
 function validateConfig(data: unknown): { valid: boolean; errors: readonly ErrorObject[] } {
-  compiledValidator ??= new Ajv({ allErrors: true, strict: true }).compile(schema);
+  const AjvClass = compiledValidator ? undefined : (require('ajv') as { default: typeof Ajv }).default;
+  compiledValidator ??= new AjvClass!({ allErrors: true, strict: true }).compile(schema);
   return { valid: compiledValidator(data), errors: compiledValidator.errors ?? [] };
 }
 

@@ -4,6 +4,7 @@ import type { Range } from '../lint/finding';
 import { expandVariables, hasUnresolvedSyntax } from '../reference/variables';
 import type { LintContext } from '../workspace/neighbours';
 import { EXTRACTORS } from './extractors';
+import { mayNameImages } from './imageFreeText';
 import { hasStructuralTemplate, parseYamlLeniently } from './lenientYaml';
 import type { ManifestImage, ManifestKind } from './extractors';
 import { child, entries, offsetsToRange, stringScalar } from './yamlNodes';
@@ -122,6 +123,12 @@ export function repositoryOf(reference: string): string {
 
 /** Finds every image reference in a YAML file (all documents) with its exact range. */
 export function scanYaml(path: string, text: string, context: LintContext = {}): ManifestScan {
+  // Most YAML of a real tree names no image: such a file is not parsed (imageFreeText.ts says why that loses nothing).
+  return mayNameImages(text) ? scanYamlFully(path, text, context) : { images: [], problems: [] };
+}
+
+/** scanYaml without the look that spares image-free files their parse. */
+export function scanYamlFully(path: string, text: string, context: LintContext = {}): ManifestScan {
   const { source, lineCounter, documents } = parseYamlLeniently(text);
   const images: ManifestImage[] = [];
   const problems: { range: Range; message: string }[] = [];

@@ -1,5 +1,9 @@
 import picomatch from 'picomatch';
-import { RE2JS, RE2JSSyntaxException } from 're2js';
+import type { RE2JS } from 're2js';
+
+// Loaded on first use: RE2's module builds its tables when loaded (≈ 5 ms of every CLI run), and
+// most runs compile no user pattern.
+const re2 = () => require('re2js') as typeof import('re2js');
 
 /**
  * Every regular expression and glob a workspace or a user writes (label `pattern`, `exclude`,
@@ -32,9 +36,9 @@ export function compileUserRegex(source: string): UserRegex {
   if (source.length > MAX_REGEX_LENGTH) throw new UnsafePatternError(`is longer than ${MAX_REGEX_LENGTH} characters`);
   let compiled: RE2JS;
   try {
-    compiled = RE2JS.compile(source);
+    compiled = re2().RE2JS.compile(source);
   } catch (error) {
-    if (!(error instanceof RE2JSSyntaxException)) throw error;
+    if (!(error instanceof re2().RE2JSSyntaxException)) throw error;
     const offset = error.input ? source.indexOf(error.input) : -1;
     const reason = error.message.replace(/^error parsing regexp: /, '');
     throw new UnsafePatternError(
@@ -54,6 +58,22 @@ function hasOnlyPlainSegments(name: string): boolean {
   return name.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }
 
+function globSource(glob: string): string {
+  let source = picomatch.makeRe(glob, { dot: true }).source;
+  for (const guard of DOT_SEGMENT_GUARDS) source = source.split(guard).join('');
+  return source;
+}
+
+/**
+ * One of our own globs (the defaults, never a workspace's or a user's), matched as compileUserGlob
+ * matches it but by V8's engine: RE2 is there against hostile patterns, and its first compile costs
+ * a CLI run ≈ 10 ms.
+ */
+export function compileBuiltInGlob(glob: string): (name: string) => boolean {
+  const compiled = new RegExp(globSource(glob));
+  return (name) => name === glob || (hasOnlyPlainSegments(name) && compiled.test(name));
+}
+
 /**
  * Compiles a user's glob with picomatch's syntax and semantics (`dot: true`: wildcards match
  * dotfiles), matched by RE2. Negation (`!…`, `!(…)`) is refused: it needs lookahead.
@@ -61,11 +81,10 @@ function hasOnlyPlainSegments(name: string): boolean {
 export function compileUserGlob(glob: string): (name: string) => boolean {
   if (glob.length > MAX_GLOB_LENGTH) throw new UnsafePatternError(`is longer than ${MAX_GLOB_LENGTH} characters`);
   if (picomatch.scan(glob).negated) throw new UnsafePatternError('is a negated glob (leading "!"), which is not supported; list what to match instead');
-  let source = picomatch.makeRe(glob, { dot: true }).source;
-  for (const guard of DOT_SEGMENT_GUARDS) source = source.split(guard).join('');
+  const source = globSource(glob);
   let compiled: RE2JS;
   try {
-    compiled = RE2JS.compile(source);
+    compiled = re2().RE2JS.compile(source);
   } catch {
     throw new UnsafePatternError('uses glob syntax that is not supported (negated extglobs such as "!(…)")');
   }

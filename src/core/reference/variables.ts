@@ -28,6 +28,8 @@ export function expansionBudget(): ExpansionBudget {
  * callers report nothing.
  */
 export function expandVariables(text: string, lookup: VariableLookup, escapeChar = '\\', budget: ExpansionBudget = expansionBudget()): string | undefined {
+  // Most keys and values use no variable: nothing to split, replace and join back.
+  if (!text.includes('$')) return text;
   let unknown = false;
   const escapedDollar = escapeChar + '$';
   const placeholder = '\u0000';

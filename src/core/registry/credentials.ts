@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +24,9 @@ export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Runs `docker-credential-<helper> get` with the host on stdin, as Docker does. */
 function runHelper(helper: string, host: string): Promise<Credential | undefined> {
+  // Required here: node:child_process (and node:net under it) costs every registry command's
+  // start-up ≈ 5 ms, and most never run a helper.
+  const { execFile } = require('node:child_process') as typeof import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = execFile(`docker-credential-${helper}`, ['get'], { timeout: 30_000 }, (error, stdout) => {
       if (error) {

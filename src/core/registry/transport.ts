@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import type { Readable, TransformCallback } from 'node:stream';
-import { Agent } from 'undici';
-import type { Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { sleep } from '../concurrency';
 import { redact, silentLogger } from '../log';
 import type { Logger } from '../log';
+import { newAgent } from './undiciAgent';
 
 /** How to reach one registry host. */
 export interface HostOptions {
@@ -143,7 +143,7 @@ export class Transport {
     let agent = this.agents.get(key);
     if (!agent) {
       const timeout = this.options.timeoutMs ?? 30_000;
-      agent = new Agent({
+      agent = newAgent({
         keepAliveTimeout: 10_000,
         connections: 16,
         headersTimeout: timeout,
@@ -233,8 +233,13 @@ export class Transport {
     return { status: response.statusCode, headers, body: Buffer.concat(chunks), url: request.url };
   }
 
+  /**
+   * Ends every connection now. Callers close once their requests are answered, so only idle
+   * keep-alive sockets remain: destroying them spares the graceful close's wait for the server
+   * (≈ 80 ms per command on loopback, most of a CLI run).
+   */
   async close(): Promise<void> {
-    await Promise.all([...this.agents.values()].map((agent) => agent.close()));
+    await Promise.all([...this.agents.values()].map((agent) => agent.destroy()));
     this.agents.clear();
   }
 }

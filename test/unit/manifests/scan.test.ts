@@ -330,7 +330,7 @@ describe('templates and broken files', () => {
     assert.deepEqual(scan.problems, []);
     assert.deepEqual(located('pod.yaml', text), ['nginx:latest@13:14']);
     // Still an error where go-yaml has one too: a quote never closed.
-    assert.equal(scanYaml('pod.yaml', 'a: "never closed\nb: 1\n').problems.length, 1);
+    assert.equal(scanYaml('pod.yaml', 'image: "never closed\nb: 1\n').problems.length, 1);
   });
   it('reads quoted scalars inside `[ ]` closed at the key\'s indent, and in a list item continued left of its key', () => {
     // The parser stops inside the flow sequence, lines after the opening one, and misreads the closing quote as an opening one.

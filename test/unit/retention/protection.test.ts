@@ -122,7 +122,9 @@ describe('Retention protection: files that cannot be read or parsed', () => {
   it('are listed with why, while every readable reference still counts', async () => {
     mkdirSync(join(root, 'deploy'));
     mkdirSync(join(root, 'chart'));
-    writeFileSync(join(root, 'deploy', 'broken.yaml'), 'apiVersion: v1\nkind: Pod\nspec: [unclosed\n');
+    writeFileSync(join(root, 'deploy', 'broken.yaml'), 'apiVersion: v1\nkind: Pod\nspec: [unclosed, image\n');
+    // Its text names no image, so it protects none however it is mended: not listed (imageFreeText.ts).
+    writeFileSync(join(root, 'deploy', 'settings.yaml'), 'data: [unclosed\n');
     symlinkSync(join(root, 'nowhere.yaml'), join(root, 'deploy', 'gone.yaml'));
     writeFileSync(join(root, 'chart', 'all.yaml'), HELM_AND_LITERAL);
     writeFileSync(join(root, 'Dockerfile'), 'FROM registry.test/team/app:v2\nRUN docker inspect --format "{{ .Id }}" x\n');

@@ -1,0 +1,27 @@
+/**
+ * A look at a YAML file's text that proves, before any parse, that no extractor can find an image
+ * reference in it: most YAML of a real tree (chart templates, CRDs, dashboards in ConfigMaps) names
+ * no image, and parsing it is nearly all of `steward check`'s time (≈ 20 µs a line).
+ *
+ * Every reference the extractors read (extractors.ts) sits under a key spelled with one of these
+ * words, or is a `uses:` value starting `docker://`: `image`/`images` (Kubernetes, Compose,
+ * Kustomize, Helm, GitLab, GitHub container maps), `container` (GitHub `container: node:20`),
+ * `services` (GitHub and GitLab services written as strings). Keys compare case-sensitively, and
+ * the only YAML spelling of a word without its letters in a row is a double-quoted escape (`\x69`,
+ * `\u0069`, `\U…`) or an escaped line break joining two halves: any of those in the text and the
+ * file is parsed. Aliases and merge keys repeat text the file also holds.
+ *
+ * A file this proves image-free is not parsed, so its YAML syntax errors and duplicate keys are
+ * not reported (README, "What is not checked"): file-invalid says a file could not be checked, and
+ * there is nothing in such a file to check. Text that is not text (control characters YAML
+ * forbids, bytes that are not UTF-8) is still parsed, and reported as the junk it is. A new image-bearing key in extractors.ts must add
+ * its word here; test/unit/manifests/imageFreeText.test.ts runs every fixture both ways.
+ */
+const IMAGE_WORD = /image|container|services|docker:|\\[xuU\r\n]/;
+// Two expressions, not one: a character class among the words makes the scan of a big file ~2× slower.
+const NOT_TEXT = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]/;
+
+/** False when `text` provably holds no image reference any YAML extractor reads. */
+export function mayNameImages(text: string): boolean {
+  return IMAGE_WORD.test(text) || NOT_TEXT.test(text);
+}

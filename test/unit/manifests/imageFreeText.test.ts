@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, it } from 'node:test';
+import { mayNameImages } from '../../../src/core/manifests/imageFreeText';
+import { scanYaml, scanYamlFully } from '../../../src/core/manifests/scan';
+import { dedent, hits, lint, REPO_ROOT, seededRandom } from '../../helpers';
+
+/** What a file the look skips would have lost: images found by the full scan. */
+function lostImages(path: string, text: string): string[] {
+  if (mayNameImages(text)) return [];
+  return scanYamlFully(path, text).images.map((image) => image.text);
+}
+
+/** The paths every extractor answers to, so each text is tried as each kind of file. */
+const PATHS = ['k8s/app.yaml', 'kustomization.yaml', 'compose.yaml', 'values.yaml', '.github/workflows/ci.yml', '.gitlab-ci.yml', 'plain.yaml'];
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** `\n`, `\\`, `` \` `` and `\$` as a TypeScript literal means them; other escapes are kept as written. */
+function unescapeLiteral(raw: string): string {
+  return raw.replace(/\\([\s\S])/g, (_match, char: string) => ({ n: '\n', t: '\t', r: '\r' })[char as 'n'] ?? (char === '\\' || char === '`' || char === '$' || char === "'" || char === '"' ? char : `\\${char}`));
+}
+
+/** Every YAML-looking string literal of the test sources: the inline fixtures of every suite. */
+function inlineFixtures(): { where: string; text: string }[] {
+  const found: { where: string; text: string }[] = [];
+  for (const file of filesUnder(join(REPO_ROOT, 'test')).filter((name) => name.endsWith('.ts'))) {
+    const source = readFileSync(file, 'utf8');
+    for (const match of source.matchAll(/`((?:[^`\\]|\\[\s\S])*)`|'((?:[^'\\\n]|\\.)*\\n(?:[^'\\\n]|\\.)*)'/g)) {
+      const text = unescapeLiteral(match[1] ?? match[2]!);
+      if (text.includes(':')) found.push({ where: `${relative(REPO_ROOT, file)}:${source.slice(0, match.index).split('\n').length}`, text: match[1] !== undefined && text.startsWith('\n') ? dedent(text) : text });
+    }
+  }
+  return found;
+}
+
+/** A random YAML text near the look's edge: nested maps and lists whose keys and values are, almost are, or spell image-bearing words. */
+function randomText(random: () => number): string {
+  const pick = <T>(choices: readonly T[]): T => choices[Math.floor(random() * choices.length)]!;
+  const keys = ['image', 'images', 'Image', 'imag', 'img', 'container', 'containers', 'initContainers', 'services', 'service', 'uses', 'name', 'newName', 'newTag',
+    'repository', 'registry', 'tag', 'digest', 'hub', 'global', 'kind', 'apiVersion', 'spec', 'template', 'jobs', 'build', 'steps', 'script', 'web',
+    '"\\x69mage"', '"\\u0069mage"', "'image'", '"image"', '"container"', '<<', 'data', 'description'];
+  const scalars = ['nginx:1.25', 'alpine', 'latest', '1.2.3', 'docker://alpine:3', '"docker:\\/\\/busybox"', 'Deployment', 'Kustomization', 'v1', 'apps/v1',
+    'ghcr.io/acme/app', '"{{ .Values.x }}"', "'quoted image text'", '""', 'sha256:' + 'a'.repeat(64)];
+  const render = (depth: number, indent: string, out: string[]): void => {
+    for (let entry = 0, count = 1 + Math.floor(random() * 4); entry < count; entry++) {
+      const key = pick(keys);
+      const shape = depth >= 4 ? 0 : random();
+      if (shape < 0.5) {
+        out.push(`${indent}${key}: ${pick(scalars)}`);
+      } else if (shape < 0.75) {
+        out.push(`${indent}${key}:`);
+        render(depth + 1, `${indent}  `, out);
+      } else if (shape < 0.9) {
+        out.push(`${indent}${key}:`);
+        for (let item = 0, items = 1 + Math.floor(random() * 3); item < items; item++) {
+          const lines: string[] = [];
+          render(depth + 1, `${indent}    `, lines);
+          out.push(`${indent}  - ${lines.join('\n').trimStart()}`);
+        }
+      } else {
+        out.push(`${indent}${key}: [${pick(scalars)}, ${pick(scalars)}]`);
+      }
+    }
+  };
+  const documents: string[] = [];
+  for (let document = 0, count = 1 + Math.floor(random() * 2); document < count; document++) {
+    const lines: string[] = random() < 0.3 ? [`apiVersion: ${pick(['v1', 'apps/v1'])}`, `kind: ${pick(['Pod', 'Deployment', 'Kustomization'])}`] : [];
+    render(0, '', lines);
+    documents.push(lines.join('\n'));
+  }
+  return documents.join('\n---\n') + '\n';
+}
+
+describe('the image-free look before a YAML parse', () => {
+  it('never skips a fixture file of test/ or examples/ that holds an image', () => {
+    const files = [...filesUnder(join(REPO_ROOT, 'test')), ...filesUnder(join(REPO_ROOT, 'examples'))].filter((file) => /\.ya?ml$/i.test(file));
+    assert.ok(files.length > 0);
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const path of [relative(REPO_ROOT, file), ...PATHS]) assert.deepEqual(lostImages(path, text), [], `${file} as ${path}`);
+    }
+  });
+
+  it('never skips an inline fixture of any test suite that holds an image', () => {
+    const fixtures = inlineFixtures();
+    // The suites hold hundreds of inline YAML fixtures; a regex that found none would test nothing.
+    assert.ok(fixtures.length > 200, `only ${fixtures.length} inline fixtures found`);
+    let skipped = 0;
+    for (const { where, text } of fixtures) {
+      if (!mayNameImages(text)) skipped += 1;
+      for (const path of PATHS) assert.deepEqual(lostImages(path, text), [], `${where} as ${path}`);
+    }
+    assert.ok(skipped > 0, 'no inline fixture is image-free: the look was never exercised');
+  });
+
+  it('never skips a random text that holds an image (1,500 texts near the edge, as every kind of file)', () => {
+    const random = seededRandom(17);
+    let withImages = 0;
+    let skipped = 0;
+    for (let round = 0; round < 1_500; round++) {
+      const text = randomText(random);
+      if (!mayNameImages(text)) skipped += 1;
+      for (const path of PATHS) {
+        const found = scanYamlFully(path, text).images.map((image) => image.text);
+        if (found.length > 0) withImages += 1;
+        if (!mayNameImages(text)) assert.deepEqual(found, [], `${path}:\n${text}`);
+      }
+    }
+    assert.ok(skipped > 100, `only ${skipped} random texts were image-free`);
+    assert.ok(withImages > 500, `only ${withImages} random texts held images`);
+  });
+
+  it('parses every file whose only image is under each image-bearing word, spelled plainly, with escapes or joined halves', () => {
+    const cases: [path: string, text: string, image: string][] = [
+      ['values.yaml', 'app:\n  image: nginx:latest\n', 'nginx:latest'],
+      ['kustomization.yaml', 'images:\n  - name: app\n    newTag: latest\n', 'app:latest'],
+      ['.github/workflows/ci.yml', 'jobs:\n  build:\n    container: node:latest\n', 'node:latest'],
+      ['.gitlab-ci.yml', 'services: [postgres:latest]\n', 'postgres:latest'],
+      ['.github/workflows/ci.yml', 'jobs:\n  build:\n    steps:\n      - uses: docker://alpine:latest\n', 'alpine:latest'],
+      ['.github/workflows/ci.yml', 'jobs:\n  build:\n    steps:\n      - uses: "docker:\\/\\/alpine:latest"\n', 'alpine:latest'],
+      ['.github/workflows/ci.yml', 'jobs:\n  build:\n    steps:\n      - uses: "\\x64ocker://alpine:latest"\n', 'alpine:latest'],
+      ['values.yaml', 'app:\n  "\\x69mage": nginx:latest\n', 'nginx:latest'],
+      ['values.yaml', 'app:\n  "\\u0069mage": nginx:latest\n', 'nginx:latest'],
+      ['values.yaml', 'app:\n  "\\U00000069mage": nginx:latest\n', 'nginx:latest'],
+      // Only an explicit key (`? `) may span lines.
+      ['values.yaml', 'app:\n  ? "ima\\\n    ge"\n  : nginx:latest\n', 'nginx:latest'],
+    ];
+    for (const [path, text, image] of cases) {
+      assert.equal(mayNameImages(text), true, text);
+      assert.deepEqual(scanYaml(path, text).images.map((found) => found.text), [image], text);
+    }
+  });
+
+  it('reports YAML errors only in files that could name an image (the documented policy)', () => {
+    const broken = 'data:\n  a: [1, 2\n  b: c\n';
+    assert.deepEqual(hits(lint('config/settings.yaml', broken)), []);
+    assert.deepEqual(hits(lint('config/settings.yaml', 'data:\n  a: 1\n  a: 2\n')), []);
+    assert.deepEqual(hits(lint('k8s/app.yaml', `spec:\n  containers: [{name: web, image: nginx:1.25.3}\n`), 'file-invalid'), ['file-invalid@3:1']);
+  });
+});
