@@ -11,11 +11,13 @@
  * `\u0069`, `\U…`) or an escaped line break joining two halves: any of those in the text and the
  * file is parsed. Aliases and merge keys repeat text the file also holds.
  *
- * A file this proves image-free is not parsed, so its YAML syntax errors and duplicate keys are
- * not reported (README, "What is not checked"): file-invalid says a file could not be checked, and
- * there is nothing in such a file to check. Text that is not text (control characters YAML
- * forbids, bytes that are not UTF-8) is still parsed, and reported as the junk it is. A new image-bearing key in extractors.ts must add
- * its word here; test/unit/manifests/imageFreeText.test.ts runs every fixture both ways.
+ * Image-free is not enough to skip a parse: a broken image-free file is still a file-invalid
+ * finding. scan.ts's findsNothing skips only files whose every document is also a template, which
+ * is never judged as YAML; `steward check` also skips the neighbour-file lookups of image-free
+ * files, which only change what is said about images. Text that is not text (control characters
+ * YAML forbids, bytes that are not UTF-8) always counts as possibly naming images. A new
+ * image-bearing key in extractors.ts must add its word here; test/unit/manifests/imageFreeText.test.ts
+ * runs every fixture both ways.
  */
 const IMAGE_WORD = /image|container|services|docker:|\\[xuU\r\n]/;
 // Two expressions, not one: a character class among the words makes the scan of a big file ~2× slower.

@@ -3,13 +3,26 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { mayNameImages } from '../../../src/core/manifests/imageFreeText';
-import { scanYaml, scanYamlFully } from '../../../src/core/manifests/scan';
+import { findsNothing, scanYaml, scanYamlFully } from '../../../src/core/manifests/scan';
 import { dedent, hits, lint, REPO_ROOT, seededRandom } from '../../helpers';
 
-/** What a file the look skips would have lost: images found by the full scan. */
-function lostImages(path: string, text: string): string[] {
-  if (mayNameImages(text)) return [];
-  return scanYamlFully(path, text).images.map((image) => image.text);
+/** What a file the look lets go unparsed would have lost: the full scan's images and problems. */
+function lostFindings(path: string, text: string): string[] {
+  if (!findsNothing(path, text)) return [];
+  const scan = scanYamlFully(path, text);
+  return [...scan.images.map((image) => image.text), ...scan.problems.map((problem) => problem.message)];
+}
+
+/** The text as a template (a `{{ }}` in each document), broken (an unclosed flow list), with a repeated key, and combinations. */
+function variants(text: string, random: () => number): string[] {
+  const documents = text.split('\n---\n');
+  const templated = (document: string) => (random() < 0.5 ? `# {{ include "chart.labels" . }}\n${document}` : `${document}\nnote: "{{ .Values.note }}"`);
+  const broken = (document: string) => `${document}\nbroken: [1, 2\n`;
+  const repeated = (document: string) => `${document}\nsame: 1\nsame: 2`;
+  const every = (change: (document: string) => string) => documents.map(change).join('\n---\n');
+  const first = (change: (document: string) => string) => [change(documents[0]!), ...documents.slice(1)].join('\n---\n');
+  return [text, every(templated), every(broken), every(repeated), every((document) => broken(templated(document))), every((document) => repeated(templated(document))),
+    first(templated) + '\n---\n' + broken('plain: text'), `${every(templated)}\n---\n${repeated('plain: text')}`];
 }
 
 /** The paths every extractor answers to, so each text is tried as each kind of file. */
@@ -83,7 +96,7 @@ describe('the image-free look before a YAML parse', () => {
     assert.ok(files.length > 0);
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
-      for (const path of [relative(REPO_ROOT, file), ...PATHS]) assert.deepEqual(lostImages(path, text), [], `${file} as ${path}`);
+      for (const path of [relative(REPO_ROOT, file), ...PATHS]) assert.deepEqual(lostFindings(path, text), [], `${file} as ${path}`);
     }
   });
 
@@ -91,29 +104,35 @@ describe('the image-free look before a YAML parse', () => {
     const fixtures = inlineFixtures();
     // The suites hold hundreds of inline YAML fixtures; a regex that found none would test nothing.
     assert.ok(fixtures.length > 200, `only ${fixtures.length} inline fixtures found`);
-    let skipped = 0;
+    let imageFree = 0;
     for (const { where, text } of fixtures) {
-      if (!mayNameImages(text)) skipped += 1;
-      for (const path of PATHS) assert.deepEqual(lostImages(path, text), [], `${where} as ${path}`);
+      if (!mayNameImages(text)) imageFree += 1;
+      for (const path of PATHS) assert.deepEqual(lostFindings(path, text), [], `${where} as ${path}`);
     }
-    assert.ok(skipped > 0, 'no inline fixture is image-free: the look was never exercised');
+    assert.ok(imageFree > 0, 'no inline fixture is image-free: the look was never exercised');
   });
 
-  it('never skips a random text that holds an image (1,500 texts near the edge, as every kind of file)', () => {
+  it('never leaves unparsed a random text the full scan reports on (500 texts near the edge, each templated, broken and with a repeated key, as every kind of file)', () => {
     const random = seededRandom(17);
     let withImages = 0;
+    let withProblems = 0;
     let skipped = 0;
-    for (let round = 0; round < 1_500; round++) {
-      const text = randomText(random);
-      if (!mayNameImages(text)) skipped += 1;
-      for (const path of PATHS) {
-        const found = scanYamlFully(path, text).images.map((image) => image.text);
-        if (found.length > 0) withImages += 1;
-        if (!mayNameImages(text)) assert.deepEqual(found, [], `${path}:\n${text}`);
+    for (let round = 0; round < 500; round++) {
+      for (const text of variants(randomText(random), random)) {
+        for (const path of PATHS) {
+          const scan = scanYamlFully(path, text);
+          if (scan.images.length > 0) withImages += 1;
+          if (scan.problems.length > 0) withProblems += 1;
+          if (findsNothing(path, text)) {
+            skipped += 1;
+            assert.deepEqual([scan.images, scan.problems], [[], []], `${path}:\n${text}`);
+          }
+        }
       }
     }
-    assert.ok(skipped > 100, `only ${skipped} random texts were image-free`);
-    assert.ok(withImages > 500, `only ${withImages} random texts held images`);
+    assert.ok(skipped > 500, `only ${skipped} random texts went unparsed`);
+    assert.ok(withImages > 1_500, `only ${withImages} random texts held images`);
+    assert.ok(withProblems > 5_000, `only ${withProblems} random texts had problems`);
   });
 
   it('parses every file whose only image is under each image-bearing word, spelled plainly, with escapes or joined halves', () => {
@@ -137,10 +156,19 @@ describe('the image-free look before a YAML parse', () => {
     }
   });
 
-  it('reports YAML errors only in files that could name an image (the documented policy)', () => {
-    const broken = 'data:\n  a: [1, 2\n  b: c\n';
-    assert.deepEqual(hits(lint('config/settings.yaml', broken)), []);
-    assert.deepEqual(hits(lint('config/settings.yaml', 'data:\n  a: 1\n  a: 2\n')), []);
+  it('parses image-free files unless every document is a template: a broken file is still reported', () => {
+    assert.deepEqual(hits(lint('config/settings.yaml', 'data:\n  a: [1, 2\n  b: c\n')), ['file-invalid@3:3']);
+    assert.deepEqual(hits(lint('config/settings.yaml', 'data:\n  a: 1\n  a: 2\n')), ['file-invalid@3:3']);
+    assert.equal(findsNothing('config/settings.yaml', 'data:\n  a: 1\n'), false, 'image-free but not a template: parsed');
+    // Templates: skipped when they do not parse, never judged for a repeated key; so never parsed here.
+    for (const template of ['data:\n  {{- toYaml .Values.data | nindent 2 }}\n', 'data:\n  a: "{{ .a }}"\n  a: "{{ .b }}"\n', '---\n{{- if .x }}\nkind: A\n---\n# {{ .y }}\nb: [1\n']) {
+      assert.equal(findsNothing('templates/x.yaml', template), true, template);
+      assert.deepEqual(hits(lint('templates/x.yaml', template)), [], template);
+    }
+    // One document without template syntax is enough to parse the file, and its error is reported.
+    const mixed = 'a: "{{ .a }}"\n---\nb: [1, 2\n';
+    assert.equal(findsNothing('templates/x.yaml', mixed), false);
+    assert.deepEqual(hits(lint('templates/x.yaml', mixed)), ['file-invalid@4:1']);
     assert.deepEqual(hits(lint('k8s/app.yaml', `spec:\n  containers: [{name: web, image: nginx:1.25.3}\n`), 'file-invalid'), ['file-invalid@3:1']);
   });
 });
