@@ -2,7 +2,6 @@ import { relative } from 'node:path';
 import { imageOccurrences } from '../lint/engine';
 import { readLintableFile } from '../lint/inputLimits';
 import type { Range } from '../lint/finding';
-import { mayNameImages } from '../manifests/imageFreeText';
 import { scanYaml } from '../manifests/scan';
 import { neighbourFilesOnDisk } from '../workspace/neighbours';
 import type { LintContext } from '../workspace/neighbours';
@@ -65,8 +64,6 @@ function referenceAt(path: string, image: { readonly text: string; readonly rang
  */
 export function referencesIn(path: string, text: string, context: LintContext = {}): { references: WorkspaceReference[]; problem?: string } {
   if (fileKindOf(path) !== 'yaml') return { references: imageOccurrences(path, text, undefined, context).flatMap((occurrence) => referenceAt(path, occurrence)) };
-  // Text that names no image protects none however its YAML is mended: no parse, and not unreadable.
-  if (!mayNameImages(text)) return { references: [] };
   const scan = scanYaml(path, text, context);
   const references = scan.images.flatMap((image) => referenceAt(path, image));
   const problem = scan.problems[0];

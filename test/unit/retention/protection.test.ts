@@ -123,7 +123,7 @@ describe('Retention protection: files that cannot be read or parsed', () => {
     mkdirSync(join(root, 'deploy'));
     mkdirSync(join(root, 'chart'));
     writeFileSync(join(root, 'deploy', 'broken.yaml'), 'apiVersion: v1\nkind: Pod\nspec: [unclosed, image\n');
-    // Its text names no image, so it protects none however it is mended: not listed (imageFreeText.ts).
+    // Its text names no image, but whoever mends it may add one: a destructive apply counts it unreadable too.
     writeFileSync(join(root, 'deploy', 'settings.yaml'), 'data: [unclosed\n');
     symlinkSync(join(root, 'nowhere.yaml'), join(root, 'deploy', 'gone.yaml'));
     writeFileSync(join(root, 'chart', 'all.yaml'), HELM_AND_LITERAL);
@@ -133,6 +133,7 @@ describe('Retention protection: files that cannot be read or parsed', () => {
     assert.deepEqual(scan.unreadable, [
       { path: 'deploy/broken.yaml', reason: 'YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ] (line 4)' },
       { path: 'deploy/gone.yaml', reason: `cannot be read: ENOENT: no such file or directory, realpath '${join(root, 'deploy', 'gone.yaml')}'` },
+      { path: 'deploy/settings.yaml', reason: 'YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ] (line 2)' },
     ]);
   });
 });
