@@ -311,3 +311,20 @@ export async function copyWithinRegistry(registry: RunningRegistry, from: string
   const put = await fetch(`${registry.url}/v2/${to}/manifests/${tag}`, { method: 'PUT', body: bytes, headers: { 'content-type': accept } });
   if (put.status !== 201) throw new Error(`manifest PUT ${to}:${tag}: ${put.status}`);
 }
+
+/**
+ * Gives the manifest of `repository:tag` many more tags, cheaply: one manifest PUT per tag, the same
+ * bytes each time (the registry stores one manifest with many tag links), several at a time.
+ */
+export async function addTags(registry: RunningRegistry, repository: string, tag: string, tags: readonly string[], concurrency = 16): Promise<void> {
+  const accept = 'application/vnd.oci.image.manifest.v1+json';
+  const bytes = Buffer.from(await (await fetch(`${registry.url}/v2/${repository}/manifests/${tag}`, { headers: { accept } })).arrayBuffer());
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < tags.length) {
+      const name = tags[next++]!;
+      const put = await fetch(`${registry.url}/v2/${repository}/manifests/${name}`, { method: 'PUT', body: bytes, headers: { 'content-type': accept } });
+      if (put.status !== 201) throw new Error(`manifest PUT ${repository}:${name}: ${put.status}`);
+    }
+  }));
+}
