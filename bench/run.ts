@@ -11,6 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { resolveConfig } from '../src/core/lint/config';
 import { lintText } from '../src/core/lint/engine';
 import { compare, median, ratio, row } from './measure';
+import { benchExplorer } from './explorer';
 import { benchRegistry } from './registry';
 import { benchReports } from './reports';
 import { benchRetention } from './retention';
@@ -109,6 +110,7 @@ const BENCHMARKS: Readonly<Record<string, () => unknown>> = {
   cli: benchCli,
   reports: benchReports,
   registry: () => benchRegistry(row),
+  explorer: benchExplorer,
   promote: () => inOwnProcess('promote.js'),
   retention: benchRetention,
   verify: benchVerify,

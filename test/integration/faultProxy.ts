@@ -60,10 +60,26 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const paging: { mode: FaultProxy['tagPaging'] } = { mode: undefined };
   const upstreamPort = Number(upstream.split(':')[1]);
   /** Answers a tag list page from the registry's whole list. */
+  /** The registry's whole lists, read once per repository until reset (benchmarks page through 100,000 tags). */
+  const wholeLists = new Map<string, string[]>();
   const answerTagPage = (incoming: IncomingMessage, response: ServerResponse): boolean => {
     const url = new URL(incoming.url ?? '/', 'http://proxy');
     const repository = /^\/v2\/(.+)\/tags\/list$/.exec(url.pathname)?.[1];
     if (!paging.mode || incoming.method !== 'GET' || !repository) return false;
+    const size = Number(url.searchParams.get('n') ?? 100);
+    const last = url.searchParams.get('last');
+    const send = (all: readonly string[]) => {
+      const tags = last === null ? all : all.filter((tag) => tag > last);
+      const page = tags.slice(0, size);
+      const more = tags.length > size && paging.mode === 'link' ? { link: `</v2/${repository}/tags/list?n=${size}&last=${encodeURIComponent(page.at(-1)!)}>; rel="next"` } : {};
+      response.writeHead(200, { 'content-type': 'application/json', ...more }).end(JSON.stringify({ name: repository, tags: page }));
+    };
+    incoming.resume();
+    const known = wholeLists.get(repository);
+    if (known) {
+      send(known);
+      return true;
+    }
     const whole = httpRequest({ host: '127.0.0.1', port: upstreamPort, method: 'GET', path: url.pathname, headers: incoming.headers }, (answer) => {
       const chunks: Buffer[] = [];
       answer.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -73,17 +89,13 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
           response.writeHead(answer.statusCode ?? 502, answer.headers).end(body);
           return;
         }
-        const size = Number(url.searchParams.get('n') ?? 100);
-        const last = url.searchParams.get('last');
-        const tags = ((JSON.parse(body) as { tags?: string[] | null }).tags ?? []).sort().filter((tag) => last === null || tag > last);
-        const page = tags.slice(0, size);
-        const more = tags.length > size && paging.mode === 'link' ? { link: `</v2/${repository}/tags/list?n=${size}&last=${encodeURIComponent(page.at(-1)!)}>; rel="next"` } : {};
-        response.writeHead(200, { 'content-type': 'application/json', ...more }).end(JSON.stringify({ name: repository, tags: page }));
+        const all = ((JSON.parse(body) as { tags?: string[] | null }).tags ?? []).sort();
+        wholeLists.set(repository, all);
+        send(all);
       });
     });
     whole.on('error', () => response.socket?.destroy());
     whole.end();
-    incoming.resume();
     return true;
   };
   const answerDelete = (incoming: IncomingMessage, response: ServerResponse): boolean => {
@@ -151,6 +163,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     },
     set tagPaging(mode) {
       paging.mode = mode;
+      wholeLists.clear();
     },
     setFaults(value, seed = 1, only = FAULTS) {
       rate = value;
@@ -160,6 +173,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     reset() {
       bodyBytes.clear();
       requests.length = 0;
+      wholeLists.clear();
       faultsInjected.length = 0;
     },
     stop: () => new Promise((resolve) => {

@@ -24,6 +24,8 @@ export type ExplorerNode =
     readonly attachments: readonly Attachment[] }
   | { readonly kind: 'attachment'; readonly id: string; readonly parent: ExplorerNode; readonly attachment: Attachment }
   | { readonly kind: 'loadMore'; readonly id: string; readonly parent: ExplorerNode; readonly shown: number }
+  /** Offered under a repository shown in the registry's order: read every page and sort by version. */
+  | { readonly kind: 'sortAll'; readonly id: string; readonly parent: ExplorerNode; readonly read: number; readonly complete: boolean }
   | { readonly kind: 'error'; readonly id: string; readonly parent?: ExplorerNode; readonly message: string; readonly fix: 'sign-in' | 'settings' | 'retry' };
 
 export interface TagDetails {
@@ -300,6 +302,7 @@ export class ExplorerModel {
       return { kind: 'tag', id: `${node.id}:${tag}`, parent: node, tag, repository: node.repository, backend: node.backend, ...(known ? { details: known } : {}) };
     });
     if (tags.length > shown || !listing.complete) nodes.push({ kind: 'loadMore', id: `${node.id}/more-${shown}`, parent: node, shown });
+    if (registryOrder) nodes.push({ kind: 'sortAll', id: `${node.id}/sort-all`, parent: node, read: listing.tags.length, complete: listing.complete });
     return nodes;
   }
 
