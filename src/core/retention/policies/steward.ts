@@ -82,40 +82,51 @@ export function stewardPolicy(retention: StewardRetention): RetentionPolicy {
         for (const [index, { tag: names }] of rules.entries()) if (names(tag)) indexes = indexes.length === 0 ? single[index]! : [...indexes, index];
         return indexes;
       };
-      const namedBy = inventory.artifacts.map((artifact) => artifact.tags.map(naming));
+      // Flat, one entry per tag of every artifact (`first[position]` is where an artifact's begin): no arrays per artifact.
+      const { artifacts } = inventory;
+      const first = new Int32Array(artifacts.length + 1);
+      const namedBy: (readonly number[])[] = [];
       const named = rules.map((): Artifact[] => []);
-      inventory.artifacts.forEach((artifact, position) => {
-        for (const indexes of namedBy[position]!) for (const index of indexes) if (named[index]!.at(-1) !== artifact) named[index]!.push(artifact);
+      artifacts.forEach((artifact, position) => {
+        first[position] = namedBy.length;
+        for (const tag of artifact.tags) {
+          const indexes = naming(tag);
+          namedBy.push(indexes);
+          for (const index of indexes) if (named[index]!.at(-1) !== artifact) named[index]!.push(artifact);
+        }
       });
-      const keeps = rules.map(({ rule }, index) => {
-        const kept = new Set<Artifact>(named[index]!.filter((artifact) => rule.always || artifact.created === undefined || (rule.keepDays !== undefined && now - artifact.created <= rule.keepDays * DAY_MS)));
-        if (rule.keepLast !== undefined) for (const artifact of newest(named[index]!, rule.keepLast)) kept.add(artifact);
-        return kept;
-      });
+      first[artifacts.length] = namedBy.length;
+      const latest = rules.map(({ rule }, index) => new Set(rule.keepLast === undefined ? [] : newest(named[index]!, rule.keepLast)));
+      const keeps = (index: number, artifact: Artifact): boolean => {
+        const { rule } = rules[index]!;
+        return rule.always === true || artifact.created === undefined || (rule.keepDays !== undefined && now - artifact.created <= rule.keepDays * DAY_MS) || latest[index]!.has(artifact);
+      };
       // The words for "every tag expired", made once per set of naming rules (most artifacts have one tag).
       const expiryWords = new Map<readonly number[], string>();
-      const expiredBy = (lists: readonly (readonly number[])[]): string => {
+      const expiredBy = (position: number): string => {
         const describe = (indexes: readonly number[]) => `every tag expired (${indexes.map((index) => rules[index]!.description).join('; ')})`;
+        const lists = namedBy.slice(first[position]!, first[position + 1]!);
         if (lists.length > 1) return describe([...new Set(lists.flat())].sort((a, b) => a - b));
         let words = expiryWords.get(lists[0]!);
         if (words === undefined) expiryWords.set(lists[0]!, words = describe(lists[0]!));
         return words;
       };
       const untagged: PolicyVerdict = retention.untagged === 'delete' ? { action: 'delete', rule: 'untagged: delete' } : { action: 'keep', rule: 'untagged: keep' };
-      return inventory.artifacts.map((artifact, position): PolicyVerdict => {
+      return artifacts.map((artifact, position): PolicyVerdict => {
         if (artifact.tags.length === 0) return untagged;
-        const expired: string[] = [];
+        let expired: string[] | undefined;
         let keptBy: string | undefined;
         let unnamed: string | undefined;
-        for (const [tagIndex, tag] of artifact.tags.entries()) {
-          const indexes = namedBy[position]![tagIndex]!;
-          const keeping = indexes.find((index) => keeps[index]!.has(artifact));
+        for (let tagIndex = 0; tagIndex < artifact.tags.length; tagIndex += 1) {
+          const tag = artifact.tags[tagIndex]!;
+          const indexes = namedBy[first[position]! + tagIndex]!;
+          const keeping = indexes.find((index) => keeps(index, artifact));
           if (keeping !== undefined) keptBy ??= `${rules[keeping]!.description} keeps tag ${tag}${artifact.created === undefined ? ' (age unknown)' : ''}`;
-          else if (indexes.length > 0) expired.push(tag);
+          else if (indexes.length > 0) (expired ??= []).push(tag);
           else unnamed ??= tag;
         }
-        if (keptBy || unnamed !== undefined) return { action: 'keep', rule: keptBy ?? `no rule names tag ${unnamed}`, ...(expired.length > 0 ? { expiredTags: expired } : {}) };
-        return { action: 'delete', rule: expiredBy(namedBy[position]!), expiredTags: expired };
+        if (keptBy || unnamed !== undefined) return { action: 'keep', rule: keptBy ?? `no rule names tag ${unnamed}`, ...(expired ? { expiredTags: expired } : {}) };
+        return { action: 'delete', rule: expiredBy(position), expiredTags: expired ?? [] };
       });
     },
   };
