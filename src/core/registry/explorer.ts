@@ -1,6 +1,7 @@
 import { mapLimited } from '../concurrency';
 import { attachmentsOf, cosignTagsFor, imagePlatforms, labelsAndCreated } from './inspect';
 import { RegistryError } from './errors';
+import { DEFAULT_LISTING_LIMITS } from './httpRegistry';
 import { referrersTag } from './digest';
 import type { Attachment } from './inspect';
 import { sortTags } from './tagOrder';
@@ -72,6 +73,7 @@ interface TagListing {
   sortedAll: boolean;
   /** The page being read, shared by whoever asks meanwhile. */
   reading?: Promise<void>;
+  pages: number;
 }
 
 /** `sha256-<hex>` tags hold referrer indexes and cosign artifacts: shown as attachments, not tags. */
@@ -191,7 +193,7 @@ export class ExplorerModel {
 
   private listing(node: RepositoryNode): TagListing {
     let listing = this.listings.get(node.id);
-    if (!listing) this.listings.set(node.id, listing = { tags: [], seen: new Set(), complete: false, sortedAll: false });
+    if (!listing) this.listings.set(node.id, listing = { tags: [], seen: new Set(), complete: false, sortedAll: false, pages: 0 });
     return listing;
   }
 
@@ -208,6 +210,9 @@ export class ExplorerModel {
   }
 
   private async readPage(node: RepositoryNode, listing: TagListing): Promise<void> {
+    // The bound every listing has, so a registry that pages forever cannot hold a "sort all".
+    if (listing.pages >= DEFAULT_LISTING_LIMITS.maxPages) throw new RegistryError('list tags of', `${node.backend.name}/${node.repository}`, `the registry sent more than ${DEFAULT_LISTING_LIMITS.maxPages} pages: stopped`);
+    listing.pages += 1;
     const page = await node.backend.tagPage(node.repository, { pageSize: TAG_PAGE, ...(listing.next !== undefined ? { next: listing.next } : {}) });
     const fresh = page.tags.filter((tag) => !listing.seen.has(tag));
     for (const tag of fresh) {
