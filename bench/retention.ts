@@ -1,8 +1,7 @@
-// Retention planning: 100,000 tags in memory under each policy language (against sorting them by
-// age, the floor of any count rule), and a whole 10,000-tag local registry read and planned
-// (against one keep-alive curl process fetching the same lists and manifests).
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+// Retention planning: 100,000 tags in memory under each policy language (retentionPlan.ts, in its
+// own process), and a whole 10,000-tag local registry read and planned (against one keep-alive curl
+// process fetching the same lists and manifests).
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,18 +10,16 @@ import { HttpRegistry } from '../src/core/registry/httpRegistry';
 import { MANIFEST_ACCEPT } from '../src/core/registry/types';
 import { Transport } from '../src/core/registry/transport';
 import { readInventories } from '../src/core/retention/inventory';
-import type { Artifact, RepositoryInventory } from '../src/core/retention/model';
-import { planRepository, planRetention } from '../src/core/retention/plan';
+import { planRetention } from '../src/core/retention/plan';
 import { policyFrom } from '../src/core/retention/policyFile';
 import { NO_PROTECTION } from '../src/core/retention/protection';
-import { compare, compareAsync, missingTools, ratio, requestCounter, row } from './measure';
+import { compareAsync, missingTools, ratio, requestCounter, row } from './measure';
 import { listingUrls, REPOSITORIES, TAGS, tenThousandTags } from './registry';
 
 const execFileAsync = promisify(execFile);
-const DAY = 86_400_000;
 const NOW = Date.parse('2026-06-01T00:00:00Z');
 
-const POLICIES = {
+export const POLICIES = {
   'ECR (3 rules)': { rules: [
     { rulePriority: 1, selection: { tagStatus: 'tagged', tagPrefixList: ['v'], countType: 'imageCountMoreThan', countNumber: 500 }, action: { type: 'expire' } },
     { rulePriority: 2, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 }, action: { type: 'expire' } },
@@ -39,38 +36,6 @@ const POLICIES = {
   ] },
   'steward (3 rules, per tag)': { retention: { rules: [{ tags: ['v*'], keepLast: 500 }, { tags: ['pr-*'], keepDays: 14 }, { tags: ['/^main-[0-9a-f]{7}$/'], keepLast: 50, keepDays: 30 }] } },
 };
-
-/** 100,000 tags on 80,000 digests of one repository: releases, PR and main builds, a few multi-arch indexes and signatures. */
-function hundredThousandTags(): RepositoryInventory {
-  const artifacts: Artifact[] = [];
-  const digest = (name: string) => `sha256:${createHash('sha256').update(name).digest('hex')}`;
-  let tags = 0;
-  for (let index = 0; tags < 100_000; index += 1) {
-    const kind = index % 4;
-    const names = kind === 0 ? [`v1.${Math.floor(index / 100)}.${index % 100}`, `v1.${Math.floor(index / 100)}`] : kind === 1 ? [`pr-${index}`] : kind === 2 ? [`main-${(index * 2654435761 >>> 0).toString(16).padStart(8, '0').slice(0, 7)}`] : [`build-${index}`];
-    const tagList = names.slice(0, 100_000 - tags);
-    tags += tagList.length;
-    const own = digest(`image-${index}`);
-    const children = index % 50 === 0 ? [digest(`child-${index}-amd64`), digest(`child-${index}-arm64`)] : [];
-    artifacts.push({ digest: own, mediaType: 'application/vnd.oci.image.manifest.v1+json', role: children.length > 0 ? 'index' : 'image', tags: tagList, created: NOW - (index % 400) * DAY, ageSource: 'config created', blobs: [{ digest: own, size: 700 }, { digest: digest(`layer-${index % 1000}`), size: 5_000_000 }], children });
-    for (const child of children) artifacts.push({ digest: child, mediaType: 'application/vnd.oci.image.manifest.v1+json', role: 'child', tags: [], created: NOW - (index % 400) * DAY, ageSource: 'config created', blobs: [{ digest: child, size: 700 }], children: [] });
-    if (index % 20 === 0) artifacts.push({ digest: digest(`sig-${index}`), mediaType: 'application/vnd.oci.image.manifest.v1+json', role: 'attachment', tags: [], ageSource: 'unknown', blobs: [{ digest: digest(`sig-${index}`), size: 400 }], children: [], subject: own });
-  }
-  return { registry: 'registry.example.com', repository: 'team/app', artifacts };
-}
-
-function benchInMemory(): void {
-  const inventory = hundredThousandTags();
-  const tagCount = inventory.artifacts.reduce((sum, artifact) => sum + artifact.tags.length, 0);
-  const policies = Object.fromEntries(Object.entries(POLICIES).map(([name, data]) => [name, policyFrom(data, name)]));
-  const times = compare({
-    'sort by age': () => [...inventory.artifacts].sort((a, b) => (b.created ?? 0) - (a.created ?? 0)),
-    ...Object.fromEntries(Object.entries(policies).map(([name, policy]) => [name, () => planRepository(inventory, policy, NO_PROTECTION, NOW)])),
-  }, 5, 1);
-  console.log(`\nRetention plan in memory: ${tagCount.toLocaleString('en')} tags on ${inventory.artifacts.length.toLocaleString('en')} artifacts of one repository (evaluation, protection, reclaimable bytes)`);
-  row('sorting the artifacts by age (the floor)', times['sort by age']!);
-  for (const name of Object.keys(POLICIES)) row(`plan, ${name}`, times[name]!, `${ratio(times[name]!, times['sort by age']!)} the sort`);
-}
 
 async function benchRegistryPlan(): Promise<void> {
   const missing = missingTools(['docker-registry', 'skopeo', 'curl']);
@@ -113,6 +78,8 @@ async function benchRegistryPlan(): Promise<void> {
 }
 
 export async function benchRetention(): Promise<void> {
-  benchInMemory();
+  // In its own process, so that its peak memory is the plan's alone.
+  const planned = spawnSync(process.execPath, ['--expose-gc', join(__dirname, 'retentionPlan.js')], { stdio: 'inherit' });
+  if (planned.status !== 0) throw new Error(`retentionPlan.js failed (exit ${planned.status})`);
   await benchRegistryPlan();
 }

@@ -13,6 +13,7 @@ import { lintText } from '../src/core/lint/engine';
 import { benchChartTree } from './chartTree';
 import { benchCliProcess } from './cliProcess';
 import { compare, median, ratio, row } from './measure';
+import { benchExplorer } from './explorer';
 import { benchRegistry } from './registry';
 import { benchReports } from './reports';
 import { benchRetention } from './retention';
@@ -113,6 +114,7 @@ const BENCHMARKS: Readonly<Record<string, () => unknown>> = {
   'chart-tree': benchChartTree,
   reports: benchReports,
   registry: () => benchRegistry(row),
+  explorer: benchExplorer,
   promote: () => inOwnProcess('promote.js'),
   retention: benchRetention,
   verify: benchVerify,

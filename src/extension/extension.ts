@@ -29,6 +29,7 @@ import { removeRegistry } from './commands/removeRegistry';
 import { scanImage } from './commands/scanImage';
 import { signIn } from './commands/signIn';
 import { sortTags } from './commands/sortTags';
+import { sortAllTags } from './commands/sortAllTags';
 import { useNewestVersion } from './commands/useNewestVersion';
 import { lintWorkspace, lintWorkspaceCommand } from './commands/lintWorkspace';
 import { openLog } from './commands/openLog';
@@ -47,7 +48,7 @@ import { FIND_VIEW, FindResults } from './find/findResults';
 import { readLintSettings } from './settings';
 import { registerStatusBar } from './statusBar';
 
-const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, clearTagFilter, sortTags, pinToDigest, useNewestVersion, deleteImage, removeRegistry, openReport, compareSboms, openAttachment, scanImage, generateSbom, promoteImage, findImagesCommand, findImagesFromCommitCommand, replicateImagesCommand, planRetentionCommand, applyRetentionCommand, exportRetentionCommand, openRuleDocs, refreshEnvironments, promoteToNextEnvironment];
+const COMMANDS: readonly Command[] = [lintWorkspaceCommand, openLog, applySnippetFix, refreshRegistries, loadMoreTags, addRegistry, signIn, copyReference, copyPinnedReference, inspectImage, filterTags, clearTagFilter, sortTags, sortAllTags, pinToDigest, useNewestVersion, deleteImage, removeRegistry, openReport, compareSboms, openAttachment, scanImage, generateSbom, promoteImage, findImagesCommand, findImagesFromCommitCommand, replicateImagesCommand, planRetentionCommand, applyRetentionCommand, exportRetentionCommand, openRuleDocs, refreshEnvironments, promoteToNextEnvironment];
 
 /** Exposed for the extension-host tests (activation time, the explorer's data) and other extensions. */
 export interface ArtifactStewardApi {

@@ -1,7 +1,10 @@
-// A proxy in front of a real registry, written for the promotion tests: it counts requests and the bytes of
-// request bodies and, when told, injects faults (500, 429 with Retry-After, connection resets,
-// truncated response bodies, slow responses) from a seeded random sequence, or answers manifest
-// DELETEs itself (refusing some, or accepting all without deleting).
+// A proxy in front of a real registry, written for the promotion tests: it counts the bytes of
+// request bodies and the requests, and, when told, injects faults (500, 429 with Retry-After,
+// connection resets, truncated response bodies, slow responses) from a seeded random sequence,
+// answers manifest DELETEs itself (refusing some, or accepting all without deleting), or pages tag
+// lists by `n` and `last` as distribution 3, ECR and GAR do (Debian's distribution 2.8 sends every
+// tag at once): the tags are the real registry's, sorted, sliced after `last`, with or without a
+// `Link` to the next page.
 import { createServer, request as httpRequest } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { freePort } from '../../scripts/vscodeHost';
@@ -14,13 +17,15 @@ export interface FaultProxy {
   readonly host: string;
   /** Request body bytes by `METHOD kind` (kind: blob-upload, manifest, other). */
   readonly bodyBytes: Map<string, number>;
-  /** Requests by `METHOD kind` (kind: blob-upload, manifest, blob, other). */
-  readonly requests: Map<string, number>;
   readonly faultsInjected: Fault[];
   /** Each request meets a fault with this probability, drawn from `seed` (0 turns faults off), of the given kinds (default all). */
   setFaults(rate: number, seed?: number, kinds?: readonly Fault[]): void;
   /** Manifest DELETEs of these digests get 403 DENIED; with `acceptWithoutDeleting`, every one gets 202 and is never forwarded. */
   readonly deletes: { acceptWithoutDeleting: boolean; readonly refused: Set<string> };
+  /** Every request's `METHOD path?query`, in order. */
+  readonly requests: string[];
+  /** Tag lists paged by `n`/`last` (default 100 a page), announcing the next page by `Link` or not at all. */
+  tagPaging: 'link' | 'last-only' | undefined;
   reset(): void;
   stop(): Promise<void>;
 }
@@ -35,12 +40,53 @@ function kindOf(method: string, path: string): string {
 export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const port = await freePort();
   const bodyBytes = new Map<string, number>();
-  const requests = new Map<string, number>();
   const faultsInjected: Fault[] = [];
   let rate = 0;
   let next = seededRandom(1);
   let kinds: readonly Fault[] = FAULTS;
   const deletes = { acceptWithoutDeleting: false, refused: new Set<string>() };
+  const requests: string[] = [];
+  const paging: { mode: FaultProxy['tagPaging'] } = { mode: undefined };
+  const upstreamPort = Number(upstream.split(':')[1]);
+  /** Answers a tag list page from the registry's whole list. */
+  /** The registry's whole lists, read once per repository until reset (benchmarks page through 100,000 tags). */
+  const wholeLists = new Map<string, string[]>();
+  const answerTagPage = (incoming: IncomingMessage, response: ServerResponse): boolean => {
+    const url = new URL(incoming.url ?? '/', 'http://proxy');
+    const repository = /^\/v2\/(.+)\/tags\/list$/.exec(url.pathname)?.[1];
+    if (!paging.mode || incoming.method !== 'GET' || !repository) return false;
+    const size = Number(url.searchParams.get('n') ?? 100);
+    const last = url.searchParams.get('last');
+    const send = (all: readonly string[]) => {
+      const tags = last === null ? all : all.filter((tag) => tag > last);
+      const page = tags.slice(0, size);
+      const more = tags.length > size && paging.mode === 'link' ? { link: `</v2/${repository}/tags/list?n=${size}&last=${encodeURIComponent(page.at(-1)!)}>; rel="next"` } : {};
+      response.writeHead(200, { 'content-type': 'application/json', ...more }).end(JSON.stringify({ name: repository, tags: page }));
+    };
+    incoming.resume();
+    const known = wholeLists.get(repository);
+    if (known) {
+      send(known);
+      return true;
+    }
+    const whole = httpRequest({ host: '127.0.0.1', port: upstreamPort, method: 'GET', path: url.pathname, headers: incoming.headers }, (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+      answer.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if (answer.statusCode !== 200) {
+          response.writeHead(answer.statusCode ?? 502, answer.headers).end(body);
+          return;
+        }
+        const all = ((JSON.parse(body) as { tags?: string[] | null }).tags ?? []).sort();
+        wholeLists.set(repository, all);
+        send(all);
+      });
+    });
+    whole.on('error', () => response.socket?.destroy());
+    whole.end();
+    return true;
+  };
   const answerDelete = (incoming: IncomingMessage, response: ServerResponse): boolean => {
     const digest = incoming.method === 'DELETE' ? /\/manifests\/(sha256:[0-9a-f]{64})$/.exec(incoming.url ?? '')?.[1] : undefined;
     if (!digest || (!deletes.acceptWithoutDeleting && !deletes.refused.has(digest))) return false;
@@ -50,9 +96,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     return true;
   };
   const handle = (incoming: IncomingMessage, response: ServerResponse) => {
-    if (answerDelete(incoming, response)) return;
+    requests.push(`${incoming.method} ${incoming.url}`);
+    if (answerDelete(incoming, response) || answerTagPage(incoming, response)) return;
     const kind = kindOf(incoming.method ?? 'GET', incoming.url ?? '/');
-    requests.set(kind, (requests.get(kind) ?? 0) + 1);
     const fault = rate > 0 && next() < rate ? kinds[Math.floor(next() * kinds.length)]! : undefined;
     if (fault) faultsInjected.push(fault);
     if (fault === 'status-500' || fault === 'status-429') {
@@ -67,7 +113,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       incoming.socket.destroy();
       return;
     }
-    const forward = httpRequest({ host: '127.0.0.1', port: Number(upstream.split(':')[1]), method: incoming.method, path: incoming.url, headers: incoming.headers }, (answer) => {
+    const forward = httpRequest({ host: '127.0.0.1', port: upstreamPort, method: incoming.method, path: incoming.url, headers: incoming.headers }, (answer) => {
       const send = () => {
         response.writeHead(answer.statusCode ?? 502, answer.headers);
         if (fault === 'truncate' && incoming.method !== 'HEAD' && Number(answer.headers['content-length'] ?? 0) > 1) {
@@ -98,9 +144,16 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   return {
     host: `127.0.0.1:${port}`,
     bodyBytes,
-    requests,
     faultsInjected,
     deletes,
+    requests,
+    get tagPaging() {
+      return paging.mode;
+    },
+    set tagPaging(mode) {
+      paging.mode = mode;
+      wholeLists.clear();
+    },
     setFaults(value, seed = 1, only = FAULTS) {
       rate = value;
       next = seededRandom(seed);
@@ -108,7 +161,8 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     },
     reset() {
       bodyBytes.clear();
-      requests.clear();
+      requests.length = 0;
+      wholeLists.clear();
       faultsInjected.length = 0;
     },
     stop: () => new Promise((resolve) => {

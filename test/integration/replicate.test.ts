@@ -111,9 +111,9 @@ describe('replication between two real registries', () => {
     const { run } = await replicate();
     assert.deepEqual(outcomes(run), ['already-there mirror/api:v1.1.0', 'already-there mirror/team/web:v2.0.0', 'already-there tools/cli:1.2.0', 'refused mirror/api:v1.0.0']);
     assert.deepEqual(run.stats, { blobsMounted: 0, blobsCopied: 0, blobsPresent: 0, bytesSent: 0, manifests: 0 });
-    const writes = [...proxy.requests].filter(([kind]) => !kind.startsWith('GET ') && !kind.startsWith('HEAD '));
+    const writes = proxy.requests.filter((request) => !request.startsWith('GET ') && !request.startsWith('HEAD '));
     assert.deepEqual(writes, [], 'no PUT, POST, PATCH or DELETE reached the target');
-    assert.ok((proxy.requests.get('HEAD manifest') ?? 0) >= 4, 'the target tags were read');
+    assert.ok(proxy.requests.filter((request) => request.startsWith('HEAD ') && request.includes('/manifests/')).length >= 4, 'the target tags were read');
   });
 
   it('the CLI: --check lists what is stale, replicate copies it, and --dry-run changes nothing', async () => {

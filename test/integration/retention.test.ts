@@ -302,6 +302,43 @@ describe('retention on a real registry', () => {
     }
   });
 
+  it('catches a kept tag moved onto a digest the plan deletes (a rollback), at the cost of one tag listing and one HEAD per tag', async () => {
+    const repository = 'team/rollback';
+    for (const tag of ['1.2.0', '1.3.0', 'dev-0', 'dev-1', 'repro']) await skopeoPush(registry, layoutDir, tag, repository);
+    const proxy = await startFaultProxy(registry.host);
+    const transport = new Transport({ backoffMs: 1, maxRetries: 1 });
+    try {
+      const client = new HttpRegistry(proxy.host, transport, noCredentials);
+      const plan = planRetention([await readInventory(client, repository)], policyFrom(ECR_POLICY, 'policy.json'), NO_PROTECTION, Date.parse(NOW));
+      const doomed = plan.repositories[0]!.items.filter((item) => item.action === 'delete');
+      assert.deepEqual(doomed.map((item) => item.tags).sort(), [['dev-0'], ['repro']]);
+      // After the plan, 1.3.0 (kept: a newest release) is rolled back to dev-0's image: deleting that digest would take 1.3.0 with it.
+      const bytes = Buffer.from(await (await fetch(`${registry.url}/v2/${repository}/manifests/dev-0`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).arrayBuffer());
+      await fetch(`${registry.url}/v2/${repository}/manifests/1.3.0`, { method: 'PUT', body: bytes, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
+
+      proxy.reset();
+      const results = await applyRetention(plan, () => client);
+      assert.deepEqual(results.map((result) => [result.tags.join(), result.outcome, result.detail]).sort(), [
+        ['dev-0', 'skipped', 'changed since the plan: now also tagged 1.3.0'],
+        ['repro', 'deleted', undefined],
+      ]);
+      const rolledBack = await fetch(`${registry.url}/v2/${repository}/manifests/1.3.0`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+      assert.equal(rolledBack.headers.get('docker-content-digest'), digests['dev-0'], '1.3.0 is still there, on the image it was rolled back to');
+      // Only a tag's own HEAD says where it points now (the tag list names no digests): one per tag,
+      // not one per deleted digest, or a moved tag like this one would go unseen.
+      const kinds = proxy.requests.map((request) => request.replace(/sha256:[0-9a-f]{64}/, '<digest>').replace(/manifests\/[\w.-]+$/, 'manifests/<tag>'));
+      assert.deepEqual(kinds.sort(), [
+        `DELETE /v2/${repository}/manifests/<digest>`,
+        `GET /v2/${repository}/tags/list?n=1000`,
+        `HEAD /v2/${repository}/manifests/<digest>`,
+        ...Array.from({ length: 5 }, () => `HEAD /v2/${repository}/manifests/<tag>`),
+      ].sort());
+    } finally {
+      await transport.close();
+      await proxy.stop();
+    }
+  });
+
   it('a DELETE answered 202 that deleted nothing is a failure naming the reference, not "deleted"', async () => {
     const repository = 'team/accepted';
     for (const tag of ['dev-0', 'dev-1']) await skopeoPush(registry, layoutDir, tag, repository);

@@ -55,6 +55,7 @@ export function compileUserRegex(source: string): UserRegex {
 const DOT_SEGMENT_GUARDS = ['(?!(?:^|\\/)\\.{1,2}(?:\\/|$))', '(?!\\.{1,2}(?:\\/|$))', '(?=.)'];
 
 function hasOnlyPlainSegments(name: string): boolean {
+  if (!name.includes('/')) return name !== '' && name !== '.' && name !== '..';
   return name.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }
 
@@ -74,6 +75,19 @@ export function compileBuiltInGlob(glob: string): (name: string) => boolean {
   return (name) => name === glob || (hasOnlyPlainSegments(name) && compiled.test(name));
 }
 
+/** `v*`, `pr-*`: a literal prefix (not a dot: dot segments are special) and one trailing star, the usual tag glob. */
+const PREFIX_GLOB = /^([A-Za-z0-9_-][A-Za-z0-9_.-]*)\*$/;
+
+/**
+ * The globs retention and promotion use most, matched without RE2 (a plan tests every tag of a
+ * repository against each): a literal prefix and a star, and `**`. Same answers as picomatch (tested).
+ */
+function plainGlob(glob: string): ((name: string) => boolean) | undefined {
+  if (glob === '**') return (name) => name === glob || hasOnlyPlainSegments(name);
+  const prefix = PREFIX_GLOB.exec(glob)?.[1];
+  return prefix === undefined ? undefined : (name) => name.startsWith(prefix) && !name.includes('/', prefix.length);
+}
+
 /**
  * Compiles a user's glob with picomatch's syntax and semantics (`dot: true`: wildcards match
  * dotfiles), matched by RE2. Negation (`!…`, `!(…)`) is refused: it needs lookahead.
@@ -81,6 +95,8 @@ export function compileBuiltInGlob(glob: string): (name: string) => boolean {
 export function compileUserGlob(glob: string): (name: string) => boolean {
   if (glob.length > MAX_GLOB_LENGTH) throw new UnsafePatternError(`is longer than ${MAX_GLOB_LENGTH} characters`);
   if (picomatch.scan(glob).negated) throw new UnsafePatternError('is a negated glob (leading "!"), which is not supported; list what to match instead');
+  const plain = plainGlob(glob);
+  if (plain) return plain;
   const source = globSource(glob);
   let compiled: RE2JS;
   try {

@@ -1,10 +1,13 @@
 import { mapLimited } from '../concurrency';
-import { attachmentsOf, imagePlatforms, labelsAndCreated } from './inspect';
+import { attachmentsOf, cosignTagsFor, imagePlatforms, labelsAndCreated } from './inspect';
+import { RegistryError } from './errors';
+import { DEFAULT_LISTING_LIMITS } from './httpRegistry';
+import { referrersTag } from './digest';
 import type { Attachment } from './inspect';
 import { sortTags } from './tagOrder';
 import type { TagSort } from './tagOrder';
 import { isIndex, platformString } from './types';
-import type { RegistryBackend } from './types';
+import type { RegistryBackend, TagCursor } from './types';
 
 /**
  * The registry explorer's data, editor-free: plain tagged nodes with a parent link. The extension's
@@ -22,6 +25,8 @@ export type ExplorerNode =
     readonly attachments: readonly Attachment[] }
   | { readonly kind: 'attachment'; readonly id: string; readonly parent: ExplorerNode; readonly attachment: Attachment }
   | { readonly kind: 'loadMore'; readonly id: string; readonly parent: ExplorerNode; readonly shown: number }
+  /** Offered under a repository shown in the registry's order: read every page and sort by version. */
+  | { readonly kind: 'sortAll'; readonly id: string; readonly parent: ExplorerNode; readonly read: number; readonly complete: boolean }
   | { readonly kind: 'error'; readonly id: string; readonly parent?: ExplorerNode; readonly message: string; readonly fix: 'sign-in' | 'settings' | 'retry' };
 
 export interface TagDetails {
@@ -50,6 +55,26 @@ type RepositoryNode = Extract<ExplorerNode, { kind: 'repository' }>;
 type TagNode = Extract<ExplorerNode, { kind: 'tag' }>;
 
 export const TAG_PAGE = 100;
+
+/**
+ * Repositories listed whole with at most this many tags are shown in the chosen order. Larger
+ * ones (and ones whose registry pages) show in the registry's order, a page at a time; sorting all
+ * of them is an explicit action (`sortAll`).
+ */
+export const SORTED_LIMIT = 1000;
+
+/** A repository's tags as read so far, and where the registry's listing continues. */
+interface TagListing {
+  readonly tags: string[];
+  readonly seen: Set<string>;
+  next?: TagCursor;
+  complete: boolean;
+  /** Sorted by version over every tag, on request. */
+  sortedAll: boolean;
+  /** The page being read, shared by whoever asks meanwhile. */
+  reading?: Promise<void>;
+  pages: number;
+}
 
 /** `sha256-<hex>` tags hold referrer indexes and cosign artifacts: shown as attachments, not tags. */
 export function isDigestTag(tag: string): boolean {
@@ -112,7 +137,7 @@ export function tagOf(node: ExplorerNode): TagNode | undefined {
 /** Loads children on demand, caches what it read until a refresh, and never fetches more than it shows. */
 export class ExplorerModel {
   private readonly repositoriesCache = new Map<string, Promise<string[]>>();
-  private readonly tagsCache = new Map<string, Promise<string[]>>();
+  private readonly listings = new Map<string, TagListing>();
   private readonly detailsCache = new Map<string, Promise<TagDetails>>();
   private readonly digestCache = new Map<string, Promise<string>>();
   private readonly shownTags = new Map<string, number>();
@@ -126,7 +151,7 @@ export class ExplorerModel {
   constructor(private readonly options: { sort: () => TagSort; describeError: (error: unknown) => { message: string; fix: 'sign-in' | 'settings' | 'retry' } }) {}
 
   refresh(): void {
-    for (const cache of [this.repositoriesCache, this.tagsCache, this.detailsCache, this.digestCache, this.shownTags, this.unfilteredShown, this.listedRepositories]) cache.clear();
+    for (const cache of [this.repositoriesCache, this.listings, this.detailsCache, this.digestCache, this.shownTags, this.unfilteredShown, this.listedRepositories]) cache.clear();
   }
 
   /** Shows the next page of a repository's tags. */
@@ -166,12 +191,67 @@ export class ExplorerModel {
     });
   }
 
-  private tags(node: RepositoryNode): Promise<string[]> {
-    return remembered(this.tagsCache, node.id, async () => {
-      const tags: string[] = [];
-      for await (const page of node.backend.listTags(node.repository)) for (const tag of page) tags.push(tag);
-      return tags;
-    });
+  private listing(node: RepositoryNode): TagListing {
+    let listing = this.listings.get(node.id);
+    if (!listing) this.listings.set(node.id, listing = { tags: [], seen: new Set(), complete: false, sortedAll: false, pages: 0 });
+    return listing;
+  }
+
+  /** Reads pages (one request each) until `count` tags are known or the listing ends. */
+  private async readTags(node: RepositoryNode, count: number, onPage?: (read: number) => void, signal?: AbortSignal): Promise<TagListing> {
+    const listing = this.listing(node);
+    while (!listing.complete && listing.tags.length < count) {
+      signal?.throwIfAborted();
+      listing.reading ??= this.readPage(node, listing).finally(() => (listing.reading = undefined));
+      await listing.reading;
+      onPage?.(listing.tags.length);
+    }
+    return listing;
+  }
+
+  private async readPage(node: RepositoryNode, listing: TagListing): Promise<void> {
+    // The bound every listing has, so a registry that pages forever cannot hold a "sort all".
+    if (listing.pages >= DEFAULT_LISTING_LIMITS.maxPages) throw new RegistryError('list tags of', `${node.backend.name}/${node.repository}`, `the registry sent more than ${DEFAULT_LISTING_LIMITS.maxPages} pages: stopped`);
+    listing.pages += 1;
+    const page = await node.backend.tagPage(node.repository, { pageSize: TAG_PAGE, ...(listing.next !== undefined ? { next: listing.next } : {}) });
+    const fresh = page.tags.filter((tag) => !listing.seen.has(tag));
+    for (const tag of fresh) {
+      listing.seen.add(tag);
+      listing.tags.push(tag);
+    }
+    // A page with nothing new ends the listing, so a registry that repeats itself cannot hold us.
+    if (page.next === undefined || fresh.length === 0) {
+      delete listing.next;
+      listing.complete = true;
+    } else listing.next = page.next;
+  }
+
+  /**
+   * Reads every remaining page of a repository's tags and orders them by version: the explicit
+   * "sort all" of a repository too large to sort on expanding. `onProgress` gets the tags read so far.
+   */
+  async sortAll(node: RepositoryNode, onProgress: (read: number) => void, signal?: AbortSignal): Promise<number> {
+    const listing = await this.readTags(node, Infinity, onProgress, signal);
+    listing.sortedAll = true;
+    return listing.tags.length;
+  }
+
+  /** Whether a repository shows its tags in the registry's order (not all read, or too many to sort unasked). */
+  inRegistryOrder(node: ExplorerNode): boolean {
+    const listing = this.listings.get(node.id);
+    return listing !== undefined && !listing.sortedAll && (!listing.complete || listing.tags.length > SORTED_LIMIT);
+  }
+
+  /** The tags a tag node's attachments are looked for among: all of them, else the cosign tags of its digest that exist (one HEAD each). */
+  private async attachmentTags(node: TagNode, digest: string): Promise<readonly string[]> {
+    const listing = this.listing(node.parent as RepositoryNode);
+    if (listing.complete) return listing.tags;
+    const candidates = ['sig', 'att', 'sbom'].map((suffix) => `${referrersTag(digest)}.${suffix}`);
+    const present = await Promise.all(candidates.map((tag) => node.backend.resolve(node.repository, tag).then(() => tag, (error: unknown) => {
+      if (error instanceof RegistryError && error.status === 404) return undefined;
+      throw error;
+    })));
+    return cosignTagsFor(digest, present.filter((tag): tag is string => tag !== undefined)).map(({ tag }) => tag);
   }
 
   private details(node: RepositoryNode, tag: string): Promise<TagDetails> {
@@ -210,12 +290,15 @@ export class ExplorerModel {
 
   private async tagNodes(node: RepositoryNode): Promise<ExplorerNode[]> {
     this.listedRepositories.set(node.id, node);
-    const sort = this.options.sort();
-    const names = (await this.tags(node)).filter((tag) => !isDigestTag(tag));
-    // By date needs every tag's config: asked for explicitly, fetched four at a time.
-    const dated = sort === 'date' ? new Map(await mapLimited(names, 4, async (tag) => [tag, await this.details(node, tag).catch(() => undefined)] as const)) : undefined;
-    const ordered = sortTags(names, sort, (tag) => dated?.get(tag)?.created);
     const shown = this.shownTags.get(node.id) ?? TAG_PAGE;
+    // No read ahead: the first page is one request; "Load more…" reads the next when asked.
+    const listing = await this.readTags(node, shown);
+    const names = listing.tags.filter((tag) => !isDigestTag(tag));
+    const registryOrder = this.inRegistryOrder(node);
+    const sort = listing.sortedAll ? 'version' : this.options.sort();
+    // By date needs every tag's config: asked for explicitly, fetched four at a time.
+    const dated = !registryOrder && sort === 'date' ? new Map(await mapLimited(names, 4, async (tag) => [tag, await this.details(node, tag).catch(() => undefined)] as const)) : undefined;
+    const ordered = registryOrder ? names : sortTags(names, sort, (tag) => dated?.get(tag)?.created);
     this.unfilteredShown.set(node.id, ordered.slice(0, shown));
     const filter = this.filters.get(node.id)?.text.toLowerCase();
     const tags = filter ? ordered.filter((tag) => tag.toLowerCase().includes(filter)) : ordered;
@@ -223,7 +306,8 @@ export class ExplorerModel {
       const known = dated?.get(tag);
       return { kind: 'tag', id: `${node.id}:${tag}`, parent: node, tag, repository: node.repository, backend: node.backend, ...(known ? { details: known } : {}) };
     });
-    if (tags.length > shown) nodes.push({ kind: 'loadMore', id: `${node.id}/more-${shown}`, parent: node, shown });
+    if (tags.length > shown || !listing.complete) nodes.push({ kind: 'loadMore', id: `${node.id}/more-${shown}`, parent: node, shown });
+    if (registryOrder) nodes.push({ kind: 'sortAll', id: `${node.id}/sort-all`, parent: node, read: listing.tags.length, complete: listing.complete });
     return nodes;
   }
 
@@ -237,8 +321,7 @@ export class ExplorerModel {
         return this.tagNodes(node);
       case 'tag': {
         const manifest = await node.backend.getManifest(node.repository, node.tag);
-        const allTags = await this.tags(node.parent as RepositoryNode);
-        const attachments = await attachmentsOf(node.backend, node.repository, manifest.descriptor.digest, allTags, undefined, manifest.json);
+        const attachments = await attachmentsOf(node.backend, node.repository, manifest.descriptor.digest, this.attachmentTags(node, manifest.descriptor.digest), undefined, manifest.json);
         const platforms = isIndex(manifest.descriptor.mediaType) ? imagePlatforms(manifest.json) : [];
         const folded = new Set<Attachment>();
         const platformNodes = platforms.map((child): ExplorerNode => {

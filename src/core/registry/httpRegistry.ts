@@ -9,7 +9,7 @@ import { InvalidManifest, parseManifestJson } from './manifestJson';
 import type { Readable } from 'node:stream';
 import type { HttpRequest, HttpResponse, StreamResponse, Transport } from './transport';
 import { MANIFEST_ACCEPT, MEDIA_TYPES } from './types';
-import type { Descriptor, FetchedManifest, RegistryBackend } from './types';
+import type { Descriptor, FetchedManifest, RegistryBackend, TagCursor, TagPage } from './types';
 
 /** The API host for a registry name: Docker Hub's images are served from registry-1.docker.io. */
 export function apiHost(registry: string): string {
@@ -185,6 +185,27 @@ export class HttpRegistry implements RegistryBackend {
     return value;
   }
 
+  /** The valid, distinct entries of one listing page and its `Link: rel="next"`. */
+  private listedPage(operation: string, reference: string, response: HttpResponse, read: (body: unknown) => unknown, valid: (entry: unknown) => entry is string): { items: string[]; next?: string } {
+    let listed: unknown;
+    try {
+      listed = read(JSON.parse(response.body.toString('utf8') || '{}'));
+    } catch (error) {
+      throw new RegistryError(operation, reference, `the registry sent a page that is not JSON (${(error as Error).message})`);
+    }
+    if (listed !== undefined && listed !== null && !Array.isArray(listed)) throw new RegistryError(operation, reference, 'the registry sent a page whose list is not a list');
+    const items = [...new Set(((listed ?? []) as unknown[]).filter(valid))];
+    const next = nextLink(response.headers.link, response.url);
+    return { items, ...(next !== undefined ? { next } : {}) };
+  }
+
+  /** A next page is followed on the registry's own origin only. */
+  private checkNextOrigin(operation: string, reference: string, next: string | undefined, response: HttpResponse): void {
+    if (next !== undefined && new URL(next).origin !== new URL(response.url).origin) {
+      throw new RegistryError(operation, reference, `the registry's next page is on another origin (${quoted(redact(new URL(next).origin))}): refused`);
+    }
+  }
+
   /**
    * Pages through a list endpoint by `Link` headers on the registry's own origin, never following
    * a link or page seen before, within the listing's page limit and deadline. Entries that are
@@ -211,24 +232,11 @@ export class HttpRegistry implements RegistryBackend {
         throw error;
       }
       seenUrls.add(response.url);
-      let listed: unknown;
-      try {
-        listed = read(JSON.parse(response.body.toString('utf8') || '{}'));
-      } catch (error) {
-        throw new RegistryError(operation, reference, `the registry sent a page that is not JSON (${(error as Error).message})`);
-      }
-      if (listed !== undefined && listed !== null && !Array.isArray(listed)) throw new RegistryError(operation, reference, 'the registry sent a page whose list is not a list');
-      const fresh: string[] = [];
-      for (const item of (listed ?? []) as unknown[]) {
-        if (!valid(item) || seenItems.has(item)) continue;
-        seenItems.add(item);
-        fresh.push(item);
-      }
+      const { items, next } = this.listedPage(operation, reference, response, read, valid);
+      const fresh = items.filter((item) => !seenItems.has(item));
+      for (const item of fresh) seenItems.add(item);
       if (fresh.length > 0) yield fresh;
-      const next = nextLink(response.headers.link, response.url);
-      if (next !== undefined && new URL(next).origin !== new URL(response.url).origin) {
-        throw new RegistryError(operation, reference, `the registry's next page is on another origin (${quoted(redact(new URL(next).origin))}): refused`);
-      }
+      this.checkNextOrigin(operation, reference, next, response);
       // A repeated page, an empty page or a link back to a page already read ends the listing.
       path = next && fresh.length > 0 && !seenUrls.has(next) ? next : undefined;
     }
@@ -251,6 +259,24 @@ export class HttpRegistry implements RegistryBackend {
     const pageSize = options.pageSize ?? 1000;
     const where = checkedWhere('list tags of', this.name, repository);
     return this.pages('list tags of', where, `repository:${repository}:pull`, `/v2/${repository}/tags/list?n=${pageSize}`, (body) => (body as { tags?: unknown }).tags, isTag, options.signal);
+  }
+
+  /**
+   * One page of tags: `?n=pageSize`, or the cursor a previous page returned. The next page is the
+   * registry's Link; without one, a full page continues with `last` (the distribution spec's other
+   * way). A registry that ignores `n` sends everything at once: more than asked, so no next page.
+   */
+  async tagPage(repository: string, options: { pageSize: number; next?: TagCursor; signal?: AbortSignal }): Promise<TagPage> {
+    const where = checkedWhere('list tags of', this.name, repository);
+    const first = `/v2/${repository}/tags/list?n=${options.pageSize}`;
+    const path = options.next ?? first;
+    if (!path.startsWith(`/v2/${repository}/tags/list?`) && !/^https?:\/\//.test(path)) throw new RegistryError('list tags of', where, `${quoted(path)} is not a tag listing of this repository`);
+    const response = await this.call({ operation: 'list tags of', reference: where, scope: `repository:${repository}:pull`, request: { method: 'GET', path, ...(options.signal ? { signal: options.signal } : {}) } });
+    const { items, next } = this.listedPage('list tags of', where, response, (body) => (body as { tags?: unknown }).tags, isTag);
+    this.checkNextOrigin('list tags of', where, next, response);
+    const last = items.at(-1);
+    const continued = next ?? (items.length === options.pageSize && last !== undefined ? `${first}&last=${encodeURIComponent(last)}` : undefined);
+    return { tags: items, ...(continued !== undefined && continued !== response.url && continued !== path ? { next: continued } : {}) };
   }
 
   async resolve(repository: string, reference: string, signal?: AbortSignal): Promise<Descriptor> {

@@ -7,7 +7,7 @@ import { digestProblem, verifyDigest } from './digest';
 import { RegistryError } from './errors';
 import { InvalidManifest, parseIndexEntries, parseManifestJson } from './manifestJson';
 import { isIndex, MEDIA_TYPES } from './types';
-import type { Descriptor, FetchedManifest, RegistryBackend } from './types';
+import type { Descriptor, FetchedManifest, RegistryBackend, TagPage } from './types';
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
 /** Manifests and index.json are small; blobs read into memory (configs, attachments) too. */
@@ -72,7 +72,12 @@ export class OciLayoutRegistry implements RegistryBackend {
   }
 
   async *listTags(repository: string): AsyncIterable<string[]> {
-    yield (await this.index()).entries.map((entry) => this.entryName(entry)).filter((name) => name?.repository === repository).map((name) => name!.tag);
+    yield (await this.tagPage(repository)).tags as string[];
+  }
+
+  /** A layout's index is read whole: one page. */
+  async tagPage(repository: string): Promise<TagPage> {
+    return { tags: (await this.index()).entries.map((entry) => this.entryName(entry)).filter((name) => name?.repository === repository).map((name) => name!.tag) };
   }
 
   private async entry(repository: string, reference: string): Promise<Descriptor> {

@@ -27,22 +27,26 @@ function versionOf(tag: string): { readonly parts: readonly number[]; readonly s
   return { parts: [match[1], match[2], match[3]].map((part) => Number(part ?? 0)), suffix: match[4] ?? '' };
 }
 
-/** Version tags newest first, then the rest in natural order. */
-export function compareByVersion(a: string, b: string): number {
-  const [va, vb] = [versionOf(a), versionOf(b)];
+type Version = ReturnType<typeof versionOf>;
+
+function compareVersions(a: string, va: Version, b: string, vb: Version): number {
   if (!va || !vb) return va ? -1 : vb ? 1 : compareNatural(a, b);
   for (let index = 0; index < 3; index += 1) if (va.parts[index] !== vb.parts[index]) return vb.parts[index]! - va.parts[index]!;
   if (!va.suffix !== !vb.suffix) return va.suffix ? 1 : -1;
   return compareNatural(vb.suffix, va.suffix) || compareNatural(a, b);
 }
 
+/** Version tags newest first, then the rest in natural order. */
+export function compareByVersion(a: string, b: string): number {
+  return compareVersions(a, versionOf(a), b, versionOf(b));
+}
+
 /** Tags in `sort` order; `created` gives a tag's date for `date` (undefined: undated). */
 export function sortTags(tags: readonly string[], sort: TagSort, created: (tag: string) => string | undefined = () => undefined): string[] {
   if (sort === 'name') return [...tags].sort(compareNatural);
-  if (sort === 'version') return [...tags].sort(compareByVersion);
-  const time = (tag: string) => {
-    const parsed = Date.parse(created(tag) ?? '');
-    return Number.isNaN(parsed) ? -Infinity : parsed;
-  };
-  return [...tags].sort((a, b) => time(b) - time(a) || compareByVersion(a, b));
+  // Each tag parsed once, not once per comparison: repositories with 100,000 tags are sorted on request.
+  const keyed = tags.map((tag) => ({ tag, version: versionOf(tag), time: sort === 'date' ? Date.parse(created(tag) ?? '') : 0 }));
+  const byVersion = (a: (typeof keyed)[number], b: (typeof keyed)[number]) => compareVersions(a.tag, a.version, b.tag, b.version);
+  const time = (entry: (typeof keyed)[number]) => (Number.isNaN(entry.time) ? -Infinity : entry.time);
+  return keyed.sort(sort === 'version' ? byVersion : (a, b) => time(b) - time(a) || byVersion(a, b)).map(({ tag }) => tag);
 }

@@ -54,12 +54,25 @@ export function platformString(platform: Platform | undefined): string {
   return platform ? [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/') : 'unknown';
 }
 
+/** Where a tag listing continues: a path on the registry that answered the previous page. */
+export type TagCursor = string;
+
+export interface TagPage {
+  readonly tags: readonly string[];
+  readonly next?: TagCursor;
+}
+
 /** A registry or anything that serves like one (an OCI image layout folder). */
 export interface RegistryBackend {
   /** `host[:port]`, or the layout's path; used in messages. */
   readonly name: string;
   listRepositories(options?: { pageSize?: number; signal?: AbortSignal }): AsyncIterable<string[]>;
   listTags(repository: string, options?: { pageSize?: number; signal?: AbortSignal }): AsyncIterable<string[]>;
+  /**
+   * One page of a repository's tags (one request), for showing a few of very many: `next` is where
+   * the following page starts (the registry's Link, else `last` after a full page); none at the end.
+   */
+  tagPage(repository: string, options: { pageSize: number; next?: TagCursor; signal?: AbortSignal }): Promise<TagPage>;
   /** Digest, media type and size of a tag or digest, as cheaply as the backend allows (HEAD). */
   resolve(repository: string, reference: string, signal?: AbortSignal): Promise<Descriptor>;
   getManifest(repository: string, reference: string, signal?: AbortSignal): Promise<FetchedManifest>;

@@ -51,14 +51,30 @@ export interface RetentionPolicy {
   readonly format: PolicyFormat;
   /** One line per rule, in evaluation order (what the plan shows). */
   readonly summary: readonly string[];
-  evaluate(inventory: RepositoryInventory, now: number): Map<string, PolicyVerdict>;
+  /** One verdict per artifact, in the inventory's order. */
+  evaluate(inventory: RepositoryInventory, now: number): readonly PolicyVerdict[];
 }
 
 export type PolicyFormat = 'ecr' | 'gar' | 'harbor' | 'steward';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Newest first by age; artifacts of unknown age are left out (they are kept, never ranked). Ties by digest. */
-export function newestFirst(artifacts: readonly Artifact[]): Artifact[] {
-  return artifacts.filter((artifact) => artifact.created !== undefined).sort((a, b) => b.created! - a.created! || a.digest.localeCompare(b.digest));
+/** Newer first, ties by digest (plain code-unit order: digests are ASCII, and localeCompare costs more than the sort). */
+function byAge(a: Artifact, b: Artifact): number {
+  return b.created! - a.created! || (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0);
+}
+
+/**
+ * The `count` newest of `artifacts`, newest first (ties by digest); artifacts of unknown age are
+ * left out (they are kept, never ranked). Only the candidates at or above the `count`-th age are
+ * sorted: rules keep the last few hundred of a repository's hundred thousand.
+ */
+export function newest(artifacts: readonly Artifact[], count: number): Artifact[] {
+  const dated = artifacts.filter((artifact) => artifact.created !== undefined);
+  if (count <= 0) return [];
+  if (count >= dated.length) return dated.sort(byAge);
+  const times = new Float64Array(dated.length);
+  for (let index = 0; index < dated.length; index += 1) times[index] = dated[index]!.created!;
+  const threshold = times.sort()[dated.length - count]!;
+  return dated.filter((artifact) => artifact.created! >= threshold).sort(byAge).slice(0, count);
 }

@@ -50,6 +50,8 @@ export const shortDigest = (digest: string) => digest.slice(0, 19);
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+const KEEP: Decision = { keep: true };
+const DELETE: Decision = { keep: false };
 /**
  * Decides each artifact: the policy's verdict, overridden to keep for what is protected —
  * digests and tags the workspace references, immutable tags, children of kept indexes, and
@@ -57,58 +59,74 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * both ways).
  */
 export function planRepository(inventory: RepositoryInventory, policy: RetentionPolicy, protection: Protection, now: number): RepositoryPlan {
+  const { artifacts } = inventory;
   const verdicts = policy.evaluate(inventory, now);
-  const byDigest = new Map(inventory.artifacts.map((artifact) => [artifact.digest, artifact]));
-  const parents = new Map<string, Artifact[]>();
-  for (const artifact of inventory.artifacts) {
-    for (const child of artifact.children) {
-      const list = parents.get(child);
-      if (list) list.push(artifact);
-      else parents.set(child, [artifact]);
-    }
-  }
+  // Artifacts by position in the inventory, and only the digests others point at (index children,
+  // subjects) in maps: maps keyed by 71-character digests cost more than the rest of the plan.
+  const pointedAt = new Map<string, { parents: number[]; position?: number }>();
+  const entry = (digest: string) => {
+    let found = pointedAt.get(digest);
+    if (!found) pointedAt.set(digest, found = { parents: [] });
+    return found;
+  };
+  artifacts.forEach((artifact, position) => {
+    if (artifact.subject !== undefined) entry(artifact.subject);
+    for (const child of artifact.children) entry(child).parents.push(position);
+  });
+  const links = pointedAt.size > 0 ? artifacts.map((artifact, position) => {
+    const found = pointedAt.get(artifact.digest);
+    if (found) found.position = position;
+    return found;
+  }) : [];
   const references = referencesToRepository(protection.references, inventory.registry, inventory.repository);
   const immutable = protection.immutableTags(inventory.registry, inventory.repository);
-  const isImmutable = immutable.length > 0 ? compileUserGlobs(immutable) : () => false;
+  const isImmutable = immutable.length > 0 ? compileUserGlobs(immutable) : undefined;
 
   const directProtection = (artifact: Artifact): string | undefined => {
     const used = references.find((reference) => pullsArtifact(reference, artifact));
     if (used) return `the workspace uses it (${used.where})`;
-    const fixed = artifact.tags.find((tag) => isImmutable(tag));
+    const fixed = isImmutable && artifact.tags.find(isImmutable);
     return fixed ? `tag ${fixed} is immutable (${immutable.join(', ')})` : undefined;
   };
+  const kept = (own: PolicyVerdict, because: string): Decision => (own.action === 'delete' ? { keep: true, because } : KEEP);
 
-  // Keyed by the artifact object: hashing 71-character digests for every lookup costs more than the rest.
-  const decisions = new Map<Artifact, Decision>();
-  const visiting = new Set<Artifact>();
-  const decide = (artifact: Artifact): Decision => {
-    const known = decisions.get(artifact);
+  // Filled in dependency order: a pre-sized array stays a fast one.
+  const decisions: (Decision | undefined)[] = artifacts.map(() => undefined);
+  const visiting = new Uint8Array(artifacts.length);
+  const decide = (position: number): Decision => {
+    const known = decisions[position];
     if (known) return known;
-    if (visiting.has(artifact)) return { keep: true, because: 'it refers to itself through its attachments' };
-    visiting.add(artifact);
-    const own = verdicts.get(artifact.digest)!;
+    if (visiting[position]) return { keep: true, because: 'it refers to itself through its attachments' };
+    visiting[position] = 1;
+    const artifact = artifacts[position]!;
+    const own = verdicts[position]!;
     let decision: Decision;
     const guard = directProtection(artifact);
-    const keptParent = (parents.get(artifact.digest) ?? []).find((parent) => decide(parent).keep);
-    const subject = artifact.subject ? byDigest.get(artifact.subject) : undefined;
-    if (guard) decision = { keep: true, ...(own.action === 'delete' ? { because: guard } : {}) };
-    else if (keptParent) decision = { keep: true, ...(own.action === 'delete' ? { because: `${artifact.role === 'attachment' ? 'an attestation in' : 'a platform of'} the kept index ${shortDigest(keptParent.digest)}` } : {}) };
-    else if (subject) decision = decide(subject).keep ? { keep: true, ...(own.action === 'delete' ? { because: `attached to the kept ${shortDigest(subject.digest)}` } : {}) } : { keep: false, because: `attached to ${shortDigest(subject.digest)}, which is deleted` };
-    else if (parents.has(artifact.digest) && artifact.tags.length === 0) decision = { keep: false, because: 'a platform of a deleted index, used by no kept one' };
-    else decision = { keep: own.action === 'keep' };
-    visiting.delete(artifact);
-    decisions.set(artifact, decision);
+    const indexes = links[position]?.parents;
+    const keptParent = indexes?.find((parent) => decide(parent).keep);
+    const subject = artifact.subject === undefined ? undefined : pointedAt.get(artifact.subject)!.position;
+    if (guard) decision = kept(own, guard);
+    else if (keptParent !== undefined) decision = kept(own, `${artifact.role === 'attachment' ? 'an attestation in' : 'a platform of'} the kept index ${shortDigest(artifacts[keptParent]!.digest)}`);
+    else if (subject !== undefined) {
+      const subjectDigest = shortDigest(artifacts[subject]!.digest);
+      decision = decide(subject).keep ? kept(own, `attached to the kept ${subjectDigest}`) : { keep: false, because: `attached to ${subjectDigest}, which is deleted` };
+    } else if (indexes && indexes.length > 0 && artifact.tags.length === 0) decision = { keep: false, because: 'a platform of a deleted index, used by no kept one' };
+    else decision = own.action === 'keep' ? KEEP : DELETE;
+    visiting[position] = 0;
+    decisions[position] = decision;
     return decision;
   };
-  for (const artifact of inventory.artifacts) decide(artifact);
+  for (let position = 0; position < artifacts.length; position += 1) decide(position);
 
   const keptBlobs = new Set<string>();
-  for (const artifact of inventory.artifacts) if (decisions.get(artifact)!.keep) for (const blob of artifact.blobs) keptBlobs.add(blob.digest);
+  artifacts.forEach((artifact, position) => decisions[position]!.keep && artifact.blobs.forEach((blob) => keptBlobs.add(blob.digest)));
   const freed = new Map<string, number>();
-  const items = inventory.artifacts.map((artifact): PlanItem => {
-    const decision = decisions.get(artifact)!;
+  let deletes = 0;
+  const items = artifacts.map((artifact, position): PlanItem => {
+    const decision = decisions[position]!;
     let reclaimableBytes = 0;
     if (!decision.keep) {
+      deletes += 1;
       for (const blob of artifact.blobs) {
         if (keptBlobs.has(blob.digest)) continue;
         reclaimableBytes += blob.size;
@@ -118,17 +136,17 @@ export function planRepository(inventory: RepositoryInventory, policy: Retention
     // Plain assignments, not conditional spreads: this runs once per artifact (100,000 in the benchmark).
     const item: Mutable<PlanItem> = {
       digest: artifact.digest, mediaType: artifact.mediaType, role: artifact.role, tags: artifact.tags, ageSource: artifact.ageSource,
-      action: decision.keep ? 'keep' : 'delete', policy: verdicts.get(artifact.digest)!, reclaimableBytes, children: artifact.children,
+      action: decision.keep ? 'keep' : 'delete', policy: verdicts[position]!, reclaimableBytes, children: artifact.children,
     };
     if (artifact.created !== undefined) item.created = new Date(artifact.created).toISOString();
     if (decision.because) item.because = decision.because;
     if (artifact.subject) item.subject = artifact.subject;
     return item;
   });
+  let reclaimableBytes = 0;
+  for (const size of freed.values()) reclaimableBytes += size;
   return {
-    registry: inventory.registry, repository: inventory.repository, items,
-    deletes: items.filter((item) => item.action === 'delete').length,
-    reclaimableBytes: [...freed.values()].reduce((sum, size) => sum + size, 0),
+    registry: inventory.registry, repository: inventory.repository, items, deletes, reclaimableBytes,
   };
 }
 

@@ -16,6 +16,7 @@ import { explorerRoots } from './registrySources';
 import { retentionLook } from '../retention/retentionPlans';
 import type { RetentionPlans } from '../retention/retentionPlans';
 import { OPEN_ATTACHMENT_COMMAND } from '../commands/openAttachment';
+import { SORT_ALL_TAGS_COMMAND } from '../commands/sortAllTags';
 
 export const REGISTRY_VIEW = 'artifactSteward.registries';
 
@@ -254,6 +255,14 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<ExplorerNod
         const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
         item.command = { title: 'Load more', command: 'artifactSteward.registry.loadMoreTags', arguments: [node] };
         return Object.assign(item, { id: node.id, contextValue: 'loadMore' });
+      }
+      case 'sortAll': {
+        const item = new vscode.TreeItem('Sort all tags by version…', vscode.TreeItemCollapsibleState.None);
+        item.description = node.complete ? `${node.read.toLocaleString('en')} tags, shown in the registry's order` : `${node.read.toLocaleString('en')} tags read so far, in the registry's order`;
+        item.tooltip = node.complete ? 'Too many tags to sort on expanding: sorts them all by version' : 'Reads every remaining page of tags (progress shown), then sorts them all by version';
+        item.iconPath = new vscode.ThemeIcon('list-ordered');
+        item.command = { title: 'Sort all tags by version', command: SORT_ALL_TAGS_COMMAND, arguments: [node] };
+        return Object.assign(item, { id: node.id, contextValue: 'sortAll' });
       }
       case 'error': {
         const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);

@@ -4,13 +4,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { cosignPayload, pushCosignSignature, skopeoPush } from '../../integration/fixtures';
+import { addTags, cosignPayload, pushCosignSignature, skopeoPush } from '../../integration/fixtures';
 import { PASSWORD, startRegistry, USERNAME } from '../../integration/registryServer';
 import type { RunningRegistry } from '../../integration/registryServer';
 import { EXTENSION_ID, fileUri, waitFor } from './support';
 
 /** The parts of the extension's API these tests read (see ArtifactStewardApi). */
-interface Node { readonly kind: string; readonly tag?: string; readonly attachment?: { readonly kind: string } }
+interface Node { readonly kind: string; readonly tag?: string; readonly label?: string; readonly attachment?: { readonly kind: string } }
 interface Tree extends vscode.TreeDataProvider<Node> {
   findTag(host: string, repository: string, tag: string): Promise<Node | undefined>;
   repositoryOf(node: Node): Node | undefined;
@@ -23,6 +23,17 @@ interface Api {
 
 const api = async () => vscode.extensions.getExtension<Api>(EXTENSION_ID)!.activate();
 const labels = async (tree: Tree, nodes: readonly Node[] | null | undefined) => Promise.all((nodes ?? []).map(async (node) => String((await tree.getTreeItem(node)).label)));
+/** A node found by walking the tree from its roots, by label, as a user expands it. */
+const nodeAt = async (tree: Tree, path: readonly string[]): Promise<Node> => {
+  let nodes = (await tree.getChildren()) ?? [];
+  let found: Node | undefined;
+  for (const label of path) {
+    found = nodes.find((node) => node.label === label);
+    assert.ok(found, `${label} in the tree`);
+    nodes = (await tree.getChildren(found)) ?? [];
+  }
+  return found!;
+};
 const logText = async () => Buffer.from(await vscode.workspace.fs.readFile((await api()).logFile)).toString('utf8');
 
 suite('Tag list, version picker, promotion record, reports and log (a real docker-registry)', () => {
@@ -33,6 +44,9 @@ suite('Tag list, version picker, promotion record, reports and log (a real docke
     registry = await startRegistry('plain', mkdtempSync(join(tmpdir(), 'steward-flows-registry-')));
     await skopeoPush(registry, fileUri('oci-layout').fsPath, '1.4.2', 'acme/flows');
     for (const tag of ['1.4.1', 'latest', 'pr-9', 'pr-17']) await skopeoPush(registry, fileUri('oci-layout').fsPath, '1.4.1', 'acme/flows', tag);
+    await skopeoPush(registry, fileUri('oci-layout').fsPath, '1.4.2', 'acme/huge');
+    // More than the explorer sorts on expanding: shown a page at a time in the registry's order.
+    await addTags(registry, 'acme/huge', '1.4.2', Array.from({ length: 1200 }, (_, index) => `0.${index}.0`));
     await settings().update('registries', [{ host: registry.host }], vscode.ConfigurationTarget.Global);
   });
   suiteTeardown(async () => {
@@ -56,6 +70,31 @@ suite('Tag list, version picker, promotion record, reports and log (a real docke
       return order.join() === '1.4.1,1.4.2,latest,pr-9,pr-17' ? order : undefined;
     });
     await settings().update('registryTagSort', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  test('a repository with more tags than are sorted on expanding: 100 tags, Load more…, and Sort all tags by version… with progress', async function () {
+    this.timeout(60_000);
+    const { registryTree: tree } = await api();
+    const repository = await nodeAt(tree, [registry!.host, 'acme', 'huge']);
+    const first = (await tree.getChildren(repository)) ?? [];
+    assert.equal(first.filter((node) => node.kind === 'tag').length, 100);
+    const items = await Promise.all(first.slice(-2).map((node) => tree.getTreeItem(node)));
+    assert.deepEqual(items.map((item) => item.label), ['Load more…', 'Sort all tags by version…']);
+    assert.equal(items[1]!.description, "1,201 tags, shown in the registry's order");
+    await vscode.commands.executeCommand(items[0]!.command!.command, ...(items[0]!.command!.arguments ?? []));
+    const more = await waitFor('200 tags after Load more', async () => {
+      const shown = ((await tree.getChildren(repository)) ?? []).filter((node) => node.kind === 'tag');
+      return shown.length === 200 ? shown : undefined;
+    });
+    assert.deepEqual(more.slice(0, 100).map((node) => node.tag), first.slice(0, 100).map((node) => node.tag), 'Load more appends');
+    await vscode.commands.executeCommand(items[1]!.command!.command, ...(items[1]!.command!.arguments ?? []));
+    const sorted = await waitFor('the tags sorted by version', async () => {
+      const shown = (await tree.getChildren(repository)) ?? [];
+      return shown.some((node) => node.kind === 'sortAll') ? undefined : shown;
+    });
+    assert.deepEqual(await labels(tree, sorted.slice(0, 3)), ['1.4.2', '0.1199.0', '0.1198.0']);
+    assert.equal(sorted.filter((node) => node.kind === 'tag').length, 200, 'as many shown as before');
+    assert.match(await logText(), /sorted all 1201 tags of acme\/huge by version/);
   });
 
   test('a filter shows on the repository, keeps "same image as" whole, and Clear tag filter shows every tag again', async () => {

@@ -37,10 +37,12 @@ describe('user regular expressions run on RE2', () => {
 
 describe('user globs keep picomatch semantics on RE2', () => {
   const globs = ['**/prod/**', 'vendor/**', 'v*', 'release-*', 'registry.example.com/prod/**', '**', '*', '{a,b}/*.yaml', '[[:alpha:]]x', 'a?c',
-    '+(a|b)', '{1..3}', '\\*x', 'foo/**/bar', '*.{yml,yaml}', '**/*.Dockerfile', 'a/**/b/**', 'a**b', 'x{', 'a|b', '.*', 'prod/*/x'];
+    '+(a|b)', '{1..3}', '\\*x', 'foo/**/bar', '*.{yml,yaml}', '**/*.Dockerfile', 'a/**/b/**', 'a**b', 'x{', 'a|b', '.*', 'prod/*/x',
+    'pr-*', 'v1.*', 'a_b-*', 'V*', '1*', '-*', '_*', 'v.*'];
   const names = ['a', 'b', 'x', 'ab', 'v1', 'v1.2', 'release-1', 'prod', 'prod/a', 'prod/a/b', 'x/prod/y', 'vendor', 'vendor/x/Dockerfile', 'a/b', 'a/x/b',
     'a/b/c', 'b/c.yaml', 'a/c.yml', 'foo/bar', 'foo/x/y/bar', 'api.Dockerfile', 'x/api.Dockerfile', '.hidden', 'x/.hidden', 'a|b', '*x', 'yx', '2', '4',
-    'registry.example.com/prod/api', 'registry.example.com/prodx/api', 'prod/q/x', 'aab', 'a**b', ''];
+    'registry.example.com/prod/api', 'registry.example.com/prodx/api', 'prod/q/x', 'aab', 'a**b', '',
+    'v', 'v/x', 'v.', 'v..', 'v*', 'pr-', 'pr-1', 'pr-1/x', 'pr-*', 'v1.2.3', 'v1.', 'v1/2', 'a_b-c', 'V1', '1', '10.2', '-x', '_x', '.v', 'v.x'];
   it('matches exactly what picomatch ({dot: true}) matches', () => {
     for (const glob of globs) {
       const ours = compileUserGlob(glob);

@@ -23,7 +23,10 @@ function runCases(language: string, build: (data: unknown) => RetentionPolicy, c
   describe(`${language} semantics`, () => {
     for (const testCase of cases) {
       it(testCase.name, () => {
-        const verdicts = build(testCase.policy).evaluate(inventory(testCase.rows, testCase.repository), NOW);
+        const evaluated = inventory(testCase.rows, testCase.repository);
+        const list = build(testCase.policy).evaluate(evaluated, NOW);
+        assert.equal(list.length, evaluated.artifacts.length, 'one verdict per artifact');
+        const verdicts = new Map(evaluated.artifacts.map((artifact, position) => [artifact.digest, list[position]!]));
         assert.deepEqual(actions(testCase.rows, verdicts), testCase.expected);
         for (const [name, words] of Object.entries(testCase.because ?? {})) assert.match(verdicts.get(digestOf(name))!.rule, new RegExp(words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
       });
@@ -216,7 +219,7 @@ describe('Steward retention checks and format sniffing', () => {
   // Bounded by the test's timeout: backtracking takes hours on this tag.
   it('a catastrophic tag regex decides a long tag at once', { timeout: 10_000 }, () => {
     const policy = stewardPolicy(readStewardRetention({ rules: [{ tags: ['/^(a|aa)+$/'], keepLast: 0 }] }, '.steward.yaml'));
-    const verdicts = [...policy.evaluate(inventory([{ name: 'long', tags: [`${'a'.repeat(80)}b`], days: 1 }, { name: 'short', tags: ['aaa'], days: 1 }]), NOW).values()];
+    const verdicts = policy.evaluate(inventory([{ name: 'long', tags: [`${'a'.repeat(80)}b`], days: 1 }, { name: 'short', tags: ['aaa'], days: 1 }]), NOW);
     assert.deepEqual(verdicts.map((verdict) => verdict.action), ['keep', 'delete']);
   });
   it('sniffs each language from its shape and reports a syntax error with its position', () => {

@@ -1,7 +1,7 @@
 import { compileUserRegex } from '../../patterns/userPatterns';
 import type { UserRegex } from '../../patterns/userPatterns';
 import { FieldReader } from '../policyError';
-import { DAY_MS, newestFirst } from '../model';
+import { DAY_MS, newest } from '../model';
 import type { Artifact, PolicyVerdict, RepositoryInventory, RetentionPolicy } from '../model';
 
 export interface EcrRule {
@@ -94,35 +94,29 @@ export function describeEcrRule(rule: EcrRule): string {
  * Counting ranks by age (ECR: push time); images of unknown age are never ranked, never expired.
  */
 export function ecrPolicy(rules: readonly EcrRule[]): RetentionPolicy {
-  // The words are made once per rule, not once per image.
+  // The verdicts are made once per rule, not once per image.
   const names = rules.map(describeEcrRule);
-  const keeps = names.map((name) => `${name} keeps it`);
-  const undated = names.map((name) => `${name} selects it; age unknown`);
+  const expires = names.map((rule): PolicyVerdict => ({ action: 'delete', rule }));
+  const keeps = names.map((name): PolicyVerdict => ({ action: 'keep', rule: `${name} keeps it` }));
+  const undated = names.map((name): PolicyVerdict => ({ action: 'keep', rule: `${name} selects it; age unknown` }));
+  const unselected: PolicyVerdict = { action: 'keep', rule: 'no ECR rule selects it' };
   return {
     format: 'ecr',
     summary: names,
-    evaluate(inventory: RepositoryInventory, now: number): Map<string, PolicyVerdict> {
-      const selected = rules.map((rule) => inventory.artifacts.filter((artifact) => selects(rule, artifact)));
-      const selectedSets = selected.map((list) => new Set(list));
-      const verdicts = new Map<string, PolicyVerdict>();
-      for (const [index, rule] of rules.entries()) {
-        const { countType, countNumber } = rule.selection;
-        const expiring = countType === 'imageCountMoreThan'
-          ? newestFirst(selected[index]!).slice(countNumber)
-          : selected[index]!.filter((artifact) => artifact.created !== undefined && now - artifact.created > countNumber * DAY_MS);
-        for (const artifact of expiring) {
-          if (verdicts.has(artifact.digest)) continue;
-          if (selectedSets.slice(0, index).some((earlier) => earlier.has(artifact))) continue;
-          verdicts.set(artifact.digest, { action: 'delete', rule: names[index]! });
-        }
-      }
-      for (const artifact of inventory.artifacts) {
-        if (verdicts.has(artifact.digest)) continue;
-        const first = selectedSets.findIndex((set) => set.has(artifact));
-        const why = first < 0 ? 'no ECR rule selects it' : artifact.created === undefined ? undated[first]! : keeps[first]!;
-        verdicts.set(artifact.digest, { action: 'keep', rule: why });
-      }
-      return verdicts;
+    evaluate(inventory: RepositoryInventory, now: number): PolicyVerdict[] {
+      // Only the highest-priority rule selecting an image may expire it; a count rule ranks all it selects.
+      const first = inventory.artifacts.map((artifact) => rules.findIndex((rule) => selects(rule, artifact)));
+      const counted = rules.map((rule) => rule.selection.countType === 'imageCountMoreThan'
+        ? new Set(newest(inventory.artifacts.filter((artifact) => selects(rule, artifact)), rule.selection.countNumber))
+        : undefined);
+      return inventory.artifacts.map((artifact, position) => {
+        const index = first[position]!;
+        if (index < 0) return unselected;
+        if (artifact.created === undefined) return undated[index]!;
+        const within = counted[index];
+        const expired = within ? !within.has(artifact) : now - artifact.created > rules[index]!.selection.countNumber * DAY_MS;
+        return expired ? expires[index]! : keeps[index]!;
+      });
     },
   };
 }

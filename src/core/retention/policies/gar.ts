@@ -1,5 +1,5 @@
 import { FieldReader } from '../policyError';
-import { newestFirst } from '../model';
+import { newest } from '../model';
 import type { Artifact, PolicyVerdict, RepositoryInventory, RetentionPolicy } from '../model';
 
 export interface GarCondition {
@@ -68,19 +68,25 @@ export function readGarPolicies(data: unknown, file: string): GarPolicy[] {
 
 type Match = 'yes' | 'no' | 'age unknown';
 
-function conditionMatches(condition: GarCondition, artifact: Artifact, repository: string, now: number): Match {
-  const { tagState = 'any', tagPrefixes, versionNamePrefixes, packageNamePrefixes, olderThan, newerThan } = condition;
+/** A condition's durations, read once per policy rather than once per version. */
+interface Condition extends GarCondition {
+  readonly olderMs?: number;
+  readonly newerMs?: number;
+}
+
+function conditionMatches(condition: Condition, artifact: Artifact, repository: string, now: number): Match {
+  const { tagState = 'any', tagPrefixes, versionNamePrefixes, packageNamePrefixes, olderMs, newerMs } = condition;
   if (tagState === 'tagged' && artifact.tags.length === 0) return 'no';
   if (tagState === 'untagged' && artifact.tags.length > 0) return 'no';
   // Prefixes within a list are ORed; the conditions are ANDed.
   if (tagPrefixes && !artifact.tags.some((tag) => tagPrefixes.some((prefix) => tag.startsWith(prefix)))) return 'no';
   if (versionNamePrefixes && !versionNamePrefixes.some((prefix) => artifact.digest.startsWith(prefix) || artifact.digest.slice(artifact.digest.indexOf(':') + 1).startsWith(prefix))) return 'no';
   if (packageNamePrefixes && !packageNamePrefixes.some((prefix) => repository.startsWith(prefix))) return 'no';
-  if (olderThan === undefined && newerThan === undefined) return 'yes';
+  if (olderMs === undefined && newerMs === undefined) return 'yes';
   if (artifact.created === undefined) return 'age unknown';
   const age = now - artifact.created;
-  if (olderThan !== undefined && !(age > garDuration(olderThan)!)) return 'no';
-  if (newerThan !== undefined && !(age < garDuration(newerThan)!)) return 'no';
+  if (olderMs !== undefined && !(age > olderMs)) return 'no';
+  if (newerMs !== undefined && !(age < newerMs)) return 'no';
   return 'yes';
 }
 
@@ -93,36 +99,47 @@ function conditionMatches(condition: GarCondition, artifact: Artifact, repositor
 export function garPolicy(policies: readonly GarPolicy[]): RetentionPolicy {
   const names = new Map(policies.map((policy) => [policy, `GAR ${policy.action.type} policy "${policy.name}"`]));
   const describe = (policy: GarPolicy) => names.get(policy)!;
+  const conditional = policies.flatMap((policy) => policy.condition ? [{ policy, condition: {
+    ...policy.condition,
+    ...(policy.condition.olderThan !== undefined ? { olderMs: garDuration(policy.condition.olderThan)! } : {}),
+    ...(policy.condition.newerThan !== undefined ? { newerMs: garDuration(policy.condition.newerThan)! } : {}),
+  } as Condition }] : []);
   return {
     format: 'gar',
     summary: policies.map((policy) => `${describe(policy)}${policy.mostRecentVersions ? ` (keep the ${policy.mostRecentVersions.keepCount} most recent versions)` : ''}`),
-    evaluate(inventory: RepositoryInventory, now: number): Map<string, PolicyVerdict> {
+    evaluate(inventory: RepositoryInventory, now: number): PolicyVerdict[] {
       const { repository, artifacts } = inventory;
-      const keptByRecent = new Map<string, string>();
+      const keptByRecent = new Map<Artifact, string>();
       for (const policy of policies.filter((candidate) => candidate.mostRecentVersions)) {
         const { packageNamePrefixes, keepCount } = policy.mostRecentVersions!;
         if (packageNamePrefixes && !packageNamePrefixes.some((prefix) => repository.startsWith(prefix))) continue;
-        const ranked = newestFirst(artifacts);
-        for (const artifact of [...ranked.slice(0, keepCount), ...artifacts.filter((candidate) => candidate.created === undefined)]) if (!keptByRecent.has(artifact.digest)) keptByRecent.set(artifact.digest, describe(policy));
+        for (const artifact of [...newest(artifacts, keepCount), ...artifacts.filter((candidate) => candidate.created === undefined)]) if (!keptByRecent.has(artifact)) keptByRecent.set(artifact, describe(policy));
       }
-      const verdicts = new Map<string, PolicyVerdict>();
-      for (const artifact of artifacts) {
-        const recent = keptByRecent.get(artifact.digest);
-        if (recent) {
-          verdicts.set(artifact.digest, { action: 'keep', rule: `${recent}${artifact.created === undefined ? ' (age unknown)' : ''}` });
-          continue;
+      // One verdict object per distinct outcome: a hundred thousand versions share a handful.
+      const shared = new Map<string, PolicyVerdict>();
+      const verdict = (action: PolicyVerdict['action'], rule: string): PolicyVerdict => {
+        let known = shared.get(rule);
+        if (!known) shared.set(rule, known = { action, rule });
+        return known;
+      };
+      const first = (type: 'Keep' | 'Delete', artifact: Artifact, accept: (match: Match) => boolean) => {
+        for (const { policy, condition } of conditional) {
+          if (policy.action.type !== type) continue;
+          const match = conditionMatches(condition, artifact, repository, now);
+          if (accept(match)) return { policy, match };
         }
-        const matching = (type: 'Keep' | 'Delete') => policies.filter((policy) => policy.action.type === type && policy.condition).map((policy) => ({ policy, match: conditionMatches(policy.condition!, artifact, repository, now) }));
-        const keep = matching('Keep').find(({ match }) => match !== 'no');
-        const remove = matching('Delete').find(({ match }) => match === 'yes');
-        if (keep) verdicts.set(artifact.digest, { action: 'keep', rule: `${describe(keep.policy)}${keep.match === 'age unknown' ? ' (age unknown)' : ''}${remove ? ` wins over ${describe(remove.policy)}` : ''}` });
-        else if (remove) verdicts.set(artifact.digest, { action: 'delete', rule: describe(remove.policy) });
-        else {
-          const unknown = matching('Delete').find(({ match }) => match === 'age unknown');
-          verdicts.set(artifact.digest, { action: 'keep', rule: unknown ? `${describe(unknown.policy)} needs its age, which is unknown` : 'no GAR policy matches it' });
-        }
-      }
-      return verdicts;
+        return undefined;
+      };
+      return artifacts.map((artifact) => {
+        const recent = keptByRecent.get(artifact);
+        if (recent) return verdict('keep', `${recent}${artifact.created === undefined ? ' (age unknown)' : ''}`);
+        const keep = first('Keep', artifact, (match) => match !== 'no');
+        const remove = first('Delete', artifact, (match) => match === 'yes');
+        if (keep) return verdict('keep', `${describe(keep.policy)}${keep.match === 'age unknown' ? ' (age unknown)' : ''}${remove ? ` wins over ${describe(remove.policy)}` : ''}`);
+        if (remove) return verdict('delete', describe(remove.policy));
+        const unknown = first('Delete', artifact, (match) => match === 'age unknown');
+        return verdict('keep', unknown ? `${describe(unknown.policy)} needs its age, which is unknown` : 'no GAR policy matches it');
+      });
     },
   };
 }

@@ -1,6 +1,6 @@
 import { compileUserGlob } from '../../patterns/userPatterns';
 import { FieldReader } from '../policyError';
-import { DAY_MS, newestFirst } from '../model';
+import { DAY_MS, newest } from '../model';
 import type { Artifact, PolicyVerdict, RepositoryInventory, RetentionPolicy } from '../model';
 
 export type HarborTemplate = 'latestPushedK' | 'latestPulledN' | 'nDaysSinceLastPush' | 'nDaysSinceLastPull' | 'always';
@@ -76,6 +76,9 @@ function describe(rule: HarborRule, index: number): string {
  * deleted. Pull times are not visible through the registry API: pull-based rules retain everything
  * they select. Unknown ages are retained.
  */
+const UNCOVERED: PolicyVerdict = { action: 'keep', rule: 'no Harbor rule covers this repository' };
+const NOT_RETAINED: PolicyVerdict = { action: 'delete', rule: 'no Harbor rule retains it' };
+
 export function harborPolicy(rules: readonly HarborRule[]): RetentionPolicy {
   const compiled = rules.map((rule) => ({
     rule,
@@ -85,29 +88,28 @@ export function harborPolicy(rules: readonly HarborRule[]): RetentionPolicy {
   return {
     format: 'harbor',
     summary: rules.map(describe),
-    evaluate(inventory: RepositoryInventory, now: number): Map<string, PolicyVerdict> {
+    evaluate(inventory: RepositoryInventory, now: number): PolicyVerdict[] {
+      const { artifacts } = inventory;
       const name = harborRepositoryName(inventory.repository);
       const covering = compiled.map((entry, index) => ({ ...entry, index })).filter(({ repositoryMatchers }) => repositoryMatchers.length > 0 && repositoryMatchers.every((matcher) => (matcher.decoration === 'repoMatches') === matcher.test(name)));
-      const verdicts = new Map<string, PolicyVerdict>();
-      if (covering.length === 0) {
-        for (const artifact of inventory.artifacts) verdicts.set(artifact.digest, { action: 'keep', rule: 'no Harbor rule covers this repository' });
-        return verdicts;
-      }
+      if (covering.length === 0) return artifacts.map(() => UNCOVERED);
+      const verdicts: (PolicyVerdict | undefined)[] = artifacts.map(() => undefined);
       for (const { rule, tagMatchers, index } of covering) {
         const selects = (artifact: Artifact) => tagMatchers.every((matcher) => (artifact.tags.length === 0
           ? matcher.untagged
           : artifact.tags.some((tag) => (matcher.decoration === 'matches') === matcher.test(tag))));
-        const selected = inventory.artifacts.filter(selects);
-        const undated = selected.filter((artifact) => artifact.created === undefined);
-        let retained: Artifact[];
-        if (rule.template === 'latestPushedK') retained = [...newestFirst(selected).slice(0, rule.count), ...undated];
-        else if (rule.template === 'nDaysSinceLastPush') retained = selected.filter((artifact) => artifact.created === undefined || now - artifact.created <= rule.count! * DAY_MS);
-        else retained = selected;
+        const selected = artifacts.map(selects);
+        const latest = rule.template === 'latestPushedK' ? new Set(newest(artifacts.filter((_, position) => selected[position]), rule.count!)) : undefined;
         const why = describe(rule, index) + (rule.template === 'latestPulledN' || rule.template === 'nDaysSinceLastPull' ? ' (pull times are not visible: retains all it selects)' : '');
-        for (const artifact of retained) if (!verdicts.has(artifact.digest)) verdicts.set(artifact.digest, { action: 'keep', rule: artifact.created === undefined && rule.template !== 'always' ? `${why}, age unknown` : why });
+        const retains: PolicyVerdict = { action: 'keep', rule: why };
+        const retainsUndated: PolicyVerdict = rule.template === 'always' ? retains : { action: 'keep', rule: `${why}, age unknown` };
+        artifacts.forEach((artifact, position) => {
+          if (verdicts[position] || !selected[position]) return;
+          if (artifact.created === undefined) verdicts[position] = retainsUndated;
+          else if (latest ? latest.has(artifact) : rule.template !== 'nDaysSinceLastPush' || now - artifact.created <= rule.count! * DAY_MS) verdicts[position] = retains;
+        });
       }
-      for (const artifact of inventory.artifacts) if (!verdicts.has(artifact.digest)) verdicts.set(artifact.digest, { action: 'delete', rule: 'no Harbor rule retains it' });
-      return verdicts;
+      return artifacts.map((_, position) => verdicts[position] ?? NOT_RETAINED);
     },
   };
 }

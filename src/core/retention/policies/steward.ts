@@ -1,6 +1,6 @@
 import { compileUserGlob, compileUserGlobs, compileUserRegex } from '../../patterns/userPatterns';
 import { FieldReader } from '../policyError';
-import { DAY_MS, newestFirst } from '../model';
+import { DAY_MS, newest } from '../model';
 import type { Artifact, PolicyVerdict, RepositoryInventory, RetentionPolicy } from '../model';
 
 /** `retention` in `.steward.yaml`: keep rules per tag pattern. */
@@ -56,6 +56,8 @@ export function describeStewardRule(rule: StewardRetentionRule, index: number): 
   return `rule ${index + 1} (${rule.tags.join(', ')}${rule.repositories ? ` in ${rule.repositories.join(', ')}` : ''}: keep ${keeps})`;
 }
 
+const NONE: readonly number[] = [];
+
 /**
  * The project's own semantics, decided per tag: a tag some rule names is expired unless one of
  * the rules naming it keeps its artifact (always, among the last N of the artifacts that rule
@@ -71,38 +73,61 @@ export function stewardPolicy(retention: StewardRetention): RetentionPolicy {
   return {
     format: 'steward',
     summary: [...compiled.map(({ description }) => description), `untagged: ${retention.untagged ?? 'keep'}`],
-    evaluate(inventory: RepositoryInventory, now: number): Map<string, PolicyVerdict> {
+    evaluate(inventory: RepositoryInventory, now: number): PolicyVerdict[] {
       const rules = compiled.filter(({ repository }) => repository(inventory.repository));
-      const keeps = rules.map(({ rule, tag }) => {
-        const named = inventory.artifacts.filter((artifact) => artifact.tags.some(tag));
-        const kept = new Set<Artifact>(named.filter((artifact) => rule.always || artifact.created === undefined || (rule.keepDays !== undefined && now - artifact.created <= rule.keepDays * DAY_MS)));
-        if (rule.keepLast !== undefined) for (const artifact of newestFirst(named).slice(0, rule.keepLast)) kept.add(artifact);
-        return kept;
-      });
-      const verdicts = new Map<string, PolicyVerdict>();
-      for (const artifact of inventory.artifacts) {
-        if (artifact.tags.length === 0) {
-          verdicts.set(artifact.digest, retention.untagged === 'delete' ? { action: 'delete', rule: 'untagged: delete' } : { action: 'keep', rule: 'untagged: keep' });
-          continue;
+      // Which rules name each tag, asked once (patterns may run on RE2; each tag is looked at three times).
+      const single = rules.map((_, index) => [index]);
+      const naming = (tag: string): readonly number[] => {
+        let indexes = NONE;
+        for (const [index, { tag: names }] of rules.entries()) if (names(tag)) indexes = indexes.length === 0 ? single[index]! : [...indexes, index];
+        return indexes;
+      };
+      // Flat, one entry per tag of every artifact (`first[position]` is where an artifact's begin): no arrays per artifact.
+      const { artifacts } = inventory;
+      const first = new Int32Array(artifacts.length + 1);
+      const namedBy: (readonly number[])[] = [];
+      const named = rules.map((): Artifact[] => []);
+      artifacts.forEach((artifact, position) => {
+        first[position] = namedBy.length;
+        for (const tag of artifact.tags) {
+          const indexes = naming(tag);
+          namedBy.push(indexes);
+          for (const index of indexes) if (named[index]!.at(-1) !== artifact) named[index]!.push(artifact);
         }
-        const expired: string[] = [];
+      });
+      first[artifacts.length] = namedBy.length;
+      const latest = rules.map(({ rule }, index) => new Set(rule.keepLast === undefined ? [] : newest(named[index]!, rule.keepLast)));
+      const keeps = (index: number, artifact: Artifact): boolean => {
+        const { rule } = rules[index]!;
+        return rule.always === true || artifact.created === undefined || (rule.keepDays !== undefined && now - artifact.created <= rule.keepDays * DAY_MS) || latest[index]!.has(artifact);
+      };
+      // The words for "every tag expired", made once per set of naming rules (most artifacts have one tag).
+      const expiryWords = new Map<readonly number[], string>();
+      const expiredBy = (position: number): string => {
+        const describe = (indexes: readonly number[]) => `every tag expired (${indexes.map((index) => rules[index]!.description).join('; ')})`;
+        const lists = namedBy.slice(first[position]!, first[position + 1]!);
+        if (lists.length > 1) return describe([...new Set(lists.flat())].sort((a, b) => a - b));
+        let words = expiryWords.get(lists[0]!);
+        if (words === undefined) expiryWords.set(lists[0]!, words = describe(lists[0]!));
+        return words;
+      };
+      const untagged: PolicyVerdict = retention.untagged === 'delete' ? { action: 'delete', rule: 'untagged: delete' } : { action: 'keep', rule: 'untagged: keep' };
+      return artifacts.map((artifact, position): PolicyVerdict => {
+        if (artifact.tags.length === 0) return untagged;
+        let expired: string[] | undefined;
         let keptBy: string | undefined;
         let unnamed: string | undefined;
-        for (const tag of artifact.tags) {
-          let named = false;
-          const keeping = rules.find((entry, index) => {
-            if (!entry.tag(tag)) return false;
-            named = true;
-            return keeps[index]!.has(artifact);
-          });
-          if (keeping) keptBy ??= `${keeping.description} keeps tag ${tag}${artifact.created === undefined ? ' (age unknown)' : ''}`;
-          else if (named) expired.push(tag);
+        for (let tagIndex = 0; tagIndex < artifact.tags.length; tagIndex += 1) {
+          const tag = artifact.tags[tagIndex]!;
+          const indexes = namedBy[first[position]! + tagIndex]!;
+          const keeping = indexes.find((index) => keeps(index, artifact));
+          if (keeping !== undefined) keptBy ??= `${rules[keeping]!.description} keeps tag ${tag}${artifact.created === undefined ? ' (age unknown)' : ''}`;
+          else if (indexes.length > 0) (expired ??= []).push(tag);
           else unnamed ??= tag;
         }
-        if (keptBy || unnamed !== undefined) verdicts.set(artifact.digest, { action: 'keep', rule: keptBy ?? `no rule names tag ${unnamed}`, ...(expired.length > 0 ? { expiredTags: expired } : {}) });
-        else verdicts.set(artifact.digest, { action: 'delete', rule: `every tag expired (${rules.filter(({ tag }) => artifact.tags.some(tag)).map(({ description }) => description).join('; ')})`, expiredTags: expired });
-      }
-      return verdicts;
+        if (keptBy || unnamed !== undefined) return { action: 'keep', rule: keptBy ?? `no rule names tag ${unnamed}`, ...(expired ? { expiredTags: expired } : {}) };
+        return { action: 'delete', rule: expiredBy(position), expiredTags: expired ?? [] };
+      });
     },
   };
 }
