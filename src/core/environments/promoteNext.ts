@@ -1,10 +1,9 @@
-import { ruleFor } from '../promote/gates';
 import type { GateResult, PromotionTargetRule } from '../promote/gates';
 import { planReferenceUpdates } from '../promote/gitops';
 import type { PromotedImage, ReferencePlan } from '../promote/gitops';
-import { planPromotion } from '../promote/promote';
-import type { PromotionOptions } from '../promote/promote';
-import type { HttpRegistry } from '../registry/httpRegistry';
+import type { RegistryBackend } from '../registry/types';
+import { targetGates } from './gateState';
+import type { GateOptions } from './gateState';
 import type { EnvironmentRow, EnvironmentStatus } from './status';
 import { shortDigest } from './status';
 
@@ -77,13 +76,10 @@ export function planNextEnvironmentEdits(promotion: NextEnvironmentPromotion, re
 export async function checkNextEnvironmentGates(
   promotion: NextEnvironmentPromotion,
   rules: readonly PromotionTargetRule[],
-  open: (registry: string) => HttpRegistry,
-  options: Pick<PromotionOptions, 'configRoot' | 'runScanner' | 'now' | 'signal'> = {},
+  open: (registry: string) => RegistryBackend,
+  options: GateOptions = {},
 ): Promise<GateResult[]> {
   const target = promotion.targets[0]!.parsed;
-  const rule = ruleFor(rules, `${target.domain}/${target.path}`);
-  if (!rule?.gates) return [];
   const { domain, path } = promotion.source.parsed;
-  const plan = await planPromotion(domain, { backend: open(domain), repository: path, reference: promotion.source.digest! }, { registry: open(target.domain), repository: target.path, tags: [promotion.source.tag!] }, { ...options, rule });
-  return [...plan.gates];
+  return (await targetGates(rules, `${target.domain}/${target.path}`, { domain, path, digest: promotion.source.digest! }, open, options))?.results ?? [];
 }
