@@ -78,7 +78,7 @@ describe('environments: what runs where, drift, and Promote to next environment 
     `${host}/team/proxy | staging | 2.0.0 | ${digests['team/proxy:2.0.0']} | base/deployment.yaml:12`,
     `${host}/team/proxy | prod | 2.0.0 | ${digests['team/proxy:2.0.0']} | base/deployment.yaml:12`,
     `${host}/team/worker | staging | 2.1.0 | ${digests['team/worker:2.1.0']} | helm/values-staging.yaml:5`,
-    `${host}/team/worker | prod | 2.0.0 | ${digests['team/worker:2.0.0-old']} | helm/values-prod.yaml:5`,
+    `${host}/team/worker | prod | 2.0.0 | ${digests['team/worker:2.0.0-old']} | helm/values-prod.yaml:3`,
   ];
 
   const expectedDrift = () => [
@@ -86,8 +86,8 @@ describe('environments: what runs where, drift, and Promote to next environment 
     `ahead staging→prod overlays/prod/kustomization.yaml:5: staging is ahead of prod: staging runs 1.3.0 (${digests['team/api:1.3.0']!.slice(0, 19)}…), prod runs 1.2.0 (${digests['team/api:1.2.0']!.slice(0, 19)}…)`,
     `tag-gone prod compose/prod/compose.yaml:3: prod runs ${digests['team/cache:0.9.0']!.slice(0, 19)}…, which no longer has its tag 0.9.0 (the tag is gone from ${host}/team/cache)`,
     `ahead staging→prod compose/prod/compose.yaml:3: staging is ahead of prod: staging runs 1.0.0 (${digests['team/cache:1.0.0']!.slice(0, 19)}…), prod runs 0.9.0 (${digests['team/cache:0.9.0']!.slice(0, 19)}…)`,
-    `tag-moved prod helm/values-prod.yaml:5: prod pins 2.0.0@${digests['team/worker:2.0.0-old']!.slice(0, 19)}…, but 2.0.0 now points at ${digests['team/worker:2.0.0']!.slice(0, 19)}… (the tag moved)`,
-    `ahead staging→prod helm/values-prod.yaml:5: staging is ahead of prod: staging runs 2.1.0 (${digests['team/worker:2.1.0']!.slice(0, 19)}…), prod runs 2.0.0 (${digests['team/worker:2.0.0-old']!.slice(0, 19)}…)`,
+    `tag-moved prod helm/values-prod.yaml:3: prod pins 2.0.0@${digests['team/worker:2.0.0-old']!.slice(0, 19)}…, but 2.0.0 now points at ${digests['team/worker:2.0.0']!.slice(0, 19)}… (the tag moved)`,
+    `ahead staging→prod helm/values-prod.yaml:3: staging is ahead of prod: staging runs 2.1.0 (${digests['team/worker:2.1.0']!.slice(0, 19)}…), prod runs 2.0.0 (${digests['team/worker:2.0.0-old']!.slice(0, 19)}…)`,
   ];
 
   it('the model: every repository, what each environment deploys (overlays rendered over the base, Helm values and Compose per environment), and each drift', async () => {
@@ -113,7 +113,10 @@ describe('environments: what runs where, drift, and Promote to next environment 
     const worker = planNextEnvironmentPromotion(status, `localhost:${host.split(':')[1]}/team/worker`, 'staging');
     assert.ok(!('refused' in worker));
     const [values] = planNextEnvironmentEdits(worker, (file) => readFileSync(join(workspace, file), 'utf8'));
-    assert.equal(applyReferenceUpdates(values!.text, values!.plan.updates), ['worker:', '  image:', `    registry: ${host}`, '    repository: team/worker', '    tag: "2.1.0"', `    digest: ${digests['team/worker:2.1.0']}`, ''].join('\n'));
+    // prod's values file sets only the tag and digest over the chart's values.yaml: those lines change, in prod's file.
+    assert.equal(values!.file, 'helm/values-prod.yaml');
+    assert.deepEqual(values!.plan.updates.map((update) => `${update.line}: ${update.from} → ${update.to}`), [`3: ${host}/team/worker:2.0.0@${digests['team/worker:2.0.0-old']} → ${host}/team/worker:2.1.0@${digests['team/worker:2.1.0']}`]);
+    assert.equal(applyReferenceUpdates(values!.text, values!.plan.updates), ['worker:', '  image:', '    tag: "2.1.0"', `    digest: ${digests['team/worker:2.1.0']}`, ''].join('\n'));
 
     const proxy = planNextEnvironmentPromotion(status, `localhost:${host.split(':')[1]}/team/proxy`, 'staging');
     assert.ok('refused' in proxy);
@@ -198,6 +201,13 @@ describe('environments: what runs where, drift, and Promote to next environment 
     assert.equal(shared.code, 1);
     assert.match(shared.stderr, /refused: prod's .* is written in base\/deployment\.yaml:12, which is not one of prod's files/);
     assert.deepEqual(snapshot(work), after, 'a refused promotion changes nothing');
+
+    // prod's Helm values set only the tag and digest over the chart's values.yaml: exactly those lines move.
+    const layered = await steward(['status', '--promote', `${host}/team/worker`, '--from', 'staging', '--json'], work);
+    assert.equal(layered.code, 0, layered.stderr);
+    assert.deepEqual((JSON.parse(layered.stdout) as { manifests: unknown[] }).manifests, [{ file: 'helm/values-prod.yaml', line: 3, from: `${host}/team/worker:2.0.0@${digests['team/worker:2.0.0-old']}`, to: `${host}/team/worker:2.1.0@${digests['team/worker:2.1.0']}` }]);
+    const changedByWorker = [...snapshot(work)].filter(([path, text]) => after.get(path) !== text).map(([path, text]) => [path, text]);
+    assert.deepEqual(changedByWorker, [['helm/values-prod.yaml', ['worker:', '  image:', '    tag: "2.1.0"', `    digest: ${digests['team/worker:2.1.0']}`, ''].join('\n')]]);
   });
 
   it('a gate of the target refuses before any file changes', async () => {

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { workspaceEnvironments } from '../../core/environments/environments';
 import { describeGateState, GateStateCache } from '../../core/environments/gateState';
 import type { GateState } from '../../core/environments/gateState';
-import { checkNextEnvironmentGates, describeNextEnvironmentPromotion, planNextEnvironmentPromotion } from '../../core/environments/promoteNext';
+import { checkNextEnvironmentGates, describeNextEnvironmentPromotion, layeredBases, planNextEnvironmentPromotion } from '../../core/environments/promoteNext';
 import { environmentStatus, ResolutionCache, shortDigest } from '../../core/environments/status';
 import type { EnvironmentRow, EnvironmentStatus } from '../../core/environments/status';
 import { readWorkspaceYaml } from '../../core/environments/workspaceFiles';
@@ -132,7 +132,7 @@ async function promote(status: EnvironmentStatus, key: string, from: string, con
   }
   const gates = await checkNextEnvironmentGates(plan, context.loaded.config.promotionRules, context.access.open, { configRoot: context.loaded.root });
   const failed = gates.filter((gate) => !gate.pass);
-  const updates = failed.length > 0 ? undefined : await planManifestUpdates(plan.files.map((file) => join(context.loaded.root, file)), context.cwd, plan.promoted, { allowDowngrade: context.allowDowngrade, updateSourceReferences: false });
+  const updates = failed.length > 0 ? undefined : await planManifestUpdates(plan.files.map((file) => join(context.loaded.root, file)), context.cwd, plan.promoted, { allowDowngrade: context.allowDowngrade, updateSourceReferences: false }, new Map([...layeredBases(plan)].map(([file, base]) => [join(context.loaded.root, file), join(context.loaded.root, base)])));
   if (updates && !context.dryRun) await writeManifestUpdates(updates, context.cwd);
   if (context.json) {
     await print(`${JSON.stringify({ from: plan.from, to: plan.to, reference: plan.promoted.reference, files: plan.files, gates, dryRun: context.dryRun, ...(updates ? { manifests: updates.changes, skippedManifests: updates.skipped } : {}) }, null, 2)}\n`);

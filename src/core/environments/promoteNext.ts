@@ -60,11 +60,21 @@ export function describeNextEnvironmentPromotion(promotion: NextEnvironmentPromo
   return `${promotion.from} → ${promotion.to}: ${promotion.repository}:${promotion.source.tag} (${shortDigest(promotion.source.digest!)}…) in ${promotion.files.join(', ')}`;
 }
 
-/** The GitOps edit of each of the next environment's files: one update per reference to the repository. */
+/** The chart values.yaml each of the next environment's Helm overrides is layered over, by the override's file. */
+export function layeredBases(promotion: NextEnvironmentPromotion): Map<string, string> {
+  return new Map(promotion.targets.flatMap((row) => (row.layeredOver ? [[row.file, row.layeredOver] as const] : [])));
+}
+
+/**
+ * The GitOps edit of each of the next environment's files: one update per reference to the
+ * repository; a Helm override is read over the values.yaml it is layered over (`readText` reads both).
+ */
 export function planNextEnvironmentEdits(promotion: NextEnvironmentPromotion, readText: (file: string) => string | undefined): { file: string; text: string; plan: ReferencePlan }[] {
+  const bases = layeredBases(promotion);
   return promotion.files.flatMap((file) => {
     const text = readText(file);
-    return text === undefined ? [] : [{ file, text, plan: planReferenceUpdates(file, text, promotion.promoted) }];
+    const base = bases.get(file);
+    return text === undefined ? [] : [{ file, text, plan: planReferenceUpdates(file, text, promotion.promoted, base === undefined ? undefined : readText(base)) }];
   });
 }
 
