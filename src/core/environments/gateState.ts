@@ -69,7 +69,8 @@ export class GateStateCache {
       answer: targetGates(rules, `${domain}/${path}`, { domain, path, digest: row.digest! }, this.open, options).then(
         (judged): GateState => judgedState(judged!.rule, judged!.results),
         (error: unknown): GateState => {
-          this.entries.delete(key);
+          // Only this answer is forgotten: a clear() may have been followed by a newer one.
+          if (this.entries.get(key) === entry) this.entries.delete(key);
           return { state: 'unknown', match: ruleFor(rules, `${domain}/${path}`)!.match, reason: `the gates could not be judged: ${(error as Error).message}` };
         },
       ),
