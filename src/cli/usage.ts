@@ -197,6 +197,9 @@ export const COMMAND_HELP = {
                            point the next environment's files at the digest <env> runs
 `,
     options: `  --check                    exit 1 on drift, a forbidden registry or a reference not resolved
+                             (with --gates: also on a digest failing its gates, or not judged)
+  --gates                    judge each row's digest by the gates of the promotion target matching
+                             its repository (what Promote to next environment checks)
   --promote <repository>     with --from: the repository (host/path) to promote to the next environment
   --from <env>               the environment whose digest moves on
   --allow-downgrade          --promote: also move references the promoted tag is older than, or not

@@ -40,6 +40,7 @@ describe('steward status without a registry to ask', () => {
     for (const [args, message] of [
       [['status', '--promote', 'registry.example.com/a'], '--promote and --from go together'],
       [['status', '--dry-run'], '--dry-run and --allow-downgrade go with --promote'],
+      [['status', '--gates', '--promote', 'registry.example.com/a', '--from', 'staging'], '--gates does not go with --promote, which checks the gates of the next environment itself'],
       [['status', '--promote', 'registry.example.com/a:1.0', '--from', 'staging'], '--promote takes a repository (host/path, no tag or digest); got "registry.example.com/a:1.0"'],
     ] as const) {
       const run = steward([...args], root);

@@ -401,4 +401,39 @@ describe('UI in a real VS Code workbench (Chromium)', () => {
     }
     await screenshot(page, 'environments');
   }));
+
+  it('Find images… from the palette: the quick inputs filled, the Find results view shows exactly the matching images, why one matched and the file that deploys it', () => step(async () => {
+    const { page } = session!;
+    // The Environments view folded, so that the Find results view has the room.
+    const environments = page.locator('.pane-header', { hasText: 'Environments' }).first();
+    if (await environments.getAttribute('aria-expanded') === 'true') await environments.click();
+    await runFromPalette(page, 'Artifact Steward: Find images…');
+    const input = page.locator('.quick-input-widget');
+    await input.getByText('Find images in').waitFor();
+    await page.keyboard.type(`${registry!.host}/acme`);
+    await page.keyboard.press('Enter');
+    // Which fields: Revision is ticked at first; the label field instead.
+    const field = (label: string) => page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    await input.getByText('Find images by').waitFor();
+    await field('Revision').click();
+    await page.locator('.quick-input-list .monaco-list-row[aria-checked="false"]', { hasText: 'Revision' }).waitFor();
+    await field('Label or annotation').click();
+    await page.locator('.quick-input-list .monaco-list-row[aria-checked="true"]', { hasText: 'Label or annotation' }).waitFor();
+    assert.equal(await page.locator('.quick-input-list .monaco-list-row[aria-checked="true"]').count(), 1);
+    await page.locator('.quick-input-box input').focus();
+    await page.keyboard.press('Enter');
+    await input.getByText('Find images: Label or annotation').waitFor();
+    await page.keyboard.type('org.opencontainers.image.version=1.4.2');
+    await page.keyboard.press('Enter');
+    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Find results' }) });
+    const results = pane.locator('.monaco-list-row[role="treeitem"][aria-level="1"]');
+    const image = results.filter({ has: page.locator('.label-name', { hasText: /^acme\/app:1\.4\.2$/ }) });
+    await image.getByText(/^[0-9a-f]{12} · deployed by 1 reference\(s\)$/).waitFor({ timeout: 30_000 });
+    await pane.locator('.pane-header').getByText(`${registry!.host}/acme: org.opencontainers.image.version=1.4.2`).waitFor();
+    // The release and its amd64 platform (tagged 1.4.2-amd64, the same labels); pr-1 (version 1.4.1) is not a result.
+    assert.deepEqual(await results.locator('.label-name').allTextContents(), ['acme/app:1.4.2', 'acme/app:1.4.2-amd64']);
+    await image.click();
+    await pane.locator('.monaco-list-row[role="treeitem"][aria-level="2"]', { hasText: 'label org.opencontainers.image.version=1.4.2' }).waitFor();
+    await pane.locator('.monaco-list-row[role="treeitem"][aria-level="2"]', { hasText: 'pin.Dockerfile:1' }).getByText('deploys it').waitFor();
+  }));
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { resolveEnvironments } from '../../src/core/environments/environments';
+import { GateStateCache } from '../../src/core/environments/gateState';
 import { planNextEnvironmentEdits, planNextEnvironmentPromotion } from '../../src/core/environments/promoteNext';
 import { environmentStatus, ResolutionCache } from '../../src/core/environments/status';
 import type { EnvironmentStatus } from '../../src/core/environments/status';
@@ -14,6 +15,7 @@ import { noCredentials } from '../../src/core/registry/auth';
 import { HttpRegistry } from '../../src/core/registry/httpRegistry';
 import { Transport } from '../../src/core/registry/transport';
 import { environmentWorkspaceFiles, pushEnvironmentImages, writeEnvironmentWorkspace } from './environmentsWorkspace';
+import { attachSbom } from './fixtures';
 import type { EnvironmentDigests } from './environmentsWorkspace';
 import { startRegistry } from './registryServer';
 import type { RunningRegistry } from './registryServer';
@@ -58,7 +60,7 @@ describe('environments: what runs where, drift, and Promote to next environment 
 
   async function coreStatus(dir: string): Promise<EnvironmentStatus> {
     const files = environmentWorkspaceFiles(host, digests, { configured: true });
-    const config = parseConfigFile(files['.steward.yaml']!, '.steward.yaml');
+    const config = parseConfigFile(readFileSync(join(dir, '.steward.yaml'), 'utf8'), '.steward.yaml');
     assert.ok(config.data, config.error?.message);
     const texts = new Map(Object.entries(files).filter(([path]) => path.endsWith('.yaml') && !path.startsWith('.')).map(([path]) => [path, readFileSync(join(dir, path), 'utf8')]));
     const open = (name: string) => new HttpRegistry(name, transport, noCredentials);
@@ -76,7 +78,7 @@ describe('environments: what runs where, drift, and Promote to next environment 
     `${host}/team/proxy | staging | 2.0.0 | ${digests['team/proxy:2.0.0']} | base/deployment.yaml:12`,
     `${host}/team/proxy | prod | 2.0.0 | ${digests['team/proxy:2.0.0']} | base/deployment.yaml:12`,
     `${host}/team/worker | staging | 2.1.0 | ${digests['team/worker:2.1.0']} | helm/values-staging.yaml:5`,
-    `${host}/team/worker | prod | 2.0.0 | ${digests['team/worker:2.0.0-old']} | helm/values-prod.yaml:5`,
+    `${host}/team/worker | prod | 2.0.0 | ${digests['team/worker:2.0.0-old']} | helm/values-prod.yaml:3`,
   ];
 
   const expectedDrift = () => [
@@ -84,8 +86,8 @@ describe('environments: what runs where, drift, and Promote to next environment 
     `ahead staging→prod overlays/prod/kustomization.yaml:5: staging is ahead of prod: staging runs 1.3.0 (${digests['team/api:1.3.0']!.slice(0, 19)}…), prod runs 1.2.0 (${digests['team/api:1.2.0']!.slice(0, 19)}…)`,
     `tag-gone prod compose/prod/compose.yaml:3: prod runs ${digests['team/cache:0.9.0']!.slice(0, 19)}…, which no longer has its tag 0.9.0 (the tag is gone from ${host}/team/cache)`,
     `ahead staging→prod compose/prod/compose.yaml:3: staging is ahead of prod: staging runs 1.0.0 (${digests['team/cache:1.0.0']!.slice(0, 19)}…), prod runs 0.9.0 (${digests['team/cache:0.9.0']!.slice(0, 19)}…)`,
-    `tag-moved prod helm/values-prod.yaml:5: prod pins 2.0.0@${digests['team/worker:2.0.0-old']!.slice(0, 19)}…, but 2.0.0 now points at ${digests['team/worker:2.0.0']!.slice(0, 19)}… (the tag moved)`,
-    `ahead staging→prod helm/values-prod.yaml:5: staging is ahead of prod: staging runs 2.1.0 (${digests['team/worker:2.1.0']!.slice(0, 19)}…), prod runs 2.0.0 (${digests['team/worker:2.0.0-old']!.slice(0, 19)}…)`,
+    `tag-moved prod helm/values-prod.yaml:3: prod pins 2.0.0@${digests['team/worker:2.0.0-old']!.slice(0, 19)}…, but 2.0.0 now points at ${digests['team/worker:2.0.0']!.slice(0, 19)}… (the tag moved)`,
+    `ahead staging→prod helm/values-prod.yaml:3: staging is ahead of prod: staging runs 2.1.0 (${digests['team/worker:2.1.0']!.slice(0, 19)}…), prod runs 2.0.0 (${digests['team/worker:2.0.0-old']!.slice(0, 19)}…)`,
   ];
 
   it('the model: every repository, what each environment deploys (overlays rendered over the base, Helm values and Compose per environment), and each drift', async () => {
@@ -111,7 +113,10 @@ describe('environments: what runs where, drift, and Promote to next environment 
     const worker = planNextEnvironmentPromotion(status, `localhost:${host.split(':')[1]}/team/worker`, 'staging');
     assert.ok(!('refused' in worker));
     const [values] = planNextEnvironmentEdits(worker, (file) => readFileSync(join(workspace, file), 'utf8'));
-    assert.equal(applyReferenceUpdates(values!.text, values!.plan.updates), ['worker:', '  image:', `    registry: ${host}`, '    repository: team/worker', '    tag: "2.1.0"', `    digest: ${digests['team/worker:2.1.0']}`, ''].join('\n'));
+    // prod's values file sets only the tag and digest over the chart's values.yaml: those lines change, in prod's file.
+    assert.equal(values!.file, 'helm/values-prod.yaml');
+    assert.deepEqual(values!.plan.updates.map((update) => `${update.line}: ${update.from} → ${update.to}`), [`3: ${host}/team/worker:2.0.0@${digests['team/worker:2.0.0-old']} → ${host}/team/worker:2.1.0@${digests['team/worker:2.1.0']}`]);
+    assert.equal(applyReferenceUpdates(values!.text, values!.plan.updates), ['worker:', '  image:', '    tag: "2.1.0"', `    digest: ${digests['team/worker:2.1.0']}`, ''].join('\n'));
 
     const proxy = planNextEnvironmentPromotion(status, `localhost:${host.split(':')[1]}/team/proxy`, 'staging');
     assert.ok('refused' in proxy);
@@ -196,6 +201,13 @@ describe('environments: what runs where, drift, and Promote to next environment 
     assert.equal(shared.code, 1);
     assert.match(shared.stderr, /refused: prod's .* is written in base\/deployment\.yaml:12, which is not one of prod's files/);
     assert.deepEqual(snapshot(work), after, 'a refused promotion changes nothing');
+
+    // prod's Helm values set only the tag and digest over the chart's values.yaml: exactly those lines move.
+    const layered = await steward(['status', '--promote', `${host}/team/worker`, '--from', 'staging', '--json'], work);
+    assert.equal(layered.code, 0, layered.stderr);
+    assert.deepEqual((JSON.parse(layered.stdout) as { manifests: unknown[] }).manifests, [{ file: 'helm/values-prod.yaml', line: 3, from: `${host}/team/worker:2.0.0@${digests['team/worker:2.0.0-old']}`, to: `${host}/team/worker:2.1.0@${digests['team/worker:2.1.0']}` }]);
+    const changedByWorker = [...snapshot(work)].filter(([path, text]) => after.get(path) !== text).map(([path, text]) => [path, text]);
+    assert.deepEqual(changedByWorker, [['helm/values-prod.yaml', ['worker:', '  image:', '    tag: "2.1.0"', `    digest: ${digests['team/worker:2.1.0']}`, ''].join('\n')]]);
   });
 
   it('a gate of the target refuses before any file changes', async () => {
@@ -210,5 +222,58 @@ describe('environments: what runs where, drift, and Promote to next environment 
     assert.match(run.stdout, /^ {2}gate FAILED {2}labels: the image config lacks org\.opencontainers\.image\.source$/m);
     assert.match(run.stdout, /^Refused: the gates of prod failed; nothing was changed\.$/m);
     assert.deepEqual(snapshot(work), before);
+  });
+
+  it('gate state per row: the digest staging runs passes the sbom gate of team/api, the one prod runs fails it, with why; steward status --gates says the same', async () => {
+    const work = join(root, 'judged');
+    cpSync(workspace, work, { recursive: true });
+    const config = readFileSync(join(work, '.steward.yaml'), 'utf8');
+    writeEnvironmentWorkspace(work, { '.steward.yaml': `${config}promotion:\n  targets:\n    - match: "${host}/team/api"\n      gates:\n        sbom: true\n` });
+    const client = new HttpRegistry(host, transport, noCredentials);
+    await attachSbom(registry, 'team/api', await client.resolve('team/api', '1.3.0'), JSON.stringify({ spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: 'api', packages: [] }));
+
+    const status = await coreStatus(work);
+    const rules = [{ match: `${host}/team/api`, gates: { sbom: true } }];
+    const cache = new GateStateCache((name) => new HttpRegistry(name, transport, noCredentials));
+    const [staging, prod] = status.repositories.find((repository) => repository.repository === `${host}/team/api`)!.rows;
+    assert.equal(cache.peek(rules, staging!), undefined, 'not judged before it is asked');
+    const judging = cache.stateOf(rules, staging!);
+    assert.equal(cache.stateOf(rules, staging!), judging, 'one judgement per digest');
+    const passed = await judging;
+    assert.equal(passed.state, 'pass');
+    assert.equal(cache.peek(rules, staging!), passed, 'remembered once judged');
+    assert.deepEqual(passed.state === 'pass' && passed.results.map((result) => `${result.gate} ${result.pass}`), ['sbom true']);
+    assert.deepEqual(await cache.stateOf(rules, prod!), { state: 'fail', match: `${host}/team/api`, results: [{ gate: 'sbom', pass: false, detail: 'no SBOM is attached to the image (Generate SBOM, then attach it)' }] });
+    const cacheRow = status.repositories.find((repository) => repository.repository === `${host}/team/cache`)!.rows[0]!;
+    assert.deepEqual(await cache.stateOf(rules, cacheRow), { state: 'none' }, 'no promotion target with gates matches team/cache');
+    // A registry that does not answer: unknown, with why, and asked again next time.
+    const unreachable = { ...staging!, parsed: { ...staging!.parsed, domain: '127.0.0.1:1' } };
+    const unknownRules = [{ match: '127.0.0.1:1/team/api', gates: { sbom: true } }];
+    const unknown = await cache.stateOf(unknownRules, unreachable);
+    assert.equal(unknown.state, 'unknown');
+    assert.match(unknown.state === 'unknown' ? unknown.reason : '', /^the gates could not be judged: /);
+    assert.equal(cache.peek(unknownRules, unreachable), undefined, 'a failure is not remembered');
+
+    const json = await steward(['status', '--json', '--gates'], work);
+    assert.equal(json.code, 0, json.stderr);
+    const rows = (JSON.parse(json.stdout) as { repositories: { repository: string; rows: { environment: string; gates: { state: string; results?: { gate: string; pass: boolean }[] } }[] }[] }).repositories
+      .flatMap((repository) => repository.rows.map((row) => `${repository.repository} ${row.environment} ${row.gates.state}${row.gates.results ? ` ${row.gates.results.map((result) => `${result.gate}:${result.pass}`).join(',')}` : ''}`));
+    assert.deepEqual(rows, expectedRows().map((row) => {
+      const [repository, environment] = row.split(' | ');
+      return repository === `${host}/team/api` ? `${repository} ${environment} ${environment === 'staging' ? 'pass sbom:true' : 'fail sbom:false'}` : `${repository} ${environment} none`;
+    }));
+    const plain = JSON.parse((await steward(['status', '--json'], work)).stdout) as { repositories: { rows: object[] }[] };
+    assert.ok(plain.repositories.every((repository) => repository.rows.every((row) => !('gates' in row))), 'no gates field without --gates');
+
+    const text = await steward(['status', '--gates'], work);
+    assert.equal(text.code, 0, text.stderr);
+    const lines = text.stdout.split('\n');
+    assert.deepEqual(lines[2]!.split(/ {2,}/), ['REPOSITORY', 'ENVIRONMENT', 'TAG', 'DIGEST', 'AGE', 'GATES', 'WHERE']);
+    assert.deepEqual(lines.slice(3, 13).map((line) => line.split(/ {2,}/).at(-2)), ['-', 'passed', 'FAILED', '-', '-', '-', '-', '-', '-', '-']);
+    const judged = lines.slice(lines.indexOf('Gates:'));
+    assert.equal(judged.length, 6, judged.join('\n'));
+    assert.equal(judged[1], `  overlays/staging/kustomization.yaml:5: staging: ${host}/team/api: gates of ${host}/team/api passed`);
+    assert.match(judged[2]!, /^ {4}passed {2}sbom: SBOM attached \(.*\)$/);
+    assert.deepEqual(judged.slice(3), [`  overlays/prod/kustomization.yaml:5: prod: ${host}/team/api: gates of ${host}/team/api FAILED`, '    FAILED  sbom: no SBOM is attached to the image (Generate SBOM, then attach it)', '']);
   });
 });

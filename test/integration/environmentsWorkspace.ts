@@ -1,5 +1,5 @@
 // A GitOps workspace with two environments (Kustomize base + overlays, Helm values per
-// environment, plain Compose and Kubernetes manifests) and the images it deploys, pushed to a real
+// environment — prod's layered over the chart's values.yaml —, plain Compose and Kubernetes manifests) and the images it deploys, pushed to a real
 // registry so that every kind of drift is there to find.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -59,9 +59,10 @@ export function environmentWorkspaceFiles(host: string, digests: EnvironmentDige
     'overlays/prod/kustomization.yaml': [
       'resources:', '  - ../../base', 'images:', `  - name: ${host}/team/api`, '    newTag: 1.2.0', `    digest: ${digests['team/api:1.2.0']}`, '',
     ].join('\n'),
-    'helm/values.yaml': 'replicas: 1\n',
+    // The chart's shared values; prod's file overrides only the tag and digest (helm -f values.yaml -f values-prod.yaml).
+    'helm/values.yaml': ['replicas: 1', 'worker:', '  image:', `    registry: ${host}`, '    repository: team/worker', '    tag: 1.0.0', '    pullPolicy: IfNotPresent', ''].join('\n'),
     'helm/values-staging.yaml': ['worker:', '  image:', `    registry: ${host}`, '    repository: team/worker', '    tag: 2.1.0', ''].join('\n'),
-    'helm/values-prod.yaml': ['worker:', '  image:', `    registry: ${host}`, '    repository: team/worker', '    tag: "2.0.0"', `    digest: ${digests['team/worker:2.0.0-old']}`, ''].join('\n'),
+    'helm/values-prod.yaml': ['worker:', '  image:', '    tag: "2.0.0"', `    digest: ${digests['team/worker:2.0.0-old']}`, ''].join('\n'),
     'compose/staging/compose.yaml': ['services:', '  cache:', `    image: ${host}/team/cache:1.0.0`, ''].join('\n'),
     'compose/prod/compose.yaml': ['services:', '  cache:', `    image: ${host}/team/cache:0.9.0@${digests['team/cache:0.9.0']}`, ''].join('\n'),
     'jobs/staging/migrate.yaml': ['apiVersion: batch/v1', 'kind: Job', 'metadata: {name: migrate}', 'spec:', '  template:', '    spec:', '      containers:', '        - name: migrate', `          image: ${host}/team/migrate:1.0.0`, ''].join('\n'),

@@ -4,7 +4,7 @@ import type { Concern, PromotedImage, ReferenceUpdate } from '../../core/promote
 import { MAX_FILE_BYTES } from '../../core/lint/inputLimits';
 import { decodeText, encodeText, readFileInside, writeFileAtomically, writeProblem } from '../../core/workspace/safeFiles';
 import type { DecodedText } from '../../core/workspace/safeFiles';
-import { findRepositoryRoot, toPosix } from '../../core/workspace/walk';
+import { findRepositoryRoot, readRootFor, toPosix } from '../../core/workspace/walk';
 import { configFor, selectedFiles } from '../check';
 import { lineDiff } from '../diff';
 
@@ -51,8 +51,9 @@ export interface ManifestUpdates {
  * writing: references to the target repository that move to a version known to be newer, and
  * what `flags` allow beyond that. Every file that would change is checked to be writable (inside the repository, no
  * symlink out, not read-only) so a promotion never starts with edits it cannot finish.
+ * `helmBases`: the values.yaml (absolute path) a Helm override is read over, by the override's path.
  */
-export async function planManifestUpdates(paths: readonly string[], cwd: string, promoted: PromotedImage, flags: ManifestUpdateFlags): Promise<ManifestUpdates> {
+export async function planManifestUpdates(paths: readonly string[], cwd: string, promoted: PromotedImage, flags: ManifestUpdateFlags, helmBases: ReadonlyMap<string, string> = new Map()): Promise<ManifestUpdates> {
   const loaded = await configFor(cwd);
   const root = (await findRepositoryRoot(cwd)) ?? cwd;
   const missing: string[] = [];
@@ -74,7 +75,15 @@ export async function planManifestUpdates(paths: readonly string[], cwd: string,
       continue;
     }
     const file = toPosix(relative(cwd, selected.file));
-    const plan = planReferenceUpdates(toPosix(relative(loaded.root, selected.file)), before.text, promoted);
+    const basePath = helmBases.get(selected.file);
+    let base: string | undefined;
+    try {
+      base = basePath === undefined ? undefined : decodeText(await readFileInside(await readRootFor(basePath), basePath, MAX_FILE_BYTES)).text;
+    } catch (error) {
+      problems.push(`${toPosix(relative(cwd, basePath!))}: ${(error as Error).message}`);
+      continue;
+    }
+    const plan = planReferenceUpdates(toPosix(relative(loaded.root, selected.file)), before.text, promoted, base);
     const allowed = plan.updates.filter((update) => isAllowed(update, flags));
     const notAllowed = plan.updates.filter((update) => !isAllowed(update, flags)).map((update) => ({ line: update.line, from: update.from, reason: `${update.concern!.reason} (${FLAG_FOR[update.concern!.kind].flag} moves it)` }));
     for (const reference of [...plan.skipped, ...notAllowed].sort((a, b) => a.line - b.line)) skipped.push({ file, ...reference });

@@ -1,4 +1,5 @@
-import { isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { helmBaseValuesOf, layeredHelmImages, unnamedImages } from '../manifests/helmLayers';
 import { repositoryOf, scanYaml, isGithubWorkflowPath } from '../manifests/scan';
 import { child, items, scalarText } from '../manifests/yamlNodes';
 import { parseReference } from '../reference/parse';
@@ -20,6 +21,8 @@ export interface Deployment {
   readonly line: number;
   /** Where it was found, in words: `Deployment api, container api (Kustomize image … in overlays/prod/kustomization.yaml)`. */
   readonly origin: string;
+  /** A Helm override's line: the chart's `values.yaml` it is layered over, which supplies the rest of the image. */
+  readonly layeredOver?: string;
 }
 
 /** A file that could not be followed (a missing base, a syntax error): named, never fatal. */
@@ -37,6 +40,7 @@ interface Placed {
   readonly origin: string;
   /** `file:line` of the resource's own image, unchanged by transformers: one resource counts once. */
   readonly resource: string;
+  readonly layeredOver?: string;
 }
 
 function placedFrom(file: string, image: { readonly text: string; readonly range: { readonly start: { readonly line: number } }; readonly origin: string }): Placed {
@@ -180,23 +184,23 @@ function renderOnce(path: string, context: KustomizeContext, stack: readonly str
   });
 }
 
-/**
- * Lines of a Helm values file whose `image` map sets a tag or digest and no repository: the
- * repository comes from another values file layered under it, which is not merged here.
- */
-function layeredHelmImages(text: string): number[] {
+/** 1-based lines of a values file's `image` maps that set a tag or digest and no repository. */
+function unnamedImagesOf(text: string): number[] {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  const lines: number[] = [];
-  if (document.errors.length > 0) return lines;
-  visit(document, {
-    Pair(_key, pair) {
-      if (!isScalar(pair.key) || pair.key.value !== 'image' || !isMap(pair.value)) return;
-      const has = (key: string) => child(pair.value, key) !== undefined;
-      if ((has('tag') || has('digest')) && !has('repository') && !has('name')) lines.push(lineCounter.linePos(pair.key.range?.[0] ?? 0).line);
-    },
-  });
-  return lines;
+  return document.errors.length > 0 ? [] : unnamedImages(document.contents, lineCounter);
+}
+
+/** A Helm override merged over its chart's `values.yaml`: its images placed where their tag is decided, and what it leaves unnamed. */
+function layeredValues(path: string, files: ReadonlyMap<string, string>): { base: string; placed: Placed[]; messages: { file: string; message: string }[] } | undefined {
+  const base = helmBaseValuesOf(path, (candidate) => files.has(candidate));
+  const layered = base === undefined ? undefined : layeredHelmImages({ path, text: files.get(path)! }, { path: base, text: files.get(base)! });
+  if (!layered) return undefined;
+  return {
+    base: base!,
+    placed: layered.images.map(({ text, ...image }) => ({ ...image, reference: text, resource: `${image.file}:${image.line}`, ...(image.file === path ? { layeredOver: base! } : {}) })),
+    messages: layered.unnamed.map((at) => ({ file: path, message: `line ${at.line}${at.file === path ? '' : ` of ${at.file}`}: image sets a tag or digest without a repository, and neither ${path} nor ${base} sets one: not counted` })),
+  };
 }
 
 function deployment(environment: string, { resource: _resource, ...image }: Placed): Deployment | undefined {
@@ -228,11 +232,24 @@ export function environmentDeployments(environments: readonly EnvironmentDefinit
     const covered = new Set(outermost.flatMap(({ context }) => [...context.reached]));
     const placed: Placed[] = outermost.flatMap(({ placed: images }) => images);
     const messages = outermost.flatMap(({ context }) => context.problems);
-    for (const path of own.filter((candidate) => !isKustomization(candidate) && !covered.has(candidate) && !included.has(candidate))) {
+    const plain = own.filter((candidate) => !isKustomization(candidate) && !covered.has(candidate) && !included.has(candidate));
+    const layered = new Map(plain.flatMap((path) => {
+      const values = layeredValues(path, files);
+      return values ? [[path, values] as const] : [];
+    }));
+    // A chart's values.yaml the environment owns besides its override counts through the override.
+    const bases = new Set([...layered.values()].map((values) => values.base));
+    for (const path of plain.filter((candidate) => !bases.has(candidate))) {
       const scan = scanYaml(path, files.get(path)!);
       for (const problem of scan.problems) messages.push({ file: path, message: `line ${problem.range.start.line + 1}: ${problem.message}` });
+      const values = layered.get(path);
+      if (values) {
+        messages.push(...values.messages);
+        placed.push(...values.placed);
+        continue;
+      }
       if (/(^|[-._/])values([-._].*)?\.ya?ml$/i.test(path)) {
-        for (const line of layeredHelmImages(files.get(path)!)) messages.push({ file: path, message: `line ${line}: image sets a tag or digest without a repository (layered over another values file, which is not merged): not counted; write the repository here too` });
+        for (const line of unnamedImagesOf(files.get(path)!)) messages.push({ file: path, message: `line ${line}: image sets a tag or digest without a repository, and there is no values.yaml beside it to layer it over (as helm -f values.yaml -f ${path.slice(path.lastIndexOf('/') + 1)} would): not counted; write the repository here too` });
       }
       for (const image of scan.images) placed.push(placedFrom(path, image));
     }

@@ -1,10 +1,9 @@
-import { ruleFor } from '../promote/gates';
 import type { GateResult, PromotionTargetRule } from '../promote/gates';
 import { planReferenceUpdates } from '../promote/gitops';
 import type { PromotedImage, ReferencePlan } from '../promote/gitops';
-import { planPromotion } from '../promote/promote';
-import type { PromotionOptions } from '../promote/promote';
-import type { HttpRegistry } from '../registry/httpRegistry';
+import type { RegistryBackend } from '../registry/types';
+import { targetGates } from './gateState';
+import type { GateOptions } from './gateState';
 import type { EnvironmentRow, EnvironmentStatus } from './status';
 import { shortDigest } from './status';
 
@@ -61,11 +60,21 @@ export function describeNextEnvironmentPromotion(promotion: NextEnvironmentPromo
   return `${promotion.from} → ${promotion.to}: ${promotion.repository}:${promotion.source.tag} (${shortDigest(promotion.source.digest!)}…) in ${promotion.files.join(', ')}`;
 }
 
-/** The GitOps edit of each of the next environment's files: one update per reference to the repository. */
+/** The chart values.yaml each of the next environment's Helm overrides is layered over, by the override's file. */
+export function layeredBases(promotion: NextEnvironmentPromotion): Map<string, string> {
+  return new Map(promotion.targets.flatMap((row) => (row.layeredOver ? [[row.file, row.layeredOver] as const] : [])));
+}
+
+/**
+ * The GitOps edit of each of the next environment's files: one update per reference to the
+ * repository; a Helm override is read over the values.yaml it is layered over (`readText` reads both).
+ */
 export function planNextEnvironmentEdits(promotion: NextEnvironmentPromotion, readText: (file: string) => string | undefined): { file: string; text: string; plan: ReferencePlan }[] {
+  const bases = layeredBases(promotion);
   return promotion.files.flatMap((file) => {
     const text = readText(file);
-    return text === undefined ? [] : [{ file, text, plan: planReferenceUpdates(file, text, promotion.promoted) }];
+    const base = bases.get(file);
+    return text === undefined ? [] : [{ file, text, plan: planReferenceUpdates(file, text, promotion.promoted, base === undefined ? undefined : readText(base)) }];
   });
 }
 
@@ -77,13 +86,10 @@ export function planNextEnvironmentEdits(promotion: NextEnvironmentPromotion, re
 export async function checkNextEnvironmentGates(
   promotion: NextEnvironmentPromotion,
   rules: readonly PromotionTargetRule[],
-  open: (registry: string) => HttpRegistry,
-  options: Pick<PromotionOptions, 'configRoot' | 'runScanner' | 'now' | 'signal'> = {},
+  open: (registry: string) => RegistryBackend,
+  options: GateOptions = {},
 ): Promise<GateResult[]> {
   const target = promotion.targets[0]!.parsed;
-  const rule = ruleFor(rules, `${target.domain}/${target.path}`);
-  if (!rule?.gates) return [];
   const { domain, path } = promotion.source.parsed;
-  const plan = await planPromotion(domain, { backend: open(domain), repository: path, reference: promotion.source.digest! }, { registry: open(target.domain), repository: target.path, tags: [promotion.source.tag!] }, { ...options, rule });
-  return [...plan.gates];
+  return (await targetGates(rules, `${target.domain}/${target.path}`, { domain, path, digest: promotion.source.digest! }, open, options))?.results ?? [];
 }

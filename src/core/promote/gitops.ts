@@ -1,8 +1,9 @@
 import semver from 'semver';
-import { isMap, isScalar, parse, parseAllDocuments, visit } from 'yaml';
+import { isMap, isScalar, parse, parseAllDocuments, parseDocument, visit } from 'yaml';
 import type { Pair, Scalar, YAMLMap } from 'yaml';
 import { imageOccurrences } from '../lint/engine';
 import { child, items, scalarText } from '../manifests/yamlNodes';
+import { keyPathOf, valueAt } from '../manifests/helmLayers';
 import { documentKind } from '../manifests/scan';
 import { parseReference } from '../reference/parse';
 import type { ImageReference } from '../reference/parse';
@@ -209,23 +210,33 @@ function kustomizeReferences(root: unknown, text: string): MapReference[] {
   });
 }
 
-/** Helm image maps (`registry`, `repository`, `tag`, `digest`) at any depth. */
-function helmReferences(root: unknown, text: string): MapReference[] {
+/**
+ * Helm image maps (`registry`, `repository`, `tag`, `digest`) at any depth. Over `base` (the
+ * chart's values.yaml an override is layered over), a map takes the keys it does not set from the
+ * base's map at the same key path, as Helm merges them; the edits stay in this file.
+ */
+function helmReferences(root: unknown, text: string, base?: { readonly root: unknown; readonly text: string }): MapReference[] {
   const found: MapReference[] = [];
   visit(root as never, {
-    Map(_key, map) {
-      const repository = scalarValue(child(map, 'repository'), text);
+    Map(_key, map, ancestors) {
+      const keys = base ? keyPathOf(ancestors) : undefined;
+      const under = keys ? valueAt(base!.root, keys) : undefined;
+      // A key this file sets wins, even set to null (which deletes the base's).
+      const has = (key: string) => child(map, key) !== undefined || child(under, key) !== undefined;
+      const value = (key: string) => (child(map, key) !== undefined ? scalarValue(child(map, key), text) : base && scalarValue(child(under, key), base.text));
+      const repository = value('repository');
       if (!repository) return;
-      const registry = scalarValue(child(map, 'registry'), text);
-      const tag = scalarValue(child(map, 'tag'), text);
-      const digest = scalarValue(child(map, 'digest'), text);
-      const hasRegistryKey = child(map, 'registry') !== undefined;
-      const anchor = child(map, 'tag') ?? child(map, 'repository');
+      // A layered map that sets none of the image's keys leaves the base deciding it.
+      if (!['repository', 'registry', 'tag', 'digest'].some((key) => child(map, key) !== undefined)) return;
+      const registry = value('registry');
+      const tag = value('tag');
+      const digest = value('digest');
+      const anchor = child(map, 'tag') ?? child(map, 'repository') ?? child(map, 'digest') ?? child(map, 'registry');
       for (const reference of mapReference((registry ? `${registry}/` : '') + repository + (tag ? `:${tag}` : '') + (digest ? `@${digest}` : ''), anchor, (newTag, newDigest, newName) => {
         const [host, ...path] = (newName ?? '').split('/');
-        const names: (readonly [string, string])[] = !newName ? [] : hasRegistryKey ? [['registry', host!], ['repository', path.join('/')]] : [['repository', newName]];
+        const names: (readonly [string, string])[] = !newName ? [] : has('registry') ? [['registry', host!], ['repository', path.join('/')]] : [['repository', newName]];
         // A `digest` key where the chart has one; otherwise tag@digest, which `repo:{{ tag }}` renders as a pinned reference.
-        const pin: (readonly [string, string])[] = child(map, 'digest') !== undefined ? [['tag', newTag], ['digest', newDigest]] : [['tag', `${newTag}@${newDigest}`]];
+        const pin: (readonly [string, string])[] = has('digest') ? [['tag', newTag], ['digest', newDigest]] : [['tag', `${newTag}@${newDigest}`]];
         return setKeys(map, text, [...names, ...pin]);
       })) found.push(reference);
     },
@@ -264,9 +275,10 @@ function mergeEdits(text: string, edits: readonly Edit[]): Edit {
  * file; Kustomize `images[]`; Helm image maps) a promotion may point at `promoted.reference`,
  * each as one replacement, and the related ones it must leave. Only references to the target
  * repository, and the promoted source image itself, are updates; see `Concern` for those that need
- * an explicit yes. Everything outside the replacements stays byte for byte.
+ * an explicit yes. Everything outside the replacements stays byte for byte. `helmBase`: the text
+ * of the chart's values.yaml a Helm override (`values-<env>.yaml`) is layered over.
  */
-export function planReferenceUpdates(path: string, text: string, promoted: PromotedImage): ReferencePlan {
+export function planReferenceUpdates(path: string, text: string, promoted: PromotedImage, helmBase?: string): ReferencePlan {
   const promotion = promotionOf(promoted);
   const lineStarts: number[] = [0];
   for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) lineStarts.push(index + 1);
@@ -301,10 +313,12 @@ export function planReferenceUpdates(path: string, text: string, promoted: Promo
     });
   }
   if (/\.ya?ml$/i.test(path)) {
+    const baseRoot = helmBase === undefined ? undefined : parseDocument(helmBase, { prettyErrors: false, uniqueKeys: false });
+    const base = baseRoot && baseRoot.errors.length === 0 ? { root: baseRoot.contents, text: helmBase! } : undefined;
     for (const document of parseAllDocuments(text)) {
       if (Array.isArray(document) || document.errors.length > 0) continue;
       const kind = documentKind(path, document.contents);
-      const references = kind === 'kustomize' ? kustomizeReferences(document.contents, text) : kind === 'helm-values' ? helmReferences(document.contents, text) : [];
+      const references = kind === 'kustomize' ? kustomizeReferences(document.contents, text) : kind === 'helm-values' ? helmReferences(document.contents, text, base) : [];
       for (const reference of references) {
         consider(reference.current, reference.from, lineAt(lineStarts, reference.offset), ({ move }) => {
           const keyEdits = reference.pointAt(promotion.tag, promotion.digest, move === 'to-target' ? promotion.targetName : undefined);

@@ -4,7 +4,7 @@ import { addToFallbackIndex, attachArtifact, pushArtifactBlobs } from '../regist
 import { RegistryError } from '../registry/errors';
 import type { HttpRegistry } from '../registry/httpRegistry';
 import { attachmentContent, inspectImage } from '../registry/inspect';
-import type { Attachment } from '../registry/inspect';
+import type { Attachment, ImageDetails } from '../registry/inspect';
 import type { Descriptor, RegistryBackend } from '../registry/types';
 import { ImageCopier } from './copy';
 import type { CopyOptions, CopyProgress, CopyStats } from './copy';
@@ -120,6 +120,34 @@ export function describePlan(plan: PromotionPlan): string {
   return lines.join('\n');
 }
 
+/** The gates of `options.rule` judged on the source image's evidence, as inspected. */
+function sourceGates(source: PromotionSource, details: ImageDetails, options: PromotionOptions): Promise<GateResult[]> {
+  const { signal } = options;
+  return evaluateGates(options.rule?.gates, {
+    attachments: details.attachments, labels: details.labels,
+    read: (attachment) => attachmentContent(source.backend, source.repository, attachment, signal),
+    ...(options.scanReport ? { scanReport: options.scanReport } : {}),
+    ...(options.runScanner ? { runScanner: () => options.runScanner!(source, details.digest) } : {}),
+    ...(options.now ? { today: options.now } : {}),
+    ...(options.configRoot ? {
+      loadVex: (paths: readonly string[]) => loadVexFiles(paths, options.configRoot!, options.configRoot),
+      loadKeys: (paths: readonly string[]) => loadKeyFiles(paths, options.configRoot!, options.configRoot),
+      loadTrustedRoot: (path: string) => loadTrustedRoot(path, options.configRoot!, options.configRoot),
+    } : {}),
+    verify: (policy: VerificationPolicy) => verifyImage(source.backend, source.repository, details.digest, policy),
+    digests: [details.digest, ...details.platforms.map((platform) => platform.digest)],
+  });
+}
+
+/**
+ * The gates of a promotion target's rule judged on a source image, as `planPromotion` judges them,
+ * without reading or planning any target: what the Environments view and Promote to next
+ * environment check.
+ */
+export async function gatesOfImage(source: PromotionSource, rule: PromotionTargetRule, options: Omit<PromotionOptions, 'rule'> = {}): Promise<GateResult[]> {
+  return sourceGates(source, await inspectImage(source.backend, source.repository, source.reference, options.signal), { ...options, rule });
+}
+
 /** Reads everything the decision needs, writes nothing: target tags, immutability, gates, attachments. */
 export async function planPromotion(sourceRegistry: string, source: PromotionSource, target: PromotionTarget, options: PromotionOptions = {}): Promise<PromotionPlan> {
   const { signal } = options;
@@ -148,20 +176,7 @@ export async function planPromotion(sourceRegistry: string, source: PromotionSou
       blockers.push(`${target.registry.name}/${target.repository}:${tag} is immutable (${options.rule!.immutableTags!.join(', ')}) and points at ${current}, not ${descriptor.digest}`);
     } else tags.push({ tag, current, action: 'move' });
   }
-  const gates = await evaluateGates(options.rule?.gates, {
-    attachments: details.attachments, labels: details.labels,
-    read: (attachment) => attachmentContent(source.backend, source.repository, attachment, signal),
-    ...(options.scanReport ? { scanReport: options.scanReport } : {}),
-    ...(options.runScanner ? { runScanner: () => options.runScanner!(source, descriptor.digest) } : {}),
-    ...(options.now ? { today: options.now } : {}),
-    ...(options.configRoot ? {
-      loadVex: (paths: readonly string[]) => loadVexFiles(paths, options.configRoot!, options.configRoot),
-      loadKeys: (paths: readonly string[]) => loadKeyFiles(paths, options.configRoot!, options.configRoot),
-      loadTrustedRoot: (path: string) => loadTrustedRoot(path, options.configRoot!, options.configRoot),
-    } : {}),
-    verify: (policy: VerificationPolicy) => verifyImage(source.backend, source.repository, descriptor.digest, policy),
-    digests: [descriptor.digest, ...details.platforms.map((platform) => platform.digest)],
-  });
+  const gates = await sourceGates(source, details, options);
   const failed = gates.filter((gate) => !gate.pass);
   const overridden = options.overrideReason ? failed.map((gate) => ({ gate: gate.gate, detail: gate.detail, reason: options.overrideReason! })) : [];
   if (!options.overrideReason) for (const gate of failed) blockers.push(`gate ${gate.gate} failed: ${gate.detail}`);

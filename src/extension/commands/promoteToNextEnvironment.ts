@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { checkNextEnvironmentGates, describeNextEnvironmentPromotion, planNextEnvironmentEdits, planNextEnvironmentPromotion } from '../../core/environments/promoteNext';
+import { checkNextEnvironmentGates, describeNextEnvironmentPromotion, layeredBases, planNextEnvironmentEdits, planNextEnvironmentPromotion } from '../../core/environments/promoteNext';
 import type { GateResult } from '../../core/promote/gates';
 import type { EnvironmentNode } from '../environments/environmentsTree';
 import { reportFailure } from '../log';
@@ -46,7 +46,7 @@ export const promoteToNextEnvironment: Command = {
       if (failed.length > 0) return refuse(`the gates of ${plan.to} failed: ${failed.map((gate) => `${gate.gate}: ${gate.detail}`).join('; ')}`, gates);
       // Planned on the documents' text, unsaved changes included.
       const documents = new Map<string, vscode.TextDocument>();
-      for (const file of plan.files) documents.set(file, await vscode.workspace.openTextDocument(vscode.Uri.file(join(folder.root, file))));
+      for (const file of [...plan.files, ...layeredBases(plan).values()]) documents.set(file, await vscode.workspace.openTextDocument(vscode.Uri.file(join(folder.root, file))));
       let left = 0;
       const plans: FilePlan[] = planNextEnvironmentEdits(plan, (file) => documents.get(file)?.getText()).flatMap(({ file, plan: references }) => {
         left += references.skipped.length;

@@ -18,15 +18,20 @@ function cancellable<T>(work: (signal: AbortSignal, token: vscode.CancellationTo
   };
 }
 
-async function confirmPlan(plan: ReplicationPlan, answers: { readonly confirm?: boolean } | undefined): Promise<boolean> {
+/** What the confirmation shows; the tests answer it as the user would. */
+export interface ReplicateAnswers {
+  readonly confirm?: (shown: { readonly message: string; readonly detail: string }) => boolean | Promise<boolean>;
+}
+
+async function confirmPlan(plan: ReplicationPlan, answers: ReplicateAnswers | undefined): Promise<boolean> {
   const work = plan.items.filter((item) => item.action !== 'already-there');
   const lines = work.map(describeReplicationItem);
   const failures = plan.failures.map((failure) => `not planned: ${failure.message}`);
   const detail = [...lines, ...failures].slice(0, SHOWN_LINES).join('\n') + (lines.length + failures.length > SHOWN_LINES ? `\n… and ${lines.length + failures.length - SHOWN_LINES} more (see the log)` : '');
   const copies = work.filter((item) => item.action !== 'refused').length;
-  if (answers?.confirm !== undefined) return answers.confirm;
-  const answer = await vscode.window.showInformationMessage(`Replicate: ${copies} to copy, ${plan.items.length - work.length} already there, ${work.length - copies} refused.`, { modal: true, detail }, 'Replicate');
-  return answer === 'Replicate';
+  const message = `Replicate: ${copies} to copy, ${plan.items.length - work.length} already there, ${work.length - copies} refused.`;
+  if (answers?.confirm) return answers.confirm({ message, detail });
+  return (await vscode.window.showInformationMessage(message, { modal: true, detail }, 'Replicate')) === 'Replicate';
 }
 
 /**
@@ -36,7 +41,7 @@ async function confirmPlan(plan: ReplicationPlan, answers: { readonly confirm?: 
  */
 export const replicateImagesCommand: Command = {
   id: REPLICATE_COMMAND,
-  async run(services: Services, node?: ExplorerNode, answers?: { readonly confirm?: boolean }): Promise<ReplicationRun | undefined> {
+  async run(services: Services, node?: ExplorerNode, answers?: ReplicateAnswers): Promise<ReplicationRun | undefined> {
     try {
       const folder = vscode.workspace.workspaceFolders?.[0];
       const { config, configFile } = folder ? await services.configs.forFolder(folder.uri.fsPath) : { config: undefined, configFile: undefined };

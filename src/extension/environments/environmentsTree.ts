@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { workspaceEnvironments } from '../../core/environments/environments';
+import { describeGateState, GateStateCache } from '../../core/environments/gateState';
+import type { GateState } from '../../core/environments/gateState';
 import { environmentStatus, ResolutionCache, shortDigest } from '../../core/environments/status';
 import type { Drift, EnvironmentRow, EnvironmentStatus, RepositoryStatus } from '../../core/environments/status';
 import { readWorkspaceYaml } from '../../core/environments/workspaceFiles';
@@ -37,6 +39,16 @@ export function describeRow(row: EnvironmentRow, now = Date.now()): string {
   return [row.tag ?? '(digest)', row.digest ? shortDigest(row.digest) : 'not resolved', ...(age ? [age] : [])].join(' · ');
 }
 
+const GATE_WORDS: Record<Exclude<GateState['state'], 'none'> | 'judging', string> = { pass: 'gates passed', fail: 'gates failed', unknown: 'gates unknown', judging: 'gates…' };
+
+/** A row's icon, when a promotion target with gates matches its repository: the gate state of its digest. */
+const GATE_ICONS: Record<Exclude<GateState['state'], 'none'> | 'judging', () => vscode.ThemeIcon> = {
+  pass: () => new vscode.ThemeIcon('verified', new vscode.ThemeColor('charts.green')),
+  fail: () => new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground')),
+  unknown: () => new vscode.ThemeIcon('question'),
+  judging: () => new vscode.ThemeIcon('loading~spin'),
+};
+
 /**
  * The Environments view: repositories → environments (tag, short digest, age), drift highlighted.
  * The model is read per workspace folder from the files (open documents' unsaved text included) and
@@ -46,19 +58,25 @@ export class EnvironmentsTreeProvider implements vscode.TreeDataProvider<Environ
   private readonly changed = new vscode.EventEmitter<EnvironmentNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly cache: ResolutionCache;
+  private readonly gates: GateStateCache;
   private loading: Promise<FolderEnvironments[]> | undefined;
 
   constructor(private readonly configs: LintConfigs, openRegistry: (host: string) => RegistryBackend, private readonly log: vscode.LogOutputChannel) {
     // Hosts come from the workspace's files: an untrusted workspace must not make the editor contact them.
-    this.cache = new ResolutionCache((host) => {
+    const trustedOpen = (host: string) => {
       if (!vscode.workspace.isTrusted) throw new Error('not asked: the workspace is not trusted');
       return openRegistry(host);
-    });
+    };
+    this.cache = new ResolutionCache(trustedOpen);
+    this.gates = new GateStateCache(trustedOpen);
   }
 
-  /** Reads the files again; `askRegistries` also forgets the registries' answers. */
+  /** Reads the files again; `askRegistries` also forgets the registries' answers and the gates judged. */
   refresh(askRegistries = false): void {
-    if (askRegistries) this.cache.clear();
+    if (askRegistries) {
+      this.cache.clear();
+      this.gates.clear();
+    }
     this.loading = undefined;
     this.changed.fire(undefined);
   }
@@ -105,8 +123,16 @@ export class EnvironmentsTreeProvider implements vscode.TreeDataProvider<Environ
     const names = folder.status.environments.map((environment) => environment.name);
     return repository.rows.map((row): EnvironmentNode => {
       const next = names[names.indexOf(row.environment) + 1];
-      return { kind: 'row', folder, repository, row, drift: rowDrift(node.drift, row), promotable: next !== undefined && repository.rows.some((other) => other.environment === next) };
+      const child: EnvironmentNode = { kind: 'row', folder, repository, row, drift: rowDrift(node.drift, row), promotable: next !== undefined && repository.rows.some((other) => other.environment === next) };
+      // Judged after the rows are shown: each row changes when its digest's gates are known.
+      if (!this.gates.peek(folder.config.promotionRules, row, folder.root)) void this.gates.stateOf(folder.config.promotionRules, row, { configRoot: folder.root }).then(() => this.changed.fire(child));
+      return child;
     });
+  }
+
+  /** A row's gate state, judging it if needed (the tests wait on it). */
+  gateState(node: Extract<EnvironmentNode, { kind: 'row' }>): Promise<GateState> {
+    return this.gates.stateOf(node.folder.config.promotionRules, node.row, { configRoot: node.folder.root });
   }
 
   getTreeItem(node: EnvironmentNode): vscode.TreeItem {
@@ -137,11 +163,16 @@ export class EnvironmentsTreeProvider implements vscode.TreeDataProvider<Environ
     // Highlighted label: the differences are what the view is for.
     const item = new vscode.TreeItem(drift.length > 0 ? { label: row.environment, highlights: [[0, row.environment.length]] } : row.environment);
     item.id = `environments:${node.folder.root}:${row.repositoryKey}:${row.environment}:${row.file}:${row.line}`;
-    item.description = describeRow(row) + (drift.length > 0 ? ` · ${[...new Set(drift.map((entry) => entry.kind))].join(', ')}` : '');
-    item.iconPath = drift.length > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green'));
+    const gates = this.gates.peek(node.folder.config.promotionRules, row, node.folder.root);
+    // Undefined while being judged; `none`: no promotion target with gates matches, the icon says drift or not.
+    const gateShown = gates?.state === 'none' ? undefined : gates?.state ?? 'judging';
+    item.description = describeRow(row) + (drift.length > 0 ? ` · ${[...new Set(drift.map((entry) => entry.kind))].join(', ')}` : '') + (gateShown ? ` · ${GATE_WORDS[gateShown]}` : '');
+    item.iconPath = gateShown ? GATE_ICONS[gateShown]()
+      : drift.length > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green'));
     const tooltip = new vscode.MarkdownString();
     tooltip.appendText(`${row.reference}\n${row.digest ?? 'digest not resolved'}${row.error ? ` (${row.error})` : ''}\n${row.created ? `created ${row.created}\n` : ''}${row.resolvedAt ? `asked the registry at ${row.resolvedAt}\n` : ''}${row.file}:${row.line} — ${row.origin}`);
     for (const entry of drift) tooltip.appendText(`\n⚠ ${entry.message}`);
+    for (const line of gates ? describeGateState(gates) : ['gates: being judged…']) tooltip.appendText(`\n${line}`);
     item.tooltip = tooltip;
     item.contextValue = node.promotable ? 'environmentRow.promotable' : 'environmentRow';
     const line = Math.max(0, row.line - 1);

@@ -4,8 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { formatAge } from '../../../src/core/formatAge';
+import { noCredentials } from '../../../src/core/registry/auth';
+import { HttpRegistry } from '../../../src/core/registry/httpRegistry';
+import { Transport } from '../../../src/core/registry/transport';
 import { environmentWorkspaceFiles, pushEnvironmentImages, writeEnvironmentWorkspace } from '../../integration/environmentsWorkspace';
 import type { EnvironmentDigests } from '../../integration/environmentsWorkspace';
+import { attachSbom } from '../../integration/fixtures';
 import { startRegistry } from '../../integration/registryServer';
 import type { RunningRegistry } from '../../integration/registryServer';
 import { EXTENSION_ID, fileUri, waitFor, workspaceRoot } from './support';
@@ -14,6 +18,7 @@ import { EXTENSION_ID, fileUri, waitFor, workspaceRoot } from './support';
 interface Node { readonly kind: string; readonly row?: { readonly environment: string; readonly repository: string } }
 interface Tree extends vscode.TreeDataProvider<Node> {
   refresh(askRegistries?: boolean): void;
+  gateState(node: Node): Promise<{ readonly state: string }>;
 }
 interface Api { readonly environments: Tree }
 
@@ -31,6 +36,7 @@ suite('Environments view and Promote to next environment (a real docker-registry
   let registry: RunningRegistry | undefined;
   let digests: EnvironmentDigests;
   let work = '';
+  let config: string | undefined;
   suiteSetup(async function () {
     this.timeout(120_000);
     work = mkdtempSync(join(tmpdir(), 'steward-environments-e2e-'));
@@ -45,6 +51,8 @@ suite('Environments view and Promote to next environment (a real docker-registry
       await vscode.commands.executeCommand('workbench.action.files.revert');
     }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // The other suites compare the workspace's findings with the CLI's: leave its config as it was.
+    if (config !== undefined) await vscode.workspace.fs.writeFile(fileUri('.steward.yaml'), Buffer.from(config));
     rmSync(join(workspaceRoot().fsPath, DEMO), { recursive: true, force: true });
     await registry?.stop();
     rmSync(work, { recursive: true, force: true });
@@ -103,5 +111,47 @@ suite('Environments view and Promote to next environment (a real docker-registry
     const [proxyStaging] = (await tree.getChildren(await repositoryNode(tree, `${host}/team/proxy`))) ?? [];
     const refused = await vscode.commands.executeCommand<{ refused?: string }>('artifactSteward.environments.promoteToNextEnvironment', proxyStaging);
     assert.match(refused.refused ?? '', new RegExp(`is written in ${DEMO}/base/deployment\\.yaml:12, which is not one of prod's files`));
+  });
+
+  test('each row shows the gate state of its digest after the rows are shown: staging\'s worker image passes the sbom gate, prod\'s fails it, with why', async function () {
+    this.timeout(60_000);
+    const { environments: tree } = await api();
+    const host = registry!.host;
+    const transport = new Transport({});
+    try {
+      await attachSbom(registry!, 'team/worker', await new HttpRegistry(host, transport, noCredentials).resolve('team/worker', '2.1.0'), JSON.stringify({ spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: 'worker', packages: [] }));
+    } finally {
+      await transport.close();
+    }
+    config = Buffer.from(await vscode.workspace.fs.readFile(fileUri('.steward.yaml'))).toString('utf8');
+    assert.ok(config.includes('promotion:\n  targets:\n'));
+    await vscode.workspace.fs.writeFile(fileUri('.steward.yaml'), Buffer.from(config.replace('promotion:\n  targets:\n', `promotion:\n  targets:\n    - match: "${host}/team/worker"\n      gates: {sbom: true}\n`)));
+    // The config is re-read when its watcher fires: until then team/worker has no gates.
+    const [staging, prod] = await waitFor('team/worker rows with gates', async () => {
+      tree.refresh(true);
+      const rows = (await tree.getChildren(await repositoryNode(tree, `${host}/team/worker`))) ?? [];
+      // Asked right after the rows are given: the gates are still being read (network), the row says so.
+      const first = await tree.getTreeItem(rows[0]!);
+      return String(first.description).endsWith(' · gates…') ? rows : undefined;
+    });
+    assert.equal(((await tree.getTreeItem(staging!)).iconPath as vscode.ThemeIcon).id, 'loading~spin');
+    const changed = new Promise<void>((resolve) => {
+      const listener = tree.onDidChangeTreeData!((node) => {
+        if (node === prod) {
+          listener.dispose();
+          resolve();
+        }
+      });
+    });
+    assert.deepEqual(await Promise.all([tree.gateState(staging!), tree.gateState(prod!)]).then((states) => states.map((state) => state.state)), ['pass', 'fail']);
+    await changed;
+    const [passed, failed] = await Promise.all([tree.getTreeItem(staging!), tree.getTreeItem(prod!)]);
+    assert.match(String(passed.description), /^2\.1\.0 · sha256:[0-9a-f]{12} · .* · ahead · gates passed$/);
+    assert.equal((passed.iconPath as vscode.ThemeIcon).id, 'verified');
+    assert.match(String(failed.description), / · gates failed$/);
+    assert.equal((failed.iconPath as vscode.ThemeIcon).id, 'error');
+    // The tooltip is text in Markdown (spaces as &nbsp;, punctuation escaped): read back as text.
+    const tooltip = (failed.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+    assert.ok(tooltip.includes(`gates of ${host}/team/worker FAILED\n\n  FAILED  sbom: no SBOM is attached to the image (Generate SBOM, then attach it)`), tooltip);
   });
 });

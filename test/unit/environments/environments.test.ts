@@ -97,13 +97,45 @@ describe('environments: what each one deploys', () => {
     ]);
   });
 
-  it('a values file that sets only a tag over a layered values.yaml is named, not counted', () => {
+  it('a values file that sets only a tag, with no values.yaml beside it, is named, not counted', () => {
     const { rows, problems } = deployed(environments, {
       'chart/values.yaml': `image:\n  repository: ${HOST}/team/chart\n  tag: 1.0.0\n`,
       'prod/values-prod.yaml': 'replicas: 3\nimage:\n  tag: 1.2.3\n',
     });
     assert.deepEqual(rows, []);
-    assert.deepEqual(problems, ['prod prod/values-prod.yaml: line 2: image sets a tag or digest without a repository (layered over another values file, which is not merged): not counted; write the repository here too']);
+    assert.deepEqual(problems, ['prod prod/values-prod.yaml: line 2: image sets a tag or digest without a repository, and there is no values.yaml beside it to layer it over (as helm -f values.yaml -f values-prod.yaml would): not counted; write the repository here too']);
+  });
+
+  it('merges a values-<env>.yaml over the values.yaml of its folder as Helm does: the override\'s tag line decides, the rest of the chart\'s images count at their own lines', () => {
+    const layered = resolveEnvironments([{ name: 'staging', paths: ['chart/values-staging.yaml'] }, { name: 'prod', paths: ['chart/values-prod.yaml', 'chart/values.yaml'] }]);
+    const base = [
+      'api:', '  image:', `    registry: ${HOST}`, '    repository: team/api', '    tag: 1.0.0', '    pullPolicy: IfNotPresent',
+      'sidecar:', `  image: {repository: ${HOST}/team/sidecar, tag: "0.3"}`,
+      'jobs:', '  - image: {repository: team/job, tag: "1"}', '',
+    ].join('\n');
+    const { deployments, problems } = environmentDeployments(layered, new Map(Object.entries({
+      'chart/values.yaml': base,
+      'chart/values-staging.yaml': 'api:\n  image:\n    tag: 1.3.0 # staging follows releases\nsidecar: null\njobs: []\n',
+      'chart/values-prod.yaml': `api:\n  image:\n    digest: sha256:${'a'.repeat(64)}\n`,
+    })));
+    assert.deepEqual(problems, []);
+    assert.deepEqual(deployments.map((item) => `${item.environment} ${item.reference} ${item.file}:${item.line}${item.layeredOver ? ` over ${item.layeredOver}` : ''}`), [
+      `staging ${HOST}/team/api:1.3.0 chart/values-staging.yaml:3 over chart/values.yaml`,
+      // prod's override sets a digest only: the base's tag line decides the tag, prod's file the digest.
+      `prod ${HOST}/team/api:1.0.0@sha256:${'a'.repeat(64)} chart/values.yaml:5`,
+      `prod ${HOST}/team/sidecar:0.3 chart/values.yaml:8`,
+      'prod team/job:1 chart/values.yaml:10',
+    ], 'staging: null deletes the sidecar, a list replaces the jobs; prod counts its own values.yaml once, through its override');
+    assert.equal(deployments[0]!.origin, 'Helm value api.image (chart/values-staging.yaml over chart/values.yaml)');
+  });
+
+  it('names an image map that neither the override nor the values.yaml under it gives a repository', () => {
+    const { rows, problems } = deployed(environments, {
+      'prod/values.yaml': 'other:\n  image:\n    repository: team/other\n    tag: "1"\n',
+      'prod/values-prod.yaml': 'api:\n  image:\n    tag: 1.2.3\n',
+    });
+    assert.deepEqual(rows, ['prod team/other:1 prod/values.yaml:4']);
+    assert.deepEqual(problems, ['prod prod/values-prod.yaml: line 2: image sets a tag or digest without a repository, and neither prod/values-prod.yaml nor prod/values.yaml sets one: not counted']);
   });
 
   it('names what it cannot follow and goes on: a missing resource, a folder without kustomization, a remote base, a cycle, a syntax error', () => {

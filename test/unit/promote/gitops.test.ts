@@ -140,6 +140,47 @@ describe('GitOps: which references a promotion may move', () => {
     `));
   });
 
+  it('a Helm override layered over the chart\'s values.yaml: its maps take the base\'s repository, only its own lines change (a digest key added where the base has one)', () => {
+    const base = dedent(`
+      image: {registry: registry.example.com, repository: prod/api, tag: 1.0.0, digest: ""}
+      worker:
+        image: {repository: registry.example.com/prod/api, tag: 1.0.0}
+      jobs:
+        - image: {repository: registry.example.com/prod/api, tag: 1.0.0}
+      other:
+        image: {repository: bitnami/redis, tag: 7.2.5}
+    `);
+    const override = dedent(`
+      image:
+        tag: 1.2.2 # prod
+      worker:
+        image:
+          tag: "1.2.2"
+      jobs:
+        - image: {tag: 1.2.2}
+      other:
+        image: {tag: 7.2.6}
+    `);
+    const plan = planReferenceUpdates('charts/api/values-prod.yaml', override, PROMOTED, base);
+    assert.deepEqual(plan.updates.map((update) => `${update.line} ${update.from} → ${update.to}`), [
+      `2 registry.example.com/prod/api:1.2.2 → registry.example.com/prod/api:1.2.3@${DIGEST}`,
+      `5 registry.example.com/prod/api:1.2.2 → registry.example.com/prod/api:1.2.3@${DIGEST}`,
+    ], 'a list replaces the base\'s whole (no repository there), another image stays');
+    assert.equal(applyReferenceUpdates(override, plan.updates), dedent(`
+      image:
+        tag: 1.2.3 # prod
+        digest: ${DIGEST}
+      worker:
+        image:
+          tag: "1.2.3@${DIGEST}"
+      jobs:
+        - image: {tag: 1.2.2}
+      other:
+        image: {tag: 7.2.6}
+    `));
+    assert.deepEqual(planReferenceUpdates('charts/api/values-prod.yaml', override, PROMOTED).updates, [], 'without its base the override names no repository');
+  });
+
   it('Helm image maps: a digest key where the chart has one, else tag@digest; the source map is renamed only when confirmed', () => {
     const text = dedent(`
       image:
