@@ -212,7 +212,8 @@ describe('retention on a real registry', () => {
     for (const tag of ['dev-0', 'repro', 'dev-1']) await skopeoPush(registry, layoutDir, tag, repository);
     const port = registry.host.split(':')[1]!;
     const dir = workspaceWith('workspace-unreadable', {
-      'deploy/broken.yaml': 'apiVersion: v1\nkind: Pod\nspec: [unclosed\n',
+      // Its name holds an escape sequence that would clear the screen: printed inert.
+      'deploy/\u001b[2Jbroken.yaml': 'apiVersion: v1\nkind: Pod\nspec: [unclosed\n',
       'deploy/app.yaml': `apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n    - {name: app, image: "localhost:${port}/${repository}:dev-0"}\n`,
     });
     const args = ['--policy', 'policy.json', '--now', NOW, `${registry.host}/${repository}`];
@@ -220,12 +221,13 @@ describe('retention on a real registry', () => {
 
     const planned = await steward(['retention', 'plan', ...args], dir);
     assert.equal(planned.code, 0, planned.stderr);
-    assert.ok(planned.stdout.includes(`\n\nWorkspace files that could not be read or parsed (the images they use are not protected; apply refuses unless told to delete without them):\n  deploy/broken.yaml: ${reason}\n\n`), planned.stdout);
+    assert.ok(planned.stdout.includes(`\n\nWorkspace files that could not be read or parsed (the images they use are not protected; apply refuses unless told to delete without them):\n  deploy/\\u001b[2Jbroken.yaml: ${reason}\n\n`), planned.stdout);
+    assert.ok(!planned.stdout.includes('\u001b'), 'no raw escape reaches the terminal');
     assert.match(planned.stdout, /\n {2}keep {4}sha256:\w{12} {2}dev-0 {2}.* PROTECTED: the workspace uses it \(deploy\/app\.yaml:6\); the registry would delete it/);
 
     const refused = await steward(['retention', 'apply', ...args, '--yes'], dir);
     assert.equal(refused.code, 2);
-    assert.equal(refused.stderr, `steward: nothing deleted; 1 workspace file(s) could not be read or parsed, so the images they use are not protected: deploy/broken.yaml (${reason}). Fix them, or run again with --allow-unreadable to delete without their protection.\n`);
+    assert.equal(refused.stderr, `steward: nothing deleted; 1 workspace file(s) could not be read or parsed, so the images they use are not protected: deploy/\\u001b[2Jbroken.yaml (${reason}). Fix them, or run again with --allow-unreadable to delete without their protection.\n`);
     assert.deepEqual(resultLines(refused.stdout), []);
     assert.deepEqual(await skopeoTags(registry, repository), ['dev-0', 'dev-1', 'repro']);
 

@@ -13,6 +13,7 @@ import { OciLayoutRegistry } from '../../core/registry/ociLayout';
 import { configFor } from '../check';
 import { registryAccess, splitLayoutArgument } from '../registryAccess';
 import { REGISTRY_OPTIONS } from '../registryFlags';
+import { inert } from '../terminalText';
 import { oneOf, print, UsageError } from '../usage';
 import { planManifestUpdates, writeManifestUpdates } from './manifestUpdates';
 import type { ManifestUpdates } from './manifestUpdates';
@@ -105,7 +106,7 @@ export async function promoteCommand(args: readonly string[]): Promise<number> {
     const updates = manifestPaths.length > 0 && plan.blockers.length === 0 ? await planManifestUpdates(manifestPaths, cwd, promoted, flags) : undefined;
     if (values['dry-run'] || plan.blockers.length > 0) {
       if (values.json) await print(`${JSON.stringify({ plan, dryRun: values['dry-run'] === true, ...manifestsJson(updates) }, null, 2)}\n`);
-      else await print(`${describePlan(plan)}\n` + (plan.blockers.length > 0 ? `Refused:\n${plan.blockers.map((blocker) => `  ${blocker}`).join('\n')}\n` : '') + (updates?.diff ?? '') + describeSkipped(updates));
+      else await print(inert(`${describePlan(plan)}\n` + (plan.blockers.length > 0 ? `Refused:\n${plan.blockers.map((blocker) => `  ${blocker}`).join('\n')}\n` : '')) + (updates?.diff ?? '') + inert(describeSkipped(updates)));
       return plan.blockers.length > 0 ? 1 : 0;
     }
     const progress = process.stderr.isTTY ? (step: { step: string; bytesSent: number }) => process.stderr.write(`\r\x1b[K${step.step} — ${step.bytesSent} bytes sent`) : undefined;
@@ -121,11 +122,11 @@ export async function promoteCommand(args: readonly string[]): Promise<number> {
     }
     if (updates) await writeManifestUpdates(updates, cwd);
     if (values.json) await print(`${JSON.stringify({ plan, result: { noop: result.noop, stats: result.stats, record: result.record, attachmentsCopied: result.attachmentsCopied }, ...manifestsJson(updates) }, null, 2)}\n`);
-    else await print(`${describePlan(plan)}\n` + describeResult(result) + (updates ? updates.changes.map((change) => `updated ${change.file}:${change.line}: ${change.from} → ${change.to}\n`).join('') : '') + describeSkipped(updates));
+    else await print(inert(`${describePlan(plan)}\n` + describeResult(result) + (updates ? updates.changes.map((change) => `updated ${change.file}:${change.line}: ${change.from} → ${change.to}\n`).join('') : '') + describeSkipped(updates)));
     return 0;
   } catch (error) {
     if (error instanceof PromotionRefused) {
-      await print(`${describePlan(error.plan)}\n`);
+      await print(`${inert(describePlan(error.plan))}\n`);
       return 1;
     }
     throw error;

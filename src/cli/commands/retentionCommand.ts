@@ -20,6 +20,7 @@ import { toPosix } from '../../core/workspace/walk';
 import { configFor } from '../check';
 import { registryAccess, splitLayoutArgument, splitRegistryArgument } from '../registryAccess';
 import { REGISTRY_OPTIONS } from '../registryFlags';
+import { inert } from '../terminalText';
 import { oneOf, print, UsageError } from '../usage';
 
 type Loaded = Awaited<ReturnType<typeof configFor>>;
@@ -118,18 +119,18 @@ export async function retentionCommand(args: readonly string[]): Promise<number>
     }
     if (action === 'plan' || deletes === 0 || refusal) {
       if (values.json) await print(`${JSON.stringify({ plan: retentionPlan }, null, 2)}\n`);
-      else await print(describePlan(retentionPlan));
+      else await print(inert(describePlan(retentionPlan)));
       if (refusal) {
-        process.stderr.write(`steward: nothing deleted; ${refusal}.\n`);
+        process.stderr.write(`steward: nothing deleted; ${inert(refusal)}.\n`);
         return 2;
       }
       return 0;
     }
-    if (!values.json) await print(describePlan(retentionPlan));
+    if (!values.json) await print(inert(describePlan(retentionPlan)));
     const results: ApplyResult[] = [];
     let failure: Error | undefined;
     try {
-      await applyRetention(retentionPlan, () => backend, { allowUnreadable, onResult: (result) => { results.push(result); if (!values.json) process.stdout.write(`${describeResult(result)}\n`); } });
+      await applyRetention(retentionPlan, () => backend, { allowUnreadable, onResult: (result) => { results.push(result); if (!values.json) process.stdout.write(`${inert(describeResult(result))}\n`); } });
     } catch (error) {
       failure = error as Error;
     }
