@@ -11,13 +11,14 @@
  * `\u0069`, `\U…`) or an escaped line break joining two halves: any of those in the text and the
  * file is parsed. Aliases and merge keys repeat text the file also holds.
  *
- * Image-free is not enough to skip a parse: a broken image-free file is still a file-invalid
- * finding. scan.ts's findsNothing skips only files whose every document is also a template, which
- * is never judged as YAML; `steward check` also skips the neighbour-file lookups of image-free
- * files, which only change what is said about images. Text that is not text (control characters
- * YAML forbids, bytes that are not UTF-8) always counts as possibly naming images. A new
- * image-bearing key in extractors.ts must add its word here; test/unit/manifests/imageFreeText.test.ts
- * runs every fixture both ways.
+ * Used where only images matter: `steward check` skips the neighbour-file lookups (bake, .env,
+ * skaffold…) of a file this proves image-free, since they only change what is said about its
+ * images. Every file is still parsed: a broken or duplicate-keyed file is a file-invalid finding
+ * whatever it holds, and no text-only look can tell a template that will not parse from one that
+ * parses with a repeated key. Text that is not text (control characters YAML forbids, bytes that
+ * are not UTF-8) always counts as possibly naming images. A new image-bearing key in
+ * extractors.ts must add its word here; test/unit/manifests/imageFreeText.test.ts runs every
+ * fixture both ways.
  */
 const IMAGE_WORD = /image|container|services|docker:|\\[xuU\r\n]/;
 // Two expressions, not one: a character class among the words makes the scan of a big file ~2× slower.

@@ -4,7 +4,6 @@ import type { Range } from '../lint/finding';
 import { expandVariables, hasUnresolvedSyntax } from '../reference/variables';
 import type { LintContext } from '../workspace/neighbours';
 import { EXTRACTORS } from './extractors';
-import { mayNameImages } from './imageFreeText';
 import { hasStructuralTemplate, parseYamlLeniently } from './lenientYaml';
 import type { ManifestImage, ManifestKind } from './extractors';
 import { child, entries, offsetsToRange, stringScalar } from './yamlNodes';
@@ -77,46 +76,14 @@ function duplicateKeyAt(document: Document): { start: number; end: number; key: 
   return found && { start: found.range[0], end: found.range[0] + 1, key: found.key };
 }
 
-/** Lines where a YAML document may start (`---`, `...` at column 0): every document begins at one, or at the file's start. */
-const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
-
-/** The offsets where the text between document markers begins: 0, then each marker. */
-function pieceStarts(source: string): number[] {
-  const starts = [0];
-  for (const match of source.matchAll(DOCUMENT_MARKER)) if (match.index > 0) starts.push(match.index);
-  return starts;
-}
-
 /**
- * Per document of a parse, in order: whether the text between the markers around it has template
- * syntax. Judged on those pieces, not on the parser's ranges, so that the look before a parse
- * (findsNothing) reads exactly the text this does.
+ * Whether a document is a template until rendered: it does not parse and has template syntax,
+ * or the syntax stands where YAML structure goes. Such documents are skipped, not reported.
  */
-function templatedDocuments(path: string, source: string): (document: Document) => boolean {
-  const starts = pieceStarts(source);
-  let piece = 0;
-  return (document) => {
-    const [start, , end] = document.range ?? [0, 0, source.length];
-    while (piece + 1 < starts.length && starts[piece + 1]! <= start) piece += 1;
-    let last = piece;
-    while (last + 1 < starts.length && starts[last + 1]! < end) last += 1;
-    return hasTemplateSyntax(path, source.slice(starts[piece], starts[last + 1] ?? source.length));
-  };
-}
-
-/**
- * True when the full scan provably reports nothing, so the file need not be parsed: its text names
- * no image-bearing word (imageFreeText.ts), and every piece between document markers has template
- * syntax — a templated document is skipped when it does not parse and is never judged for
- * duplicate keys, so it yields no finding either. Most of a chart collection is such templates.
- */
-export function findsNothing(path: string, text: string): boolean {
-  if (mayNameImages(text)) return false;
-  const starts = pieceStarts(text);
-  return starts.every((start, index) => {
-    const piece = text.slice(start, starts[index + 1] ?? text.length);
-    return hasTemplateSyntax(path, piece) || piece.replace(/^(?:---|\.\.\.)/, '').trim() === '';
-  });
+function isTemplateDocument(path: string, document: Document, source: string): boolean {
+  const [start, , end] = document.range ?? [0, 0, source.length];
+  if (!hasTemplateSyntax(path, source.slice(start, end))) return false;
+  return document.errors.length > 0 || hasStructuralTemplate(document, source);
 }
 
 /**
@@ -155,20 +122,12 @@ export function repositoryOf(reference: string): string {
 
 /** Finds every image reference in a YAML file (all documents) with its exact range. */
 export function scanYaml(path: string, text: string, context: LintContext = {}): ManifestScan {
-  return findsNothing(path, text) ? { images: [], problems: [] } : scanYamlFully(path, text, context);
-}
-
-/** scanYaml without the look that spares image-free files their parse. */
-export function scanYamlFully(path: string, text: string, context: LintContext = {}): ManifestScan {
   const { source, lineCounter, documents } = parseYamlLeniently(text);
   const images: ManifestImage[] = [];
   const problems: { range: Range; message: string }[] = [];
   const report = (start: number, end: number, message: string) => problems.push({ range: offsetsToRange(start, end, lineCounter), message });
-  const isTemplated = templatedDocuments(path, source);
   for (const document of documents) {
-    // A template until rendered: it does not parse, or its syntax stands where YAML structure goes.
-    const templated = isTemplated(document);
-    if (templated && (document.errors.length > 0 || hasStructuralTemplate(document, source))) continue;
+    if (isTemplateDocument(path, document, source)) continue;
     const error = document.errors[0];
     if (error) {
       report(error.pos[0], error.pos[1], `YAML syntax error: ${error.message.split('\n')[0]!}`);
@@ -176,8 +135,7 @@ export function scanYamlFully(path: string, text: string, context: LintContext =
     }
     // kubectl's client-side decoder keeps the last value, but strict field validation on the
     // server and Compose reject the file; which value wins is clear, so the document is still checked.
-    // A template's conditional branches may repeat a key the rendered file has once.
-    const duplicate = templated ? undefined : duplicateKeyAt(document);
+    const duplicate = duplicateKeyAt(document);
     if (duplicate) report(duplicate.start, duplicate.end, `duplicate key "${duplicate.key}": Kubernetes (strict field validation) and Compose reject the file, other readers keep the last value`);
     const kind = documentKind(path, document.contents, context);
     if (!kind) continue;
