@@ -15,7 +15,7 @@ import { OciLayoutRegistry } from '../../src/core/registry/ociLayout';
 import { Transport } from '../../src/core/registry/transport';
 import { executePromotion, planPromotion } from '../../src/core/promote/promote';
 import { REPO_ROOT } from '../helpers';
-import { blob, skopeoPush, writeOciLayout } from './fixtures';
+import { blob, pushRaw, skopeoPush, writeOciLayout } from './fixtures';
 import { startHostileRegistry } from './hostileRegistry';
 import type { HostileRegistry } from './hostileRegistry';
 import { selfSignedCertificate, startRegistry } from './registryServer';
@@ -68,6 +68,49 @@ describe('a registry that lies', () => {
     response.writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': digest, 'content-length': String(sourceManifest.length) });
     response.end(request.method === 'HEAD' ? undefined : sourceManifest);
     return true;
+  });
+
+  it('steward find on a lying registry: a manifest whose digest lies is a failure naming its reference, labels of the wrong type match nothing, and the rest is still searched', async () => {
+    // Configs a careless or hostile builder wrote: Labels null, and labels that are not strings.
+    for (const [tag, config] of [['null-labels', { config: { Labels: null } }], ['typed-labels', { config: { Labels: { team: 5, owner: { name: 'x' }, 'org.opencontainers.image.revision': ['a1b2c3d'] } } }]] as const) {
+      const configBlob = blob(JSON.stringify({ architecture: 'amd64', os: 'linux', ...config, rootfs: { type: 'layers', diff_ids: [] } }));
+      const manifest = blob(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configBlob.digest, size: configBlob.size }, layers: [] }));
+      await pushRaw(registry, 'src/odd', [configBlob], manifest, OCI_MANIFEST, tag);
+    }
+    lyingDigest(`sha256:${'0'.repeat(64)}`);
+    try {
+      const run = await steward(['find', `${hostile.host}/src`, '--label', 'team=5', '--json'], root);
+      assert.equal(run.code, 1, run.stderr);
+      const output = JSON.parse(run.stdout) as { images: unknown[]; imagesRead: number; failures: { reference: string; message: string }[] };
+      assert.deepEqual(output.images, [], 'a number is not the label value "5"');
+      assert.deepEqual(output.failures.map((failure) => failure.reference), [`${hostile.host}/src/app:1.0`]);
+      assert.match(output.failures[0]!.message, /src\/app:1\.0/);
+      assert.equal(output.imagesRead, 3, 'src/app:escapes and both src/odd images were still read');
+      const revision = await steward(['find', `${hostile.host}/src/odd`, '--revision', 'a1b2c3d', '--json'], root);
+      assert.deepEqual([revision.code, (JSON.parse(revision.stdout) as { images: unknown[] }).images], [0, []], revision.stderr);
+    } finally {
+      hostile.setScenario(undefined);
+    }
+  });
+
+  it('steward status on a lying registry: the row whose tag resolves to a lying digest is unresolved, and --check fails closed', async () => {
+    const workspace = join(root, 'status-workspace');
+    mkdirSync(join(workspace, 'deploy', 'prod'), { recursive: true });
+    mkdirSync(join(workspace, '.git'), { recursive: true });
+    writeFileSync(join(workspace, 'deploy', 'prod', 'app.yaml'), `apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n    - {name: app, image: "${hostile.host}/src/app:1.0"}\n`);
+    lyingDigest(`sha256:${'0'.repeat(64)}`);
+    try {
+      const run = await steward(['status', '--json'], workspace);
+      assert.equal(run.code, 0, run.stderr);
+      const output = JSON.parse(run.stdout) as { repositories: { rows: { digest?: string; error?: string }[] }[]; drift: { kind: string }[] };
+      const [row] = output.repositories.flatMap((repository) => repository.rows);
+      assert.equal(row?.digest, undefined, 'the lying digest is not believed');
+      assert.match(row?.error ?? '', /src\/app:1\.0/);
+      assert.deepEqual(output.drift.map((item) => item.kind), ['unresolved']);
+      assert.equal((await steward(['status', '--check'], workspace)).code, 1);
+    } finally {
+      hostile.setScenario(undefined);
+    }
   });
 
   it('a digest header with a path in it cannot make promote overwrite another repository\'s tag', async () => {
