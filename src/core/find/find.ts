@@ -1,5 +1,6 @@
 import { mapLimited } from '../concurrency';
-import { RegistryError } from '../registry/errors';
+import { readFailure, RegistryError } from '../registry/errors';
+import type { ReadFailure } from '../registry/errors';
 import { isDigestTag } from '../registry/explorer';
 import { allTags, imagePlatforms, labelsAndCreated } from '../registry/inspect';
 import { isIndex } from '../registry/types';
@@ -33,18 +34,13 @@ export interface FoundImage {
   readonly deployedBy: readonly WorkspaceReference[];
 }
 
-export interface FindFailure {
-  readonly reference: string;
-  readonly message: string;
-}
-
 export interface FindResult {
   readonly images: readonly FoundImage[];
   readonly repositories: number;
   /** Distinct images read (after tags on one digest were merged). */
   readonly imagesRead: number;
   /** What could not be read: the search is incomplete there, and says so. */
-  readonly failures: readonly FindFailure[];
+  readonly failures: readonly ReadFailure[];
 }
 
 export interface FindOptions {
@@ -64,10 +60,6 @@ interface Candidate {
   readonly tags: readonly string[];
 }
 
-function failureOf(reference: string, error: unknown): FindFailure {
-  return { reference, message: (error as Error).message };
-}
-
 /** Repositories equal to `prefix` or under it; a registry without a catalog is asked for the prefix as a repository. */
 async function repositoriesUnder(backend: RegistryBackend, prefix: string | undefined, signal?: AbortSignal): Promise<string[]> {
   const all: string[] = [];
@@ -83,7 +75,7 @@ async function repositoriesUnder(backend: RegistryBackend, prefix: string | unde
 }
 
 /** Every (repository, tag) under the prefix; attachment tags (`sha256-…`) are not images. */
-async function candidatesByListing(backend: RegistryBackend, options: FindOptions, failures: FindFailure[]): Promise<{ candidates: Candidate[]; repositories: number; tagSets: Map<string, Set<string>> }> {
+async function candidatesByListing(backend: RegistryBackend, options: FindOptions, failures: ReadFailure[]): Promise<{ candidates: Candidate[]; repositories: number; tagSets: Map<string, Set<string>> }> {
   const { signal, onProgress } = options;
   const limit = options.concurrency ?? FIND_CONCURRENCY;
   const repositories = await repositoriesUnder(backend, options.repositoryPrefix, signal);
@@ -94,7 +86,7 @@ async function candidatesByListing(backend: RegistryBackend, options: FindOption
     try {
       tagSets.set(repository, new Set(await allTags(backend, repository, signal)));
     } catch (error) {
-      failures.push(failureOf(`${backend.name}/${repository}`, error));
+      failures.push(readFailure(`${backend.name}/${repository}`, error));
     }
     onProgress?.({ phase: 'tags', done: ++listed, total: repositories.length });
   });
@@ -126,7 +118,7 @@ function withoutProvenanceCriteria(query: FindQuery): FindQuery {
 export async function findImages(backend: RegistryBackend, query: FindQuery, options: FindOptions = {}): Promise<FindResult> {
   const { signal, onProgress } = options;
   const limit = options.concurrency ?? FIND_CONCURRENCY;
-  const failures: FindFailure[] = [];
+  const failures: ReadFailure[] = [];
   const { candidates, repositories, tagSets } = await candidatesByListing(backend, options, failures);
 
   // Every tag's manifest, then one entry per distinct image of a repository (its tags merged).
@@ -140,7 +132,7 @@ export async function findImages(backend: RegistryBackend, query: FindQuery, opt
       if (known) known.tags.push(...candidate.tags);
       else images.set(key, { repository: candidate.repository, manifest, tags: [...candidate.tags] });
     } catch (error) {
-      failures.push(failureOf(`${backend.name}/${candidate.repository}:${candidate.reference}`, error));
+      failures.push(readFailure(`${backend.name}/${candidate.repository}:${candidate.reference}`, error));
     }
     onProgress?.({ phase: 'images', done: ++fetched, total: candidates.length });
   });
@@ -161,7 +153,7 @@ export async function findImages(backend: RegistryBackend, query: FindQuery, opt
       const deployedBy = referencesToRepository(options.workspace ?? [], backend.name, repository).filter((reference) => pullsArtifact(reference, artifact));
       return { registry: backend.name, repository, digest, mediaType, tags: sortTags([...new Set(tags)], 'version'), matchedBy, deployedBy };
     } catch (error) {
-      failures.push(failureOf(`${backend.name}/${repository}@${digest}`, error));
+      failures.push(readFailure(`${backend.name}/${repository}@${digest}`, error));
       return undefined;
     }
   });

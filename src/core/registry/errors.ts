@@ -67,3 +67,13 @@ export function signInFailure(error: unknown): string {
   if (/plain HTTP/.test(message)) return 'it would mean sending the credentials over plain HTTP, which only loopback addresses may use (configure TLS)';
   return `the registry answered: ${message}`;
 }
+
+/** A reference that could not be read, and why: a search or a plan is incomplete there, and says so. */
+export interface ReadFailure {
+  readonly reference: string;
+  readonly message: string;
+}
+
+export function readFailure(reference: string, error: unknown): ReadFailure {
+  return { reference, message: (error as Error).message };
+}

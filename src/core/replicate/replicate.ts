@@ -4,7 +4,8 @@ import type { CopyOptions, CopyStats } from '../promote/copy';
 import { isImmutable, ruleFor } from '../promote/gates';
 import type { PromotionTargetRule } from '../promote/gates';
 import { carryAttachments, tagLast } from '../promote/promote';
-import { RegistryError } from '../registry/errors';
+import { readFailure, RegistryError } from '../registry/errors';
+import type { ReadFailure } from '../registry/errors';
 import type { HttpRegistry } from '../registry/httpRegistry';
 import { allTags, attachmentsOf } from '../registry/inspect';
 import type { Attachment } from '../registry/inspect';
@@ -32,15 +33,10 @@ export interface ReplicationItem {
   readonly reason?: string;
 }
 
-export interface ReplicationFailure {
-  readonly reference: string;
-  readonly message: string;
-}
-
 export interface ReplicationPlan {
   readonly items: readonly ReplicationItem[];
   /** Repositories or tags that could not be read: nothing is known about them. */
-  readonly failures: readonly ReplicationFailure[];
+  readonly failures: readonly ReadFailure[];
 }
 
 export type ReplicationOutcome = 'copied' | 'already-there' | 'refused' | 'failed';
@@ -118,7 +114,7 @@ async function sourceRepositories(registry: HttpRegistry, rule: ReplicationRule,
 export async function planReplication(rules: readonly ReplicationRule[], open: Open, options: ReplicationOptions = {}): Promise<ReplicationPlan> {
   const { signal } = options;
   const items: ReplicationItem[] = [];
-  const failures: ReplicationFailure[] = [];
+  const failures: ReadFailure[] = [];
   for (const [ruleIndex, rule] of rules.entries()) {
     const { registry: sourceHost } = sourceOf(rule);
     if (options.only && options.only.registry !== sourceHost) continue;
@@ -128,7 +124,7 @@ export async function planReplication(rules: readonly ReplicationRule[], open: O
     try {
       repositories = (await sourceRepositories(source, rule, signal)).filter((repository) => options.only?.repository === undefined || repository === options.only.repository);
     } catch (error) {
-      failures.push({ reference: rule.from, message: (error as Error).message });
+      failures.push(readFailure(rule.from, error));
       continue;
     }
     for (const repository of repositories) {
@@ -163,7 +159,7 @@ export async function planReplication(rules: readonly ReplicationRule[], open: O
           items.push(...planned);
         }
       } catch (error) {
-        failures.push({ reference: `${sourceHost}/${repository}`, message: (error as Error).message });
+        failures.push(readFailure(`${sourceHost}/${repository}`, error));
       }
     }
   }
