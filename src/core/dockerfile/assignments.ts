@@ -78,13 +78,14 @@ export function plainAssignments(positions: TextPositions, start: number, end: n
     const quoted = written.length >= 2 && (written[0] === '"' || written[0] === "'") && written.at(-1) === written[0];
     const value = quoted ? written.slice(1, -1) : written;
     if (/["']/.test(value)) return undefined;
+    const wordStart = positions.positionAt(from);
     const nameEnd = positions.positionAt(from + equals);
     const wordEnd = positions.positionAt(to);
     assignments.push({
       name: word.slice(0, equals),
       value,
-      range: { start: positions.positionAt(from), end: wordEnd },
-      nameRange: { start: positions.positionAt(from), end: nameEnd },
+      range: { start: wordStart, end: wordEnd },
+      nameRange: { start: wordStart, end: nameEnd },
       valueRange: { start: positions.positionAt(from + equals + 1), end: wordEnd },
       assigned: true,
     });

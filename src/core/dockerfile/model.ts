@@ -91,6 +91,8 @@ export interface DockerfileModel {
 /** Converts offsets in the file's text to positions; built once per file. */
 class LineIndex {
   private readonly starts: number[] = [0];
+  /** The line of the last lookup: the analysis reads forward through the file, so most lookups land on it or the next. */
+  private recentLine = 0;
   constructor(readonly text: string) {
     for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) this.starts.push(index + 1);
   }
@@ -98,6 +100,15 @@ class LineIndex {
     return (this.starts[position.line] ?? this.text.length) + position.character;
   }
   positionAt(offset: number): { line: number; character: number } {
+    let line = this.recentLine;
+    if (!this.lineHolds(line, offset)) line = this.lineHolds(line + 1, offset) ? line + 1 : this.searchLine(offset);
+    this.recentLine = line;
+    return { line, character: offset - this.starts[line]! };
+  }
+  private lineHolds(line: number, offset: number): boolean {
+    return line < this.starts.length && this.starts[line]! <= offset && (line + 1 === this.starts.length || offset < this.starts[line + 1]!);
+  }
+  private searchLine(offset: number): number {
     let low = 0;
     let high = this.starts.length - 1;
     while (low < high) {
@@ -105,7 +116,7 @@ class LineIndex {
       if (this.starts[middle]! <= offset) low = middle;
       else high = middle - 1;
     }
-    return { line: low, character: offset - this.starts[low]! };
+    return low;
   }
 }
 
