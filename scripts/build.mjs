@@ -10,16 +10,10 @@ const SUITE_DIR = join('test', 'e2e', 'suite');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: !production, minify: production, logLevel: 'warning' };
 
 // The CLI is a process per command: its start-up is its speed. `dist/cli.js` holds only argument
-// dispatch and help; each command is a minified bundle of its own under `dist/cli/`, required when
-// run, so `check` never compiles the registry client nor `ls` the linter (the sourcemaps stay beside
-// them: `node --enable-source-maps dist/cli.js …` prints source positions).
+// dispatch, help and the bundle loader; each command is a minified bundle of its own under
+// `dist/cli/`, loaded when run, so `check` never compiles the registry client nor `ls` the linter
+// (the sourcemaps stay beside them: `node --enable-source-maps dist/cli.js …` prints source positions).
 const CLI_COMMANDS = readdirSync(join('src', 'cli', 'commands')).filter((name) => name.endsWith('Command.ts')).map((name) => name.slice(0, -'.ts'.length));
-const cliCommandsOutside = {
-  name: 'cli-commands-outside',
-  setup(plugin) {
-    plugin.onResolve({ filter: /^\.\/commands\/\w+Command$/ }, (args) => (args.importer.endsWith(join('src', 'cli', 'main.ts')) ? { path: `./cli/${args.path.slice('./commands/'.length)}.js`, external: true } : undefined));
-  },
-};
 // `check` reaches the registry client (undici: a third of its bundle) only for image-tag-drift.
 const registryClientOutside = {
   name: 'registry-client-outside',
@@ -59,7 +53,7 @@ function tsFiles(dir) {
 rmSync('dist', { recursive: true, force: true });
 await Promise.all([
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  build({ ...cli, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [cliCommandsOutside] }),
+  build({ ...cli, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   build({
     ...cli,
     entryPoints: [...CLI_COMMANDS.map((name) => ({ in: join('src', 'cli', 'commands', `${name}.ts`), out: name })), { in: join('src', 'cli', 'registryAccess.ts'), out: 'registryAccess' }, ...PACKAGES_LOADED_ON_USE.map((name) => ({ in: resolvePackage(name), out: name }))],
