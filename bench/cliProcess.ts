@@ -64,11 +64,13 @@ export async function benchCliProcess(): Promise<void> {
     mkdirSync(join(work, 'no-docker-config'), { recursive: true });
     writeFileSync(join(work, 'Dockerfile'), 'FROM alpine:3.19\nLABEL org.opencontainers.image.title=app\nCMD ["sh"]\n');
     // Neither tool meets the machine's credentials (steward: Docker config; skopeo: containers auth).
-    const options = { cwd: work, env: { ...process.env, HOME: work, DOCKER_CONFIG: join(work, 'no-docker-config'), REGISTRY_AUTH_FILE: join(work, 'no-auth.json') } };
+    const options: { cwd: string; env: NodeJS.ProcessEnv } = { cwd: work, env: { ...process.env, HOME: work, DOCKER_CONFIG: join(work, 'no-docker-config'), REGISTRY_AUTH_FILE: join(work, 'no-auth.json') } };
     const image = `${registry.host}/src/app`;
     const skopeo = (...args: string[]): [string, ...string[]] => ['skopeo', ...args];
     console.log(`\nCLI processes, spawn to exit (median of ${ROUNDS}, alternating; loopback registry, 2-platform index)`);
-    const ls = await contest({ label: 'steward ls <repository>', peerLabel: 'skopeo list-tags', peer: () => skopeo('list-tags', '--tls-verify=false', `docker://${image}`), steward: () => ['ls', image], goal: 3 }, options);
+    const lsContest: Contest = { label: 'steward ls <repository>', peerLabel: 'skopeo list-tags', peer: () => skopeo('list-tags', '--tls-verify=false', `docker://${image}`), steward: () => ['ls', image], goal: 3 };
+    const checkContest: Contest = { label: 'steward check Dockerfile', peerLabel: 'node -e "" (bare Node start-up)', peer: () => [process.execPath, '-e', ''], steward: () => ['check', 'Dockerfile'], goal: 1.6 };
+    const ls = await contest(lsContest, options);
     await contest({ label: 'steward inspect <multi-arch> --json', peerLabel: 'skopeo inspect --raw', peer: () => skopeo('inspect', '--raw', '--tls-verify=false', `docker://${image}:multi`), steward: () => ['inspect', `${image}:multi`, '--json'], goal: 3 }, options);
     // A fresh target repository each round: a copy to an existing one would be a no-op for both.
     await contest({
@@ -77,9 +79,19 @@ export async function benchCliProcess(): Promise<void> {
       steward: (round) => ['promote', `${image}:multi`, `${registry.host}/steward-${round}/app`],
       goal: 3,
     }, options);
-    const check = await contest({ label: 'steward check Dockerfile', peerLabel: 'node -e "" (bare Node start-up)', peer: () => [process.execPath, '-e', ''], steward: () => ['check', 'Dockerfile'], goal: 1.6 }, options);
+    const check = await contest(checkContest, options);
     // No Node program can finish before Node has started: that ratio is the floor of the first three.
     console.log(`  floor: bare Node start-up is ${ratio(check.peer, ls.peer)} skopeo list-tags; steward ls is ${ratio(ls.steward, check.peer)} bare Node start-up`);
+    // Node 20 reads NODE_EXTRA_CA_CERTS at every start, building its whole root store first (skopeo
+    // reads its CA files only for TLS): where it is set, the floor without it too.
+    if (process.env.NODE_EXTRA_CA_CERTS) {
+      const bare = { cwd: work, env: { ...options.env } };
+      delete bare.env.NODE_EXTRA_CA_CERTS;
+      console.log('  without NODE_EXTRA_CA_CERTS (set here):');
+      const lsBare = await contest(lsContest, bare);
+      const nodeBare = await contest(checkContest, bare);
+      console.log(`  floor: bare Node start-up is ${ratio(nodeBare.peer, lsBare.peer)} skopeo list-tags; steward ls is ${ratio(lsBare.steward, nodeBare.peer)} bare Node start-up`);
+    }
   } finally {
     await registry.stop();
     rmSync(root, { recursive: true, force: true });

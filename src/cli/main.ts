@@ -1,32 +1,37 @@
 import * as nodeModule from 'node:module';
+import { join } from 'node:path';
 import { version } from '../../package.json';
+import { loadBundle, saveCodeCaches } from './bundleLoader';
 import { inert } from './terminalText';
 import { nearestWord } from './nearestWord';
 import { COMMAND_NAMES, commandUsage, isCommandName, print, USAGE, UsageError } from './usage';
 import type { CommandName } from './usage';
 
 // Node ≥ 22.1 keeps V8's code cache of the command bundles between runs (in the temp folder; off with
-// NODE_DISABLE_COMPILE_CACHE=1). Node 20 has no such cache: there the bundles are minified and split
-// per command, so a run compiles only what it uses.
+// NODE_DISABLE_COMPILE_CACHE=1); on older Node, bundleLoader.ts does the same. The bundles are
+// minified and split per command besides, so a run compiles only what it uses.
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
+/** A command's bundle (dist/cli/<name>.js, scripts/build.mjs), loaded on use. */
+const bundle = <Exports>(name: string) => loadBundle(join(__dirname, 'cli', `${name}.js`)) as Exports;
+
 // Loaded on use: `check` never pays for the registry client's start-up, nor `ls` for the linter's.
-// `require`, not `import()`: each command is a CommonJS bundle of its own (scripts/build.mjs), and
-// `import()` of one would run it through the ESM loader's CommonJS export scan first (≈ 70 ms).
+// As CommonJS, not by `import()`, which would run each bundle through the ESM loader's CommonJS
+// export scan first (≈ 70 ms).
 // Keyed by the help's names, so a command without help (or help without a command) does not compile.
 const COMMANDS: Readonly<Record<CommandName, (args: readonly string[]) => Promise<number>>> = {
-  check: (args) => (require('./commands/checkCommand') as typeof import('./commands/checkCommand')).checkCommand(args),
-  ls: (args) => (require('./commands/lsCommand') as typeof import('./commands/lsCommand')).lsCommand(args),
-  inspect: (args) => (require('./commands/inspectCommand') as typeof import('./commands/inspectCommand')).inspectCommand(args),
-  pin: (args) => (require('./commands/pinCommand') as typeof import('./commands/pinCommand')).pinCommand(args),
-  promote: (args) => (require('./commands/promoteCommand') as typeof import('./commands/promoteCommand')).promoteCommand(args),
-  retention: (args) => (require('./commands/retentionCommand') as typeof import('./commands/retentionCommand')).retentionCommand(args),
-  gate: (args) => (require('./commands/gateCommand') as typeof import('./commands/gateCommand')).gateCommand(args),
-  sbom: (args) => (require('./commands/sbomCommand') as typeof import('./commands/sbomCommand')).sbomCommand(args),
-  verify: (args) => (require('./commands/verifyCommand') as typeof import('./commands/verifyCommand')).verifyCommand(args),
-  find: (args) => (require('./commands/findCommand') as typeof import('./commands/findCommand')).findCommand(args),
-  replicate: (args) => (require('./commands/replicateCommand') as typeof import('./commands/replicateCommand')).replicateCommand(args),
-  status: (args) => (require('./commands/statusCommand') as typeof import('./commands/statusCommand')).statusCommand(args),
+  check: (args) => bundle<typeof import('./commands/checkCommand')>('checkCommand').checkCommand(args),
+  ls: (args) => bundle<typeof import('./commands/lsCommand')>('lsCommand').lsCommand(args),
+  inspect: (args) => bundle<typeof import('./commands/inspectCommand')>('inspectCommand').inspectCommand(args),
+  pin: (args) => bundle<typeof import('./commands/pinCommand')>('pinCommand').pinCommand(args),
+  promote: (args) => bundle<typeof import('./commands/promoteCommand')>('promoteCommand').promoteCommand(args),
+  retention: (args) => bundle<typeof import('./commands/retentionCommand')>('retentionCommand').retentionCommand(args),
+  gate: (args) => bundle<typeof import('./commands/gateCommand')>('gateCommand').gateCommand(args),
+  sbom: (args) => bundle<typeof import('./commands/sbomCommand')>('sbomCommand').sbomCommand(args),
+  verify: (args) => bundle<typeof import('./commands/verifyCommand')>('verifyCommand').verifyCommand(args),
+  find: (args) => bundle<typeof import('./commands/findCommand')>('findCommand').findCommand(args),
+  replicate: (args) => bundle<typeof import('./commands/replicateCommand')>('replicateCommand').replicateCommand(args),
+  status: (args) => bundle<typeof import('./commands/statusCommand')>('statusCommand').statusCommand(args),
 };
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -75,7 +80,9 @@ function exitWhenFlushed(): void {
   let pending = 2;
   const flushed = () => {
     pending -= 1;
-    if (pending === 0) process.exit();
+    if (pending > 0) return;
+    saveCodeCaches();
+    process.exit();
   };
   process.stdout.write('', flushed);
   process.stderr.write('', flushed);

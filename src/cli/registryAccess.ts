@@ -6,6 +6,8 @@ import { HttpRegistry } from '../core/registry/httpRegistry';
 import { OciLayoutRegistry } from '../core/registry/ociLayout';
 import type { RegistryBackend } from '../core/registry/types';
 import { Transport } from '../core/registry/transport';
+import { loadAgentClass } from '../core/registry/undiciAgent';
+import { saveCodeCaches } from './bundleLoader';
 import type { HostOptions } from '../core/registry/transport';
 import { version } from '../../package.json';
 import type { RegistryFlags } from './registryFlags';
@@ -16,7 +18,11 @@ export function registryAccess(flags: RegistryFlags): { open(registry: string): 
   // undici parses HTTP with llhttp, compiled to WebAssembly when the first connection opens. V8's
   // optimising compile of it costs ≈ 70 ms of CPU per registry command, and the process waits for
   // it at exit; a command's few responses parse as fast with the baseline (Liftoff) code. The CLI
-  // owns its process, so it may set this; the extension shares its host's V8 and never does.
+  // owns its process, so it may set this (the extension shares its host's V8 and never does). V8
+  // refuses a code cache made under other flags, so first undici and the Node modules under it
+  // load (with Node's cache of its own modules) and this run's cache of the bundles is written.
+  loadAgentClass();
+  saveCodeCaches();
   (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--liftoff-only');
   const hosts = new Map<string, HostOptions>();
   for (const host of flags['insecure-registry'] ?? []) hosts.set(host, { ...hosts.get(host), insecure: true });

@@ -44,6 +44,17 @@ describe('steward ls, inspect and pin against a real registry', () => {
     ]);
   });
 
+  it('ls of a plain loopback registry loads neither node:tls nor node:http2 (Node\'s TLS and HTTP/2 stacks would cost every registry command\'s start-up)', async () => {
+    const loadedFile = join(root, 'modules-loaded.json');
+    const preload = join(root, 'record-modules.js');
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, JSON.stringify(process.moduleLoadList)));\n`);
+    const listed = await steward(['ls', `${registry.host}/team/app`], root, { NODE_OPTIONS: `--require ${preload}` });
+    assert.equal(listed.code, 0, listed.stderr);
+    const loaded = JSON.parse(readFileSync(loadedFile, 'utf8')) as string[];
+    assert.ok(loaded.includes('NativeModule net'), 'the record names the modules loaded');
+    assert.deepEqual(loaded.filter((name) => /^NativeModule (tls|http2|_tls_wrap)$/.test(name)), []);
+  });
+
   it('inspect shows digest, platforms and labels; a missing tag names the operation and the reference', async () => {
     const multi = JSON.parse((await steward(['inspect', `${registry.host}/team/app:multi`, '--json'], root)).stdout);
     assert.equal(multi.digest, digests.multi);

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
+import { subscribe } from 'node:diagnostics_channel';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -27,6 +28,13 @@ const { digests } = writeOciLayout(layoutDir, [
   { tag: '1.2.3', labels: LABELS },
   { tag: 'multi', platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }], labels: LABELS },
 ]);
+
+/** Every connection undici opens (`http://host:port`, `https://host:port`), in order. */
+const connections: string[] = [];
+subscribe('undici:client:beforeConnect', (message) => {
+  const { protocol, host } = (message as { connectParams: { protocol: string; host: string } }).connectParams;
+  connections.push(`${protocol}//${host}`);
+});
 
 /** A log that keeps every line, to prove no secret reaches it. */
 function recordingLogger(): Logger & { lines: string[] } {
@@ -76,6 +84,15 @@ for (const mode of ['plain', 'basic', 'tls', 'token'] as RegistryMode[]) {
     after(async () => {
       process.env.PATH = originalPath;
       await registry.stop();
+    });
+
+    it(mode === 'tls' ? 'asks the loopback port in plain HTTP once, then speaks TLS to it' : 'speaks plain HTTP to a plain loopback registry without trying TLS', async () => {
+      const fresh = new HttpRegistry(registry.host, new Transport({ hostOptions: () => (registry.caFile ? { caFile: registry.caFile } : {}) }), dockerConfigCredentials(join(root, 'none.json')));
+      const before = connections.length;
+      await assert.rejects(fresh.resolve('team/app', 'nope'), /team\/app:nope/);
+      const opened = connections.slice(before).filter((origin) => origin.endsWith(`//${registry.host}`));
+      if (mode === 'tls') assert.deepEqual([...new Set(opened)], [`http://${registry.host}`, `https://${registry.host}`]);
+      else assert.deepEqual([...new Set(opened)], [`http://${registry.host}`]);
     });
 
     it('lists repositories and tags', async () => {

@@ -13,9 +13,10 @@
  *
  * Used where only images matter: `steward check` skips the neighbour-file lookups (bake, .env,
  * skaffold…) of a file this proves image-free, since they only change what is said about its
- * images. Every file is still parsed: a broken or duplicate-keyed file is a file-invalid finding
- * whatever it holds, and no text-only look can tell a template that will not parse from one that
- * parses with a repeated key. Text that is not text (control characters YAML forbids, bytes that
+ * images, and scanYaml skips the parse of one plainYaml.ts also proves clean. Any other file is
+ * still parsed: a broken or duplicate-keyed file is a file-invalid finding whatever it holds, and
+ * this look cannot tell a template that will not parse from one that parses with a repeated key.
+ * Text that is not text (control characters YAML forbids, bytes that
  * are not UTF-8) always counts as possibly naming images. A new image-bearing key in
  * extractors.ts must add its word here; test/unit/manifests/imageFreeText.test.ts runs every
  * fixture both ways.

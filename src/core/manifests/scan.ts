@@ -4,7 +4,9 @@ import type { Range } from '../lint/finding';
 import { expandVariables, hasUnresolvedSyntax } from '../reference/variables';
 import type { LintContext } from '../workspace/neighbours';
 import { EXTRACTORS } from './extractors';
+import { mayNameImages } from './imageFreeText';
 import { hasStructuralTemplate, parseYamlLeniently } from './lenientYaml';
+import { isCleanPlainYaml } from './plainYaml';
 import type { ManifestImage, ManifestKind } from './extractors';
 import { child, entries, offsetsToRange, stringScalar } from './yamlNodes';
 
@@ -120,8 +122,16 @@ export function repositoryOf(reference: string): string {
   return colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
 }
 
-/** Finds every image reference in a YAML file (all documents) with its exact range. */
+/** Finds every image reference in a YAML file (all documents) with its exact range, and why a document could not be read. */
 export function scanYaml(path: string, text: string, context: LintContext = {}): ManifestScan {
+  // Most YAML of a chart tree (CRDs above all) names no image and is plain block YAML that its
+  // lines alone prove parses cleanly: a parse could only say what is already known.
+  if (!mayNameImages(text) && isCleanPlainYaml(text)) return { images: [], problems: [] };
+  return parseAndScanYaml(path, text, context);
+}
+
+/** scanYaml with every file parsed: what the look at the lines must always agree with (plainYaml.test.ts). */
+export function parseAndScanYaml(path: string, text: string, context: LintContext = {}): ManifestScan {
   const { source, lineCounter, documents } = parseYamlLeniently(text);
   const images: ManifestImage[] = [];
   const problems: { range: Range; message: string }[] = [];

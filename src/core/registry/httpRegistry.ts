@@ -16,6 +16,11 @@ export function apiHost(registry: string): string {
   return registry === 'docker.io' || registry === 'index.docker.io' ? 'registry-1.docker.io' : registry;
 }
 
+/** `host:port` or `[v6]:port`: a host naming its port. */
+function hasPort(host: string): boolean {
+  return /^(?:\[[^\]]*\]|[^:\[\]]+):\d+$/.test(host);
+}
+
 /** Parses `Link: <url>; rel="next"` (absolute or relative to the request URL). */
 export function nextLink(header: string | undefined, requestUrl: string): string | undefined {
   if (!header) return undefined;
@@ -72,7 +77,9 @@ interface Call {
 
 /**
  * A registry over the OCI distribution API. The scheme is HTTPS; loopback registries (like
- * `docker` does for localhost) and hosts configured `insecure` may fall back to plain HTTP.
+ * `docker` does for localhost) and hosts configured `insecure` may fall back to plain HTTP. A
+ * loopback host with a port asks plain HTTP first: one port speaks one protocol, so a registry's
+ * plain answer settles it in one loopback round trip without loading TLS.
  */
 export class HttpRegistry implements RegistryBackend {
   readonly name: string;
@@ -101,8 +108,15 @@ export class HttpRegistry implements RegistryBackend {
   }
 
   private async detectScheme(): Promise<'https' | 'http'> {
-    const mayUseHttp = isLoopback(this.host) || this.transport.hostOptions(this.host).insecure === true;
-    if (!mayUseHttp) return 'https';
+    const loopback = isLoopback(this.host);
+    if (!loopback && this.transport.hostOptions(this.host).insecure !== true) return 'https';
+    // A registry answers `GET /v2/` with 200, or 401 asking for credentials; a TLS port answers
+    // plain HTTP with a 400 or a closed connection, and then TLS is asked as before. Without a
+    // port, http and https are two ports (80, 443), possibly two servers: HTTPS first, as docker.
+    if (loopback && hasPort(this.host)) {
+      const plain = await this.transport.request({ method: 'GET', url: `http://${this.host}/v2/`, maxRetries: 0 }).catch(() => undefined);
+      if (plain?.status === 200 || plain?.status === 401) return 'http';
+    }
     try {
       await this.transport.request({ method: 'GET', url: `https://${this.host}/v2/` });
       return 'https';

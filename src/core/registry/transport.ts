@@ -50,6 +50,8 @@ export interface HttpRequest {
   readonly retryable?: boolean;
   /** Refuse bodies larger than this (manifests and configs are small; blobs stream elsewhere). */
   readonly maxBodyBytes?: number;
+  /** Retries of this request; the transport's `maxRetries` when absent. */
+  readonly maxRetries?: number;
 }
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -156,7 +158,7 @@ export class Transport {
   }
 
   async request(request: HttpRequest): Promise<HttpResponse> {
-    const maxRetries = this.options.maxRetries ?? 4;
+    const maxRetries = request.maxRetries ?? this.options.maxRetries ?? 4;
     // A streamed body cannot be sent twice: its caller retries the whole transfer.
     const idempotent = (IDEMPOTENT.has(request.method) || request.retryable === true) && !isStream(request.body);
     for (let attempt = 0; ; attempt += 1) {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { mayNameImages } from '../../../src/core/manifests/imageFreeText';
 import { scanYaml } from '../../../src/core/manifests/scan';
-import { dedent, hits, lint, REPO_ROOT, seededRandom } from '../../helpers';
+import { hits, lint, REPO_ROOT, seededRandom } from '../../helpers';
+import { inlineFixtures, yamlFixtureFiles } from './yamlFixtures';
 
 /** What a file the look calls image-free would have lost: the images the scan finds in it. */
 function lostImages(path: string, text: string): string[] {
@@ -26,30 +27,6 @@ function variants(text: string, random: () => number): string[] {
 
 /** The paths every extractor answers to, so each text is tried as each kind of file. */
 const PATHS = ['k8s/app.yaml', 'kustomization.yaml', 'compose.yaml', 'values.yaml', '.github/workflows/ci.yml', '.gitlab-ci.yml', 'plain.yaml'];
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name));
-}
-
-/** `\n`, `\\`, `` \` `` and `\$` as a TypeScript literal means them; other escapes are kept as written. */
-function unescapeLiteral(raw: string): string {
-  return raw.replace(/\\([\s\S])/g, (_match, char: string) => ({ n: '\n', t: '\t', r: '\r' })[char as 'n'] ?? (char === '\\' || char === '`' || char === '$' || char === "'" || char === '"' ? char : `\\${char}`));
-}
-
-/** Every YAML-looking string literal of the test sources: the inline fixtures of every suite. */
-function inlineFixtures(): { where: string; text: string }[] {
-  const found: { where: string; text: string }[] = [];
-  for (const file of filesUnder(join(REPO_ROOT, 'test')).filter((name) => name.endsWith('.ts'))) {
-    const source = readFileSync(file, 'utf8');
-    for (const match of source.matchAll(/`((?:[^`\\]|\\[\s\S])*)`|'((?:[^'\\\n]|\\.)*\\n(?:[^'\\\n]|\\.)*)'/g)) {
-      const text = unescapeLiteral(match[1] ?? match[2]!);
-      if (text.includes(':')) found.push({ where: `${relative(REPO_ROOT, file)}:${source.slice(0, match.index).split('\n').length}`, text: match[1] !== undefined && text.startsWith('\n') ? dedent(text) : text });
-    }
-  }
-  return found;
-}
 
 /** A random YAML text near the look's edge: nested maps and lists whose keys and values are, almost are, or spell image-bearing words. */
 function randomText(random: () => number): string {
@@ -91,7 +68,7 @@ function randomText(random: () => number): string {
 
 describe('the image-free look before a YAML parse', () => {
   it('never skips a fixture file of test/ or examples/ that holds an image', () => {
-    const files = [...filesUnder(join(REPO_ROOT, 'test')), ...filesUnder(join(REPO_ROOT, 'examples'))].filter((file) => /\.ya?ml$/i.test(file));
+    const files = yamlFixtureFiles();
     assert.ok(files.length > 0);
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
