@@ -15,7 +15,7 @@ import { applyRetention } from '../../src/core/retention/apply';
 import type { ApplyResult } from '../../src/core/retention/apply';
 import { readInventory } from '../../src/core/retention/inventory';
 import { planRetention } from '../../src/core/retention/plan';
-import type { RetentionPlan } from '../../src/core/retention/plan';
+import type { RetentionPlanJson } from '../../src/core/retention/plan';
 import { policyFrom } from '../../src/core/retention/policyFile';
 import { NO_PROTECTION } from '../../src/core/retention/protection';
 import { attachSbom, pushCosignSignature, skopeoPush, writeOciLayout } from './fixtures';
@@ -123,7 +123,7 @@ describe('retention on a real registry', () => {
   it('plans with ECR semantics and protection, then apply deletes exactly the planned digests (skopeo agrees)', async () => {
     const planned = await steward(['retention', 'plan', '--policy', 'policy.json', '--now', NOW, '--json', `${registry.host}/team/app`], workspace);
     assert.equal(planned.code, 0, planned.stderr);
-    const plan = (JSON.parse(planned.stdout) as { plan: RetentionPlan }).plan;
+    const plan = (JSON.parse(planned.stdout) as { plan: RetentionPlanJson }).plan;
     const items = plan.repositories[0]!.items;
     const byTag = (tag: string) => items.find((item) => item.tags.includes(tag))!;
     const deleted = items.filter((item) => item.action === 'delete').map((item) => item.digest).sort();

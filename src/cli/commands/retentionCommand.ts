@@ -10,7 +10,7 @@ import { describePlan, describeResult, describeUnreadable } from '../../core/ret
 import { toEcrPolicy, toGarPolicies } from '../../core/retention/export';
 import { readInventories } from '../../core/retention/inventory';
 import type { PolicyFormat, RetentionPolicy } from '../../core/retention/model';
-import { planRetention } from '../../core/retention/plan';
+import { planRetention, retentionPlanJson } from '../../core/retention/plan';
 import type { RetentionPlan } from '../../core/retention/plan';
 import { readStewardRetention } from '../../core/retention/policies/steward';
 import { PolicyError } from '../../core/retention/policyError';
@@ -118,7 +118,7 @@ export async function retentionCommand(args: readonly string[]): Promise<number>
       else if (retentionPlan.unreadable.length > 0 && !allowUnreadable) refusal = `${describeUnreadable(retentionPlan.unreadable)}. Fix them, or run again with --allow-unreadable to delete without their protection`;
     }
     if (action === 'plan' || deletes === 0 || refusal) {
-      if (values.json) await print(`${JSON.stringify({ plan: retentionPlan }, null, 2)}\n`);
+      if (values.json) await print(`${JSON.stringify({ plan: retentionPlanJson(retentionPlan) }, null, 2)}\n`);
       else await print(inert(describePlan(retentionPlan)));
       if (refusal) {
         process.stderr.write(`steward: nothing deleted; ${inert(refusal)}.\n`);
@@ -134,7 +134,7 @@ export async function retentionCommand(args: readonly string[]): Promise<number>
     } catch (error) {
       failure = error as Error;
     }
-    if (values.json) await print(`${JSON.stringify({ plan: retentionPlan, results }, null, 2)}\n`);
+    if (values.json) await print(`${JSON.stringify({ plan: retentionPlanJson(retentionPlan), results }, null, 2)}\n`);
     const count = (outcome: ApplyResult['outcome']) => results.filter((result) => result.outcome === outcome).length;
     process.stderr.write(`${count('deleted')} deleted, ${count('already gone')} already gone, ${count('skipped')} skipped${failure ? `; stopped at the first failure: ${failure.message}` : ''}.\n${GARBAGE_COLLECTION_REMINDER}\n`);
     return failure ? 1 : 0;

@@ -20,7 +20,7 @@ export function byDecision(a: PlanItem, b: PlanItem): number {
 /** One line per artifact: action, digest, tags, age and where it came from, and why. */
 export function describeItem(item: PlanItem): string {
   const tags = item.tags.length > 0 ? item.tags.join(', ') : `(${item.role === 'child' ? 'platform' : item.role === 'image' ? 'untagged' : item.role})`;
-  const age = item.created ? `${item.created.slice(0, 10)} (${item.ageSource})` : 'age unknown';
+  const age = item.created !== undefined ? `${new Date(item.created).toISOString().slice(0, 10)} (${item.ageSource})` : 'age unknown';
   const why = item.action === 'keep' && item.policy.action === 'delete'
     ? `PROTECTED: ${item.because}; the registry would delete it (${item.policy.rule})`
     : item.because ? `${item.because} (policy: ${item.policy.rule})` : item.policy.rule;

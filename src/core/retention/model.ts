@@ -34,6 +34,7 @@ export interface Artifact {
 export interface RepositoryInventory {
   readonly registry: string;
   readonly repository: string;
+  /** One per digest (retention's accounting relies on it). */
   readonly artifacts: readonly Artifact[];
 }
 

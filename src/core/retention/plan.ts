@@ -1,5 +1,6 @@
 import { compileUserGlobs } from '../patterns/userPatterns';
 import { pullsArtifact, referencesToRepository } from './protection';
+import { reclaimableBytes } from './reclaimable';
 import type { Artifact, PolicyFormat, PolicyVerdict, RepositoryInventory, RetentionPolicy } from './model';
 import type { Protection, UnreadableFile } from './protection';
 
@@ -8,8 +9,8 @@ export interface PlanItem {
   readonly mediaType: string;
   readonly role: Artifact['role'];
   readonly tags: readonly string[];
-  /** ISO time and where it came from. */
-  readonly created?: string;
+  /** Milliseconds since the epoch, as in the inventory (formatted only when shown: describeItem, retentionPlanJson). */
+  readonly created?: number;
   readonly ageSource: Artifact['ageSource'];
   readonly action: 'keep' | 'delete';
   /** What the registry itself would do under this policy (before protection). */
@@ -82,6 +83,7 @@ export function planRepository(inventory: RepositoryInventory, policy: Retention
   const immutable = protection.immutableTags(inventory.registry, inventory.repository);
   const isImmutable = immutable.length > 0 ? compileUserGlobs(immutable) : undefined;
 
+  const guarded = references.length > 0 || isImmutable !== undefined;
   const directProtection = (artifact: Artifact): string | undefined => {
     const used = references.find((reference) => pullsArtifact(reference, artifact));
     if (used) return `the workspace uses it (${used.where})`;
@@ -101,7 +103,7 @@ export function planRepository(inventory: RepositoryInventory, policy: Retention
     const artifact = artifacts[position]!;
     const own = verdicts[position]!;
     let decision: Decision;
-    const guard = directProtection(artifact);
+    const guard = guarded ? directProtection(artifact) : undefined;
     const indexes = links[position]?.parents;
     const keptParent = indexes?.find((parent) => decide(parent).keep);
     const subject = artifact.subject === undefined ? undefined : pointedAt.get(artifact.subject)!.position;
@@ -118,35 +120,35 @@ export function planRepository(inventory: RepositoryInventory, policy: Retention
   };
   for (let position = 0; position < artifacts.length; position += 1) decide(position);
 
-  const keptBlobs = new Set<string>();
-  artifacts.forEach((artifact, position) => decisions[position]!.keep && artifact.blobs.forEach((blob) => keptBlobs.add(blob.digest)));
-  const freed = new Map<string, number>();
+  const reclaimable = reclaimableBytes(artifacts, (position) => decisions[position]!.keep);
   let deletes = 0;
   const items = artifacts.map((artifact, position): PlanItem => {
     const decision = decisions[position]!;
-    let reclaimableBytes = 0;
-    if (!decision.keep) {
-      deletes += 1;
-      for (const blob of artifact.blobs) {
-        if (keptBlobs.has(blob.digest)) continue;
-        reclaimableBytes += blob.size;
-        freed.set(blob.digest, blob.size);
-      }
-    }
+    if (!decision.keep) deletes += 1;
     // Plain assignments, not conditional spreads: this runs once per artifact (100,000 in the benchmark).
     const item: Mutable<PlanItem> = {
       digest: artifact.digest, mediaType: artifact.mediaType, role: artifact.role, tags: artifact.tags, ageSource: artifact.ageSource,
-      action: decision.keep ? 'keep' : 'delete', policy: verdicts[position]!, reclaimableBytes, children: artifact.children,
+      action: decision.keep ? 'keep' : 'delete', policy: verdicts[position]!, reclaimableBytes: reclaimable.perArtifact[position]!, children: artifact.children,
     };
-    if (artifact.created !== undefined) item.created = new Date(artifact.created).toISOString();
+    if (artifact.created !== undefined) item.created = artifact.created;
     if (decision.because) item.because = decision.because;
     if (artifact.subject) item.subject = artifact.subject;
     return item;
   });
-  let reclaimableBytes = 0;
-  for (const size of freed.values()) reclaimableBytes += size;
   return {
-    registry: inventory.registry, repository: inventory.repository, items, deletes, reclaimableBytes,
+    registry: inventory.registry, repository: inventory.repository, items, deletes, reclaimableBytes: reclaimable.total,
+  };
+}
+
+/** A plan item as `--json` prints it: its time in ISO form. */
+export type PlanItemJson = Omit<PlanItem, 'created'> & { readonly created?: string };
+export type RetentionPlanJson = Omit<RetentionPlan, 'repositories'> & { readonly repositories: readonly (Omit<RepositoryPlan, 'items'> & { readonly items: readonly PlanItemJson[] })[] };
+
+/** The plan with ISO times, for JSON output (plans keep epoch milliseconds: formatting 100,000 dates cost more than sorting them). */
+export function retentionPlanJson(plan: RetentionPlan): RetentionPlanJson {
+  return {
+    ...plan,
+    repositories: plan.repositories.map((repository) => ({ ...repository, items: repository.items.map((item): PlanItemJson => (item.created === undefined ? item as PlanItemJson : { ...item, created: new Date(item.created).toISOString() })) })),
   };
 }
 

@@ -74,12 +74,17 @@ interface Condition extends GarCondition {
   readonly newerMs?: number;
 }
 
+function someStartsWith(names: readonly string[], prefixes: readonly string[]): boolean {
+  for (const name of names) for (const prefix of prefixes) if (name.startsWith(prefix)) return true;
+  return false;
+}
+
 function conditionMatches(condition: Condition, artifact: Artifact, repository: string, now: number): Match {
   const { tagState = 'any', tagPrefixes, versionNamePrefixes, packageNamePrefixes, olderMs, newerMs } = condition;
   if (tagState === 'tagged' && artifact.tags.length === 0) return 'no';
   if (tagState === 'untagged' && artifact.tags.length > 0) return 'no';
   // Prefixes within a list are ORed; the conditions are ANDed.
-  if (tagPrefixes && !artifact.tags.some((tag) => tagPrefixes.some((prefix) => tag.startsWith(prefix)))) return 'no';
+  if (tagPrefixes && !someStartsWith(artifact.tags, tagPrefixes)) return 'no';
   if (versionNamePrefixes && !versionNamePrefixes.some((prefix) => artifact.digest.startsWith(prefix) || artifact.digest.slice(artifact.digest.indexOf(':') + 1).startsWith(prefix))) return 'no';
   if (packageNamePrefixes && !packageNamePrefixes.some((prefix) => repository.startsWith(prefix))) return 'no';
   if (olderMs === undefined && newerMs === undefined) return 'yes';
@@ -104,41 +109,49 @@ export function garPolicy(policies: readonly GarPolicy[]): RetentionPolicy {
     ...(policy.condition.olderThan !== undefined ? { olderMs: garDuration(policy.condition.olderThan)! } : {}),
     ...(policy.condition.newerThan !== undefined ? { newerMs: garDuration(policy.condition.newerThan)! } : {}),
   } as Condition }] : []);
+  const keepers = conditional.filter(({ policy }) => policy.action.type === 'Keep');
+  const deleters = conditional.filter(({ policy }) => policy.action.type === 'Delete');
+  // Every verdict made once, per policy or pair of policies: a hundred thousand versions share a handful.
+  const keep = (rule: string): PolicyVerdict => ({ action: 'keep', rule });
+  const byRecent = new Map(policies.filter((policy) => policy.mostRecentVersions).map((policy) => [policy, { dated: keep(describe(policy)), undated: keep(`${describe(policy)} (age unknown)`) }]));
+  // keptBy[keeper][age unknown ? 1 : 0][deleter + 1]: a Keep policy, and the Delete policy it wins over (none at 0).
+  const keptBy = keepers.map(({ policy }) => [false, true].map((unknown) => [undefined, ...deleters].map((over) => keep(`${describe(policy)}${unknown ? ' (age unknown)' : ''}${over ? ` wins over ${describe(over.policy)}` : ''}`))));
+  const deletedBy = deleters.map(({ policy }): PolicyVerdict => ({ action: 'delete', rule: describe(policy) }));
+  const needsAge = deleters.map(({ policy }) => keep(`${describe(policy)} needs its age, which is unknown`));
+  const unmatched = keep('no GAR policy matches it');
   return {
     format: 'gar',
     summary: policies.map((policy) => `${describe(policy)}${policy.mostRecentVersions ? ` (keep the ${policy.mostRecentVersions.keepCount} most recent versions)` : ''}`),
     evaluate(inventory: RepositoryInventory, now: number): PolicyVerdict[] {
       const { repository, artifacts } = inventory;
-      const keptByRecent = new Map<Artifact, string>();
-      for (const policy of policies.filter((candidate) => candidate.mostRecentVersions)) {
+      const keptByRecent = new Map<Artifact, GarPolicy>();
+      for (const policy of byRecent.keys()) {
         const { packageNamePrefixes, keepCount } = policy.mostRecentVersions!;
         if (packageNamePrefixes && !packageNamePrefixes.some((prefix) => repository.startsWith(prefix))) continue;
-        for (const artifact of [...newest(artifacts, keepCount), ...artifacts.filter((candidate) => candidate.created === undefined)]) if (!keptByRecent.has(artifact)) keptByRecent.set(artifact, describe(policy));
+        for (const artifact of [...newest(artifacts, keepCount), ...artifacts.filter((candidate) => candidate.created === undefined)]) if (!keptByRecent.has(artifact)) keptByRecent.set(artifact, policy);
       }
-      // One verdict object per distinct outcome: a hundred thousand versions share a handful.
-      const shared = new Map<string, PolicyVerdict>();
-      const verdict = (action: PolicyVerdict['action'], rule: string): PolicyVerdict => {
-        let known = shared.get(rule);
-        if (!known) shared.set(rule, known = { action, rule });
-        return known;
-      };
-      const first = (type: 'Keep' | 'Delete', artifact: Artifact, accept: (match: Match) => boolean) => {
-        for (const { policy, condition } of conditional) {
-          if (policy.action.type !== type) continue;
-          const match = conditionMatches(condition, artifact, repository, now);
-          if (accept(match)) return { policy, match };
-        }
-        return undefined;
-      };
       return artifacts.map((artifact) => {
         const recent = keptByRecent.get(artifact);
-        if (recent) return verdict('keep', `${recent}${artifact.created === undefined ? ' (age unknown)' : ''}`);
-        const keep = first('Keep', artifact, (match) => match !== 'no');
-        const remove = first('Delete', artifact, (match) => match === 'yes');
-        if (keep) return verdict('keep', `${describe(keep.policy)}${keep.match === 'age unknown' ? ' (age unknown)' : ''}${remove ? ` wins over ${describe(remove.policy)}` : ''}`);
-        if (remove) return verdict('delete', describe(remove.policy));
-        const unknown = first('Delete', artifact, (match) => match === 'age unknown');
-        return verdict('keep', unknown ? `${describe(unknown.policy)} needs its age, which is unknown` : 'no GAR policy matches it');
+        if (recent) return artifact.created === undefined ? byRecent.get(recent)!.undated : byRecent.get(recent)!.dated;
+        // The first Keep policy matching (age unknown counts), the first Delete policy matching, the first that would but for an unknown age.
+        let keeper = -1;
+        let keeperUnsure = false;
+        for (let index = 0; index < keepers.length && keeper < 0; index += 1) {
+          const match = conditionMatches(keepers[index]!.condition, artifact, repository, now);
+          if (match === 'no') continue;
+          keeper = index;
+          keeperUnsure = match === 'age unknown';
+        }
+        let deleter = -1;
+        let unsure = -1;
+        for (let index = 0; index < deleters.length && deleter < 0; index += 1) {
+          const match = conditionMatches(deleters[index]!.condition, artifact, repository, now);
+          if (match === 'yes') deleter = index;
+          else if (match === 'age unknown' && unsure < 0) unsure = index;
+        }
+        if (keeper >= 0) return keptBy[keeper]![keeperUnsure ? 1 : 0]![deleter + 1]!;
+        if (deleter >= 0) return deletedBy[deleter]!;
+        return unsure >= 0 ? needsAge[unsure]! : unmatched;
       });
     },
   };

@@ -79,7 +79,7 @@ export function stewardPolicy(retention: StewardRetention): RetentionPolicy {
       const single = rules.map((_, index) => [index]);
       const naming = (tag: string): readonly number[] => {
         let indexes = NONE;
-        for (const [index, { tag: names }] of rules.entries()) if (names(tag)) indexes = indexes.length === 0 ? single[index]! : [...indexes, index];
+        for (let index = 0; index < rules.length; index += 1) if (rules[index]!.tag(tag)) indexes = indexes.length === 0 ? single[index]! : [...indexes, index];
         return indexes;
       };
       // Flat, one entry per tag of every artifact (`first[position]` is where an artifact's begin): no arrays per artifact.
@@ -87,46 +87,56 @@ export function stewardPolicy(retention: StewardRetention): RetentionPolicy {
       const first = new Int32Array(artifacts.length + 1);
       const namedBy: (readonly number[])[] = [];
       const named = rules.map((): Artifact[] => []);
-      artifacts.forEach((artifact, position) => {
+      for (let position = 0; position < artifacts.length; position += 1) {
+        const artifact = artifacts[position]!;
         first[position] = namedBy.length;
         for (const tag of artifact.tags) {
           const indexes = naming(tag);
           namedBy.push(indexes);
           for (const index of indexes) if (named[index]!.at(-1) !== artifact) named[index]!.push(artifact);
         }
-      });
+      }
       first[artifacts.length] = namedBy.length;
       const latest = rules.map(({ rule }, index) => new Set(rule.keepLast === undefined ? [] : newest(named[index]!, rule.keepLast)));
       const keeps = (index: number, artifact: Artifact): boolean => {
         const { rule } = rules[index]!;
         return rule.always === true || artifact.created === undefined || (rule.keepDays !== undefined && now - artifact.created <= rule.keepDays * DAY_MS) || latest[index]!.has(artifact);
       };
-      // The words for "every tag expired", made once per set of naming rules (most artifacts have one tag).
+      // The words for "every tag expired", made once per set of naming rules (most artifacts have one tag, or tags one rule names).
       const expiryWords = new Map<readonly number[], string>();
+      const describe = (indexes: readonly number[]) => `every tag expired (${indexes.map((index) => rules[index]!.description).join('; ')})`;
       const expiredBy = (position: number): string => {
-        const describe = (indexes: readonly number[]) => `every tag expired (${indexes.map((index) => rules[index]!.description).join('; ')})`;
-        const lists = namedBy.slice(first[position]!, first[position + 1]!);
-        if (lists.length > 1) return describe([...new Set(lists.flat())].sort((a, b) => a - b));
-        let words = expiryWords.get(lists[0]!);
-        if (words === undefined) expiryWords.set(lists[0]!, words = describe(lists[0]!));
+        const start = first[position]!;
+        const end = first[position + 1]!;
+        const lists = namedBy[start]!;
+        for (let at = start + 1; at < end; at += 1) {
+          if (namedBy[at] !== lists) return describe([...new Set(namedBy.slice(start, end).flat())].sort((a, b) => a - b));
+        }
+        let words = expiryWords.get(lists);
+        if (words === undefined) expiryWords.set(lists, words = describe(lists));
         return words;
       };
       const untagged: PolicyVerdict = retention.untagged === 'delete' ? { action: 'delete', rule: 'untagged: delete' } : { action: 'keep', rule: 'untagged: keep' };
       return artifacts.map((artifact, position): PolicyVerdict => {
-        if (artifact.tags.length === 0) return untagged;
+        const { tags } = artifact;
+        if (tags.length === 0) return untagged;
         let expired: string[] | undefined;
         let keptBy: string | undefined;
         let unnamed: string | undefined;
-        for (let tagIndex = 0; tagIndex < artifact.tags.length; tagIndex += 1) {
-          const tag = artifact.tags[tagIndex]!;
+        for (let tagIndex = 0; tagIndex < tags.length; tagIndex += 1) {
           const indexes = namedBy[first[position]! + tagIndex]!;
-          const keeping = indexes.find((index) => keeps(index, artifact));
-          if (keeping !== undefined) keptBy ??= `${rules[keeping]!.description} keeps tag ${tag}${artifact.created === undefined ? ' (age unknown)' : ''}`;
-          else if (indexes.length > 0) (expired ??= []).push(tag);
-          else unnamed ??= tag;
+          let keeping = -1;
+          for (let at = 0; at < indexes.length && keeping < 0; at += 1) if (keeps(indexes[at]!, artifact)) keeping = indexes[at]!;
+          if (keeping >= 0) keptBy ??= `${rules[keeping]!.description} keeps tag ${tags[tagIndex]}${artifact.created === undefined ? ' (age unknown)' : ''}`;
+          else if (indexes.length > 0) (expired ??= []).push(tags[tagIndex]!);
+          else unnamed ??= tags[tagIndex];
         }
-        if (keptBy || unnamed !== undefined) return { action: 'keep', rule: keptBy ?? `no rule names tag ${unnamed}`, ...(expired ? { expiredTags: expired } : {}) };
-        return { action: 'delete', rule: expiredBy(position), expiredTags: expired ?? [] };
+        if (keptBy === undefined && unnamed === undefined) {
+          // Every tag is expired, so they are the expired tags.
+          return { action: 'delete', rule: expiredBy(position), expiredTags: tags };
+        }
+        const rule = keptBy ?? `no rule names tag ${unnamed}`;
+        return expired ? { action: 'keep', rule, expiredTags: expired } : { action: 'keep', rule };
       });
     },
   };
