@@ -66,16 +66,45 @@ function byAge(a: Artifact, b: Artifact): number {
 }
 
 /**
+ * The `rank`-th largest of `values` (1: the largest), reordering them in place: quickselect with a
+ * random pivot, linear on average whatever order the registry's times come in.
+ */
+function largest(values: Float64Array, rank: number): number {
+  const target = values.length - rank;
+  let low = 0;
+  let high = values.length - 1;
+  while (low < high) {
+    const pivot = values[low + Math.floor(Math.random() * (high - low + 1))]!;
+    let left = low;
+    let right = high;
+    while (left <= right) {
+      while (values[left]! < pivot) left += 1;
+      while (values[right]! > pivot) right -= 1;
+      if (left <= right) {
+        const swapped = values[left]!;
+        values[left] = values[right]!;
+        values[right] = swapped;
+        left += 1;
+        right -= 1;
+      }
+    }
+    if (target <= right) high = right;
+    else if (target >= left) low = left;
+    else break;
+  }
+  return values[target]!;
+}
+
+/**
  * The `count` newest of `artifacts`, newest first (ties by digest); artifacts of unknown age are
  * left out (they are kept, never ranked). Only the candidates at or above the `count`-th age are
  * sorted: rules keep the last few hundred of a repository's hundred thousand.
  */
 export function newest(artifacts: readonly Artifact[], count: number): Artifact[] {
-  const dated = artifacts.filter((artifact) => artifact.created !== undefined);
   if (count <= 0) return [];
-  if (count >= dated.length) return dated.sort(byAge);
-  const times = new Float64Array(dated.length);
-  for (let index = 0; index < dated.length; index += 1) times[index] = dated[index]!.created!;
-  const threshold = times.sort()[dated.length - count]!;
-  return dated.filter((artifact) => artifact.created! >= threshold).sort(byAge).slice(0, count);
+  const times = new Float64Array(artifacts.length);
+  let dated = 0;
+  for (const artifact of artifacts) if (artifact.created !== undefined) times[dated++] = artifact.created;
+  const threshold = count >= dated ? -Infinity : largest(times.subarray(0, dated), count);
+  return artifacts.filter((artifact) => artifact.created !== undefined && artifact.created >= threshold).sort(byAge).slice(0, count);
 }

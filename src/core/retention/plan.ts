@@ -49,8 +49,6 @@ interface Decision {
 /** `sha256:` and the first 12 hex digits: enough to tell artifacts apart in a line of text. */
 export const shortDigest = (digest: string) => digest.slice(0, 19);
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 const KEEP: Decision = { keep: true };
 const DELETE: Decision = { keep: false };
 /**
@@ -125,15 +123,13 @@ export function planRepository(inventory: RepositoryInventory, policy: Retention
   const items = artifacts.map((artifact, position): PlanItem => {
     const decision = decisions[position]!;
     if (!decision.keep) deletes += 1;
-    // Plain assignments, not conditional spreads: this runs once per artifact (100,000 in the benchmark).
-    const item: Mutable<PlanItem> = {
+    // One literal with every key (undefined when absent: JSON leaves those out), not added
+    // properties: this runs once per artifact, and added ones cost a transition and a second store.
+    return {
       digest: artifact.digest, mediaType: artifact.mediaType, role: artifact.role, tags: artifact.tags, ageSource: artifact.ageSource,
       action: decision.keep ? 'keep' : 'delete', policy: verdicts[position]!, reclaimableBytes: reclaimable.perArtifact[position]!, children: artifact.children,
+      created: artifact.created, because: decision.because, subject: artifact.subject,
     };
-    if (artifact.created !== undefined) item.created = artifact.created;
-    if (decision.because) item.because = decision.because;
-    if (artifact.subject) item.subject = artifact.subject;
-    return item;
   });
   return {
     registry: inventory.registry, repository: inventory.repository, items, deletes, reclaimableBytes: reclaimable.total,

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import picomatch from 'picomatch';
-import { compileUserGlob, compileUserRegex, MAX_GLOB_LENGTH, MAX_REGEX_LENGTH, UnsafePatternError } from '../../../src/core/patterns/userPatterns';
+import { RE2JS } from 're2js';
+import { anchoredLiteralPrefix, compileUserGlob, compileUserRegex, MAX_GLOB_LENGTH, MAX_REGEX_LENGTH, UnsafePatternError } from '../../../src/core/patterns/userPatterns';
 
 // The bound is each test's timeout: a backtracking engine needs hours (regexes) or minutes (globs) for these inputs.
 const BOUND = { timeout: 10_000 };
@@ -11,6 +12,19 @@ describe('user regular expressions run on RE2', () => {
     const regex = compileUserRegex('(a+)+$');
     const hostile = `${'a'.repeat(100_000)}!`;
     assert.deepEqual([regex.test(hostile), regex.testWhole(hostile), regex.test('aaa'), compileUserRegex('(a|aa)+b').testWhole(`${'a'.repeat(50_000)}c`)], [false, false, true, false]);
+  });
+
+  it('refuses names without an anchored literal prefix before RE2 runs, with RE2\'s answers', () => {
+    assert.deepEqual(['^main-[0-9a-f]{7}$', '^ab?c', '^ab*', '^a{2}b', '^a|b', 'main-', '(?m)^x', '^(?i)ab', '^a\\.b', '^v1.2'].map(anchoredLiteralPrefix), ['main-', 'a', 'a', '', '', '', '', '', 'a', 'v1']);
+    const inputs = ['main-1a2b3c4', 'xmain-1a2b3c4', 'main-', 'ac', 'abc', 'abbb', 'a', 'aab', 'b', 'ab', 'AB', 'a.b', 'axb', 'v1.2', 'v1x2', ''];
+    for (const source of ['^main-[0-9a-f]{7}$', '^ab?c', '^ab*', '^a{2}b', '^a|b', '^(?i)ab', '^a\\.b', '^v1.2', '^ab{0}c']) {
+      const regex = compileUserRegex(source);
+      const plain = RE2JS.compile(source);
+      for (const input of inputs) {
+        assert.equal(regex.test(input), plain.test(input), `${source} on ${input}`);
+        assert.equal(regex.testWhole(input), plain.testExact(input), `${source} on ${input}, whole`);
+      }
+    }
   });
 
   it('testWhole anchors the whole pattern, alternatives included', () => {

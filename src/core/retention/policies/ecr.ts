@@ -71,14 +71,25 @@ export function readEcrPolicy(data: unknown, file: string): EcrRule[] {
   return sorted;
 }
 
-function selects(rule: EcrRule, artifact: Artifact): boolean {
+/** A rule's selection, its tag lists compiled once: one test per entry, each a tag must pass. */
+function selection(rule: EcrRule): (artifact: Artifact) => boolean {
   const { tagStatus, tagPrefixList, tagPatternList } = rule.selection;
-  if (tagStatus === 'any') return true;
-  if (tagStatus === 'untagged') return artifact.tags.length === 0;
-  if (artifact.tags.length === 0) return false;
-  // Several entries: the image must carry a matching tag for each of them.
-  if (tagPrefixList) return tagPrefixList.every((prefix) => artifact.tags.some((tag) => tag.startsWith(prefix)));
-  return tagPatternList!.every((pattern) => artifact.tags.some((tag) => ecrWildcard(pattern).testWhole(tag)));
+  if (tagStatus === 'any') return () => true;
+  if (tagStatus === 'untagged') return (artifact) => artifact.tags.length === 0;
+  const entries = tagPrefixList?.map((prefix) => (tag: string) => tag.startsWith(prefix)) ?? (tagPatternList ?? []).map((pattern) => {
+    const regex = ecrWildcard(pattern);
+    return (tag: string) => regex.testWhole(tag);
+  });
+  // Several entries: the image must carry a matching tag for each of them (loops: this runs per image and rule).
+  return ({ tags }) => {
+    if (tags.length === 0) return false;
+    for (const matches of entries) {
+      let found = false;
+      for (let index = 0; index < tags.length && !found; index += 1) found = matches(tags[index]!);
+      if (!found) return false;
+    }
+    return true;
+  };
 }
 
 export function describeEcrRule(rule: EcrRule): string {
@@ -100,14 +111,21 @@ export function ecrPolicy(rules: readonly EcrRule[]): RetentionPolicy {
   const keeps = names.map((name): PolicyVerdict => ({ action: 'keep', rule: `${name} keeps it` }));
   const undated = names.map((name): PolicyVerdict => ({ action: 'keep', rule: `${name} selects it; age unknown` }));
   const unselected: PolicyVerdict = { action: 'keep', rule: 'no ECR rule selects it' };
+  const selects = rules.map(selection);
   return {
     format: 'ecr',
     summary: names,
     evaluate(inventory: RepositoryInventory, now: number): PolicyVerdict[] {
       // Only the highest-priority rule selecting an image may expire it; a count rule ranks all it selects.
-      const first = inventory.artifacts.map((artifact) => rules.findIndex((rule) => selects(rule, artifact)));
-      const counted = rules.map((rule) => rule.selection.countType === 'imageCountMoreThan'
-        ? new Set(newest(inventory.artifacts.filter((artifact) => selects(rule, artifact)), rule.selection.countNumber))
+      const { artifacts } = inventory;
+      const first = new Int32Array(artifacts.length);
+      for (let position = 0; position < artifacts.length; position += 1) {
+        let index = 0;
+        while (index < rules.length && !selects[index]!(artifacts[position]!)) index += 1;
+        first[position] = index < rules.length ? index : -1;
+      }
+      const counted = rules.map((rule, index) => rule.selection.countType === 'imageCountMoreThan'
+        ? new Set(newest(artifacts.filter(selects[index]!), rule.selection.countNumber))
         : undefined);
       return inventory.artifacts.map((artifact, position) => {
         const index = first[position]!;

@@ -1,7 +1,7 @@
 import { compileUserGlob } from '../../patterns/userPatterns';
 import { FieldReader } from '../policyError';
 import { DAY_MS, newest } from '../model';
-import type { Artifact, PolicyVerdict, RepositoryInventory, RetentionPolicy } from '../model';
+import type { PolicyVerdict, RepositoryInventory, RetentionPolicy } from '../model';
 
 export type HarborTemplate = 'latestPushedK' | 'latestPulledN' | 'nDaysSinceLastPush' | 'nDaysSinceLastPull' | 'always';
 const TEMPLATES: readonly HarborTemplate[] = ['latestPushedK', 'latestPulledN', 'nDaysSinceLastPush', 'nDaysSinceLastPull', 'always'];
@@ -79,10 +79,27 @@ function describe(rule: HarborRule, index: number): string {
 const UNCOVERED: PolicyVerdict = { action: 'keep', rule: 'no Harbor rule covers this repository' };
 const NOT_RETAINED: PolicyVerdict = { action: 'delete', rule: 'no Harbor rule retains it' };
 
+type TagMatcher = HarborRule['tags'][number] & { readonly test: (name: string) => boolean };
+
+/** Every tag selector holds: one of the tags matches it (or, for `excludes`, does not), or the artifact is untagged and the selector takes untagged ones. */
+function selectsTags(matchers: readonly TagMatcher[], tags: readonly string[]): boolean {
+  for (const matcher of matchers) {
+    if (tags.length === 0) {
+      if (!matcher.untagged) return false;
+      continue;
+    }
+    const wanted = matcher.decoration === 'matches';
+    let found = false;
+    for (let index = 0; index < tags.length && !found; index += 1) found = matcher.test(tags[index]!) === wanted;
+    if (!found) return false;
+  }
+  return true;
+}
+
 export function harborPolicy(rules: readonly HarborRule[]): RetentionPolicy {
   const compiled = rules.map((rule) => ({
     rule,
-    tagMatchers: rule.tags.map((tag) => ({ ...tag, test: compileUserGlob(tag.pattern) })),
+    tagMatchers: rule.tags.map((tag): TagMatcher => ({ ...tag, test: compileUserGlob(tag.pattern) })),
     repositoryMatchers: rule.repositories.map((repository) => ({ ...repository, test: compileUserGlob(repository.pattern) })),
   }));
   return {
@@ -93,23 +110,26 @@ export function harborPolicy(rules: readonly HarborRule[]): RetentionPolicy {
       const name = harborRepositoryName(inventory.repository);
       const covering = compiled.map((entry, index) => ({ ...entry, index })).filter(({ repositoryMatchers }) => repositoryMatchers.length > 0 && repositoryMatchers.every((matcher) => (matcher.decoration === 'repoMatches') === matcher.test(name)));
       if (covering.length === 0) return artifacts.map(() => UNCOVERED);
-      const verdicts: (PolicyVerdict | undefined)[] = artifacts.map(() => undefined);
+      const verdicts = artifacts.map(() => NOT_RETAINED);
+      // The first covering rule that retains an artifact says why.
+      const retained = new Uint8Array(artifacts.length);
+      const selected = new Uint8Array(artifacts.length);
       for (const { rule, tagMatchers, index } of covering) {
-        const selects = (artifact: Artifact) => tagMatchers.every((matcher) => (artifact.tags.length === 0
-          ? matcher.untagged
-          : artifact.tags.some((tag) => (matcher.decoration === 'matches') === matcher.test(tag))));
-        const selected = artifacts.map(selects);
-        const latest = rule.template === 'latestPushedK' ? new Set(newest(artifacts.filter((_, position) => selected[position]), rule.count!)) : undefined;
+        for (let position = 0; position < artifacts.length; position += 1) selected[position] = selectsTags(tagMatchers, artifacts[position]!.tags) ? 1 : 0;
+        const latest = rule.template === 'latestPushedK' ? new Set(newest(artifacts.filter((_, position) => selected[position] === 1), rule.count!)) : undefined;
         const why = describe(rule, index) + (rule.template === 'latestPulledN' || rule.template === 'nDaysSinceLastPull' ? ' (pull times are not visible: retains all it selects)' : '');
         const retains: PolicyVerdict = { action: 'keep', rule: why };
         const retainsUndated: PolicyVerdict = rule.template === 'always' ? retains : { action: 'keep', rule: `${why}, age unknown` };
-        artifacts.forEach((artifact, position) => {
-          if (verdicts[position] || !selected[position]) return;
+        for (let position = 0; position < artifacts.length; position += 1) {
+          if (retained[position] || !selected[position]) continue;
+          const artifact = artifacts[position]!;
           if (artifact.created === undefined) verdicts[position] = retainsUndated;
           else if (latest ? latest.has(artifact) : rule.template !== 'nDaysSinceLastPush' || now - artifact.created <= rule.count! * DAY_MS) verdicts[position] = retains;
-        });
+          else continue;
+          retained[position] = 1;
+        }
       }
-      return artifacts.map((_, position) => verdicts[position] ?? NOT_RETAINED);
+      return verdicts;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { compileUserGlob, compileUserGlobs, compileUserRegex } from '../../patterns/userPatterns';
+import { anyOf, compileUserGlob, compileUserGlobs, compileUserRegex } from '../../patterns/userPatterns';
 import { FieldReader } from '../policyError';
 import { DAY_MS, newest } from '../model';
 import type { Artifact, PolicyVerdict, RepositoryInventory, RetentionPolicy } from '../model';
@@ -67,7 +67,7 @@ const NONE: readonly number[] = [];
 export function stewardPolicy(retention: StewardRetention): RetentionPolicy {
   const compiled = retention.rules.map((rule, index) => ({
     rule, index, description: describeStewardRule(rule, index),
-    tag: ((matchers) => (tag: string) => matchers.some((matches) => matches(tag)))(rule.tags.map(tagMatcher)),
+    tag: anyOf(rule.tags.map(tagMatcher)),
     repository: rule.repositories ? compileUserGlobs(rule.repositories) : () => true,
   }));
   return {
