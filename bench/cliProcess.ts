@@ -70,8 +70,9 @@ export async function benchCliProcess(): Promise<void> {
     console.log(`\nCLI processes, spawn to exit (median of ${ROUNDS}, alternating; loopback registry, 2-platform index)`);
     const lsContest: Contest = { label: 'steward ls <repository>', peerLabel: 'skopeo list-tags', peer: () => skopeo('list-tags', '--tls-verify=false', `docker://${image}`), steward: () => ['ls', image], goal: 3 };
     const checkContest: Contest = { label: 'steward check Dockerfile', peerLabel: 'node -e "" (bare Node start-up)', peer: () => [process.execPath, '-e', ''], steward: () => ['check', 'Dockerfile'], goal: 1.6 };
+    const inspectContest: Contest = { label: 'steward inspect <multi-arch> --json', peerLabel: 'skopeo inspect --raw', peer: () => skopeo('inspect', '--raw', '--tls-verify=false', `docker://${image}:multi`), steward: () => ['inspect', `${image}:multi`, '--json'], goal: 3 };
     const ls = await contest(lsContest, options);
-    await contest({ label: 'steward inspect <multi-arch> --json', peerLabel: 'skopeo inspect --raw', peer: () => skopeo('inspect', '--raw', '--tls-verify=false', `docker://${image}:multi`), steward: () => ['inspect', `${image}:multi`, '--json'], goal: 3 }, options);
+    await contest(inspectContest, options);
     // A fresh target repository each round: a copy to an existing one would be a no-op for both.
     await contest({
       label: 'steward promote (same registry)', peerLabel: 'skopeo copy --all (same registry)',
@@ -89,6 +90,7 @@ export async function benchCliProcess(): Promise<void> {
       delete bare.env.NODE_EXTRA_CA_CERTS;
       console.log('  without NODE_EXTRA_CA_CERTS (set here):');
       const lsBare = await contest(lsContest, bare);
+      await contest(inspectContest, bare);
       const nodeBare = await contest(checkContest, bare);
       console.log(`  floor: bare Node start-up is ${ratio(nodeBare.peer, lsBare.peer)} skopeo list-tags; steward ls is ${ratio(lsBare.steward, nodeBare.peer)} bare Node start-up`);
     }

@@ -1,6 +1,7 @@
 // Retention planning: 100,000 tags in memory under each policy language (retentionPlan.ts, in its
 // own process), and a whole 10,000-tag local registry read and planned (against one keep-alive curl
-// process fetching the same lists and manifests).
+// process fetching the same lists and manifests), then apply's re-check of a 100,000-tag repository
+// (retentionApply.ts).
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { policyFrom } from '../src/core/retention/policyFile';
 import { NO_PROTECTION } from '../src/core/retention/protection';
 import { compareAsync, missingTools, ratio, requestCounter, row } from './measure';
 import { listingUrls, REPOSITORIES, TAGS, tenThousandTags } from './registry';
+import { benchRetentionApply } from './retentionApply';
 
 const execFileAsync = promisify(execFile);
 const NOW = Date.parse('2026-06-01T00:00:00Z');
@@ -82,4 +84,5 @@ export async function benchRetention(): Promise<void> {
   const planned = spawnSync(process.execPath, ['--expose-gc', join(__dirname, 'retentionPlan.js')], { stdio: 'inherit' });
   if (planned.status !== 0) throw new Error(`retentionPlan.js failed (exit ${planned.status})`);
   await benchRegistryPlan();
+  await benchRetentionApply();
 }

@@ -3,7 +3,7 @@ import { tagsByDigest } from '../registry/inspect';
 import type { RegistryBackend } from '../registry/types';
 import { describeUnreadable } from './describe';
 import { shortDigest } from './plan';
-import type { PlanItem, RetentionPlan } from './plan';
+import type { PlanItem, RepositoryPlan, RetentionPlan } from './plan';
 
 export interface ApplyResult {
   readonly registry: string;
@@ -54,6 +54,29 @@ function dependencies(doomed: readonly PlanItem[]): { waitsFor: Map<PlanItem, De
   return { waitsFor, dependents };
 }
 
+/** What a repository is now, against its plan: the tags on each digest, and the digests that indexes pushed since use. */
+export interface RepositoryNow {
+  readonly nowTagged: ReadonlyMap<string, readonly string[]>;
+  readonly usedByNew: ReadonlySet<string>;
+}
+
+/**
+ * The re-check before deleting: one listing and one HEAD per tag, since a tag the plan keeps may
+ * have been moved onto a digest it deletes (a rollback re-tags an old image) and the tag list
+ * names no digests; plus a GET of each manifest tagged since the plan, for the platforms a new
+ * index uses.
+ */
+export async function changesSincePlan(backend: RegistryBackend, repositoryPlan: RepositoryPlan, signal?: AbortSignal): Promise<RepositoryNow> {
+  const nowTagged = await tagsByDigest(backend, repositoryPlan.repository, signal);
+  const planned = new Set(repositoryPlan.items.map((item) => item.digest));
+  const usedByNew = new Set<string>();
+  for (const digest of nowTagged.keys()) {
+    if (planned.has(digest)) continue;
+    for (const child of (await backend.getManifest(repositoryPlan.repository, digest, signal)).json.manifests ?? []) usedByNew.add(child.digest);
+  }
+  return { nowTagged, usedByNew };
+}
+
 /**
  * Deletes what a plan deletes, by digest, repository by repository, each image as one group with
  * its attachments and platforms: the image first, then what depends on it only once it is gone
@@ -75,14 +98,7 @@ export async function applyRetention(plan: RetentionPlan, backendFor: (registry:
     if (doomed.length === 0) continue;
     const { registry, repository } = repositoryPlan;
     const backend = backendFor(registry);
-    const nowTagged = await tagsByDigest(backend, repository, signal);
-    // Indexes pushed since the plan may use a platform the plan deletes.
-    const planned = new Set(repositoryPlan.items.map((item) => item.digest));
-    const usedByNew = new Set<string>();
-    for (const digest of nowTagged.keys()) {
-      if (planned.has(digest)) continue;
-      for (const child of (await backend.getManifest(repository, digest, signal)).json.manifests ?? []) usedByNew.add(child.digest);
-    }
+    const { nowTagged, usedByNew } = await changesSincePlan(backend, repositoryPlan, signal);
 
     const resultOf = (item: PlanItem, outcome: ApplyResult['outcome'], detail?: string): ApplyResult => ({ registry, repository, digest: item.digest, tags: item.tags, outcome, ...(detail ? { detail } : {}) });
     const deleteChecked = async (item: PlanItem): Promise<{ result: ApplyResult; error?: Error }> => {
