@@ -202,11 +202,25 @@ function flagImage(instruction: Instruction, keyword: string): { text: string; r
  */
 function fromWords(instruction: From, positions: TextPositions | undefined, escapeChar: string): { value: string; range: Range }[] {
   const words = positions && plainWords(positions.text, positions.offsetAt(instruction.getInstructionRange().end), positions.offsetAt(instruction.getRange().end), escapeChar);
-  if (words && !words.some(([from, to]) => /["']/.test(positions.text.slice(from, to)))) {
-    const read = words.map(([from, to]) => ({ value: positions.text.slice(from, to), range: { start: positions.positionAt(from), end: positions.positionAt(to) } }));
-    return read.slice(Math.max(0, read.findIndex((word) => !word.value.startsWith('--'))));
+  const read = words && unquotedWords(positions, words);
+  if (read) {
+    let first = 0;
+    while (first < read.length && read[first]!.value.startsWith('--')) first += 1;
+    // Flags only: the words as they are, as dockerfile-ast gives them.
+    return first < read.length ? read.slice(first) : read;
   }
   return instruction.getArguments().map((argument) => ({ value: argument.getValue(), range: rangeOf(argument.getRange()) }));
+}
+
+/** Plain words' text and ranges; undefined when one holds a quote, which dockerfile-ast removes. */
+function unquotedWords(positions: TextPositions, words: readonly [number, number][]): { value: string; range: Range }[] | undefined {
+  const read: { value: string; range: Range }[] = [];
+  for (const [from, to] of words) {
+    const value = positions.text.slice(from, to);
+    if (value.includes('"') || value.includes("'")) return undefined;
+    read.push({ value, range: { start: positions.positionAt(from), end: positions.positionAt(to) } });
+  }
+  return read;
 }
 
 /**
