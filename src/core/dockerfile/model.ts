@@ -170,27 +170,10 @@ export function findDeclaration(stages: readonly Stage[], stage: Stage, name: st
   return undefined;
 }
 
-/** Expands with the file's escape character and its one budget (see MAX_EXPANDED_CHARACTERS). */
-type Expand = (text: string, lookup: VariableLookup) => string | undefined;
-
 /** An ARG's one property (dockerfile-ast reads it while parsing). */
 function argAssignments(instruction: Arg): Pick<Assignment, 'name' | 'value' | 'range'>[] {
   const property = instruction.getProperty();
   return property ? [{ name: property.getName(), value: property.getValue(), range: rangeOf(property.getRange()) }] : [];
-}
-
-function declarations(assignments: readonly Pick<Assignment, 'name' | 'value' | 'range'>[], kind: 'ARG' | 'ENV', line: number, lookup: VariableLookup, expand: Expand): Declaration[] {
-  return assignments.map((assignment) => {
-    // A value that uses unknown variables is still a declaration; only its value is unknown.
-    const value = assignment.value === null ? null : (expand(assignment.value, lookup) ?? null);
-    return { name: assignment.name, kind, value, range: assignment.range, line };
-  });
-}
-
-/** Cheap text test before asking dockerfile-ast for flags, which re-tokenises the whole instruction. */
-function mentionsFrom(index: LineIndex, range: Range): boolean {
-  const at = index.text.indexOf('from=', index.offsetAt(range.start));
-  return at >= 0 && at < index.offsetAt(range.end);
 }
 
 /** `COPY --from=x` and `RUN --mount=type=…,from=x` name a stage, a stage index, or an image. */
@@ -219,11 +202,25 @@ function flagImage(instruction: Instruction, keyword: string): { text: string; r
  */
 function fromWords(instruction: From, positions: TextPositions | undefined, escapeChar: string): { value: string; range: Range }[] {
   const words = positions && plainWords(positions.text, positions.offsetAt(instruction.getInstructionRange().end), positions.offsetAt(instruction.getRange().end), escapeChar);
-  if (words && !words.some(([from, to]) => /["']/.test(positions.text.slice(from, to)))) {
-    const read = words.map(([from, to]) => ({ value: positions.text.slice(from, to), range: { start: positions.positionAt(from), end: positions.positionAt(to) } }));
-    return read.slice(Math.max(0, read.findIndex((word) => !word.value.startsWith('--'))));
+  const read = words && unquotedWords(positions, words);
+  if (read) {
+    let first = 0;
+    while (first < read.length && read[first]!.value.startsWith('--')) first += 1;
+    // Flags only: the words as they are, as dockerfile-ast gives them.
+    return first < read.length ? read.slice(first) : read;
   }
   return instruction.getArguments().map((argument) => ({ value: argument.getValue(), range: rangeOf(argument.getRange()) }));
+}
+
+/** Plain words' text and ranges; undefined when one holds a quote, which dockerfile-ast removes. */
+function unquotedWords(positions: TextPositions, words: readonly [number, number][]): { value: string; range: Range }[] | undefined {
+  const read: { value: string; range: Range }[] = [];
+  for (const [from, to] of words) {
+    const value = positions.text.slice(from, to);
+    if (value.includes('"') || value.includes("'")) return undefined;
+    read.push({ value, range: { start: positions.positionAt(from), end: positions.positionAt(to) } });
+  }
+  return read;
 }
 
 /**
@@ -237,95 +234,164 @@ function tooManyStages(escapeChar: string, range: Range): DockerfileModel {
   return { escapeChar, globalArgs: new Map(), stages: [], finalStage: undefined, finalChain: [], images: [], problems: [{ range, message }] };
 }
 
-export function analyzeDockerfile(text: string): DockerfileModel {
-  const dockerfile = DockerfileParser.parse(text);
-  const lineIndex = new LineIndex(text);
-  // LineIndex counts lines as dockerfile-ast does unless a CR is among the line breaks.
-  const plainPositions: TextPositions | undefined = text.includes('\r') ? undefined : lineIndex;
-  const escapeChar = dockerfile.getEscapeCharacter();
-  const budget = expansionBudget();
-  const expand: Expand = (value, lookup) => expandVariables(value, lookup, escapeChar, budget);
-  const globalArgs = new Map<string, Declaration>();
-  const images: ImageUse[] = [];
-  const problems: { range: Range; message: string }[] = [];
-  const globalLookup: VariableLookup = (name) => {
-    const declared = globalArgs.get(name);
+interface StageBuilder { index: number; name: string | undefined; fromRange: Range; parent: number | undefined; declarations: Map<string, Declaration[]>; labels: LabelPair[]; instructions: StageInstruction[] }
+
+/**
+ * Reads the parsed instructions in file order into stages, declarations, labels and images. A
+ * class of small methods rather than one function of closures: V8 optimises each method on its
+ * own, where the one large function took ~90 ms to compile (again after each deopt), during which
+ * the lint ran unoptimised code.
+ */
+class ModelBuilder {
+  readonly globalArgs = new Map<string, Declaration>();
+  readonly images: ImageUse[] = [];
+  readonly problems: { range: Range; message: string }[] = [];
+  readonly stages: StageBuilder[] = [];
+  private current: StageBuilder | undefined;
+  private readonly stageByName = new Map<string, number>();
+  private readonly budget = expansionBudget();
+  /** Offset of the next `from=` in the text (infinite when none is left): instructions come in file order, so the text is searched once. */
+  private nextFrom = -1;
+  private readonly globalLookup: VariableLookup = (name) => {
+    const declared = this.globalArgs.get(name);
     if (declared) return declared.value;
     return AUTOMATIC_PLATFORM_ARGS.has(name) ? null : undefined;
   };
 
-  interface StageBuilder { index: number; name: string | undefined; fromRange: Range; parent: number | undefined; declarations: Map<string, Declaration[]>; labels: LabelPair[]; instructions: StageInstruction[] }
-  let current: StageBuilder | undefined;
-  const stageByName = new Map<string, number>();
-  const mutableStages: StageBuilder[] = [];
-  const declare = (stage: StageBuilder, declaration: Declaration) => {
-    const named = stage.declarations.get(declaration.name);
-    if (named) named.push(declaration);
-    else stage.declarations.set(declaration.name, [declaration]);
-  };
-  const currentLookup = (line: number): VariableLookup => (current ? lookupInStage(mutableStages, current, line) : globalLookup);
+  constructor(private readonly lineIndex: LineIndex, private readonly plainPositions: TextPositions | undefined, readonly escapeChar: string) {}
 
-  const imageOrStage = (written: string, range: Range, via: ImageUse['via'], lookup: VariableLookup): number | undefined => {
+  /** False when the file has more than MAX_STAGES stages (the one problem then reported). */
+  add(instruction: Instruction): boolean {
+    const keyword = instruction.getKeyword();
+    // dockerfile-ast's range is a plain, never-mutated { start, end }: shared, not copied, for every instruction.
+    const range: Range = instruction.getRange();
+    if (keyword === 'FROM') return this.from(instruction as From, range);
+    this.current?.instructions.push({ keyword, range });
+    if (keyword === 'ARG') this.arg(instruction as Arg, range.start.line);
+    else if (!this.current) this.problems.push({ range, message: `${keyword} before the first FROM: only ARG may come before FROM` });
+    else if (keyword === 'ENV') this.env(instruction as Env, this.current, range.start.line);
+    else if (keyword === 'LABEL') this.label(instruction as Label, this.current, range.start.line);
+    else if ((keyword === 'COPY' || keyword === 'RUN') && this.mentionsFrom(range)) this.flagged(instruction, keyword, range.start.line);
+    return true;
+  }
+
+  private from(instruction: From, range: Range): boolean {
+    if (this.stages.length === MAX_STAGES) return false;
+    const [image, as, stage] = fromWords(instruction, this.plainPositions, this.escapeChar);
+    const parent = image ? this.imageOrStage(image.value, image.range, 'FROM', this.globalLookup) : undefined;
+    const name = as?.value.toLowerCase() === 'as' ? stage?.value.toLowerCase() : undefined;
+    this.current = { index: this.stages.length, name, fromRange: range, parent, declarations: new Map(), labels: [], instructions: [] };
+    this.stages.push(this.current);
+    if (name !== undefined) this.stageByName.set(name, this.current.index);
+    return true;
+  }
+
+  private arg(instruction: Arg, line: number): void {
+    const declared = this.declarations(argAssignments(instruction), 'ARG', line);
+    const current = this.current;
+    if (!current) {
+      for (const declaration of declared) this.globalArgs.set(declaration.name, declaration);
+      return;
+    }
+    // `ARG NAME` without a value inside a stage takes the global default (BuildKit re-declaration).
+    for (const declaration of declared) {
+      const global = declaration.value === null ? this.globalArgs.get(declaration.name) : undefined;
+      declare(current, global ? { ...declaration, value: global.value } : declaration);
+    }
+  }
+
+  // Loops, not push(...spread): one instruction may hold more pairs than a call takes arguments.
+  private env(instruction: Env, stage: StageBuilder, line: number): void {
+    for (const declaration of this.declarations(assignmentsOf(instruction, this.plainPositions, this.escapeChar), 'ENV', line)) declare(stage, declaration);
+  }
+
+  private label(instruction: Label, stage: StageBuilder, line: number): void {
+    const lookup = this.lookup(line);
+    for (const assignment of assignmentsOf(instruction, this.plainPositions, this.escapeChar)) {
+      const rawKey = unquote(assignment.name);
+      stage.labels.push({
+        stage: stage.index,
+        key: this.expand(rawKey, lookup),
+        rawKey,
+        value: assignment.value ?? '',
+        range: assignment.range,
+        keyRange: assignment.nameRange,
+        valueRange: assignment.valueRange,
+        variables: assignment.valueRange ? variableUses(this.lineIndex, assignment.valueRange, this.escapeChar) : [],
+        line: assignment.range.start.line,
+        instructionLine: line,
+        assigned: assignment.assigned,
+      });
+    }
+  }
+
+  private flagged(instruction: Instruction, keyword: string, line: number): void {
+    const flagged = flagImage(instruction, keyword);
+    if (flagged) this.imageOrStage(flagged.text, flagged.range, flagged.via, this.lookup(line));
+  }
+
+  /** Cheap text test before asking dockerfile-ast for flags, which re-tokenises the whole instruction. */
+  private mentionsFrom(range: Range): boolean {
+    const start = this.lineIndex.offsetAt(range.start);
+    if (this.nextFrom < start) {
+      const at = this.lineIndex.text.indexOf('from=', start);
+      this.nextFrom = at < 0 ? Number.POSITIVE_INFINITY : at;
+    }
+    return this.nextFrom < this.lineIndex.offsetAt(range.end);
+  }
+
+  private expand(text: string, lookup: VariableLookup): string | undefined {
+    return expandVariables(text, lookup, this.escapeChar, this.budget);
+  }
+
+  private lookup(line: number): VariableLookup {
+    return this.current ? lookupInStage(this.stages, this.current, line) : this.globalLookup;
+  }
+
+  private declarations(assignments: readonly Pick<Assignment, 'name' | 'value' | 'range'>[], kind: 'ARG' | 'ENV', line: number): Declaration[] {
+    const lookup = this.lookup(line);
+    return assignments.map((assignment) => {
+      // A value that uses unknown variables is still a declaration; only its value is unknown.
+      const value = assignment.value === null ? null : (this.expand(assignment.value, lookup) ?? null);
+      return { name: assignment.name, kind, value, range: assignment.range, line };
+    });
+  }
+
+  /** The stage a FROM or flag names, or undefined after recording the image it pulls. */
+  private imageOrStage(written: string, range: Range, via: ImageUse['via'], lookup: VariableLookup): number | undefined {
     // BuildKit reads FROM and --from as shell words: `alpine:"${TAG}"` is alpine:<TAG>. (A single-quoted
     // `$` would stay literal there; image names hold none, so quotes are simply dropped.)
-    const resolved = expand(written.replace(/(?<!\\)["']/g, ''), lookup);
-    const stageIndex = resolved === undefined ? undefined : stageByName.get(resolved.toLowerCase());
+    const resolved = this.expand(written.replace(/(?<!\\)["']/g, ''), lookup);
+    const stageIndex = resolved === undefined ? undefined : this.stageByName.get(resolved.toLowerCase());
     if (stageIndex !== undefined) return stageIndex;
     if (/^\d+$/.test(written) && via !== 'FROM') return Number(written);
     if (resolved?.toLowerCase() === 'scratch') return undefined;
-    images.push({ written, resolved, range, via });
+    this.images.push({ written, resolved, range, via });
     return undefined;
-  };
+  }
+}
 
+function declare(stage: StageBuilder, declaration: Declaration): void {
+  const named = stage.declarations.get(declaration.name);
+  if (named) named.push(declaration);
+  else stage.declarations.set(declaration.name, [declaration]);
+}
+
+export function analyzeDockerfile(text: string): DockerfileModel {
+  const dockerfile = DockerfileParser.parse(text);
+  const lineIndex = new LineIndex(text);
+  // LineIndex counts lines as dockerfile-ast does unless a CR is among the line breaks.
+  const builder = new ModelBuilder(lineIndex, text.includes('\r') ? undefined : lineIndex, dockerfile.getEscapeCharacter());
   const instructions = dockerfile.getInstructions();
   for (const instruction of instructions) {
-    const keyword = instruction.getKeyword();
-    const range = rangeOf(instruction.getRange());
-    const line = range.start.line;
-    if (keyword === 'FROM') {
-      if (mutableStages.length === MAX_STAGES) return tooManyStages(escapeChar, range);
-      const [image, as, stage] = fromWords(instruction as From, plainPositions, escapeChar);
-      const parent = image ? imageOrStage(image.value, image.range, 'FROM', globalLookup) : undefined;
-      const name = as?.value.toLowerCase() === 'as' ? stage?.value.toLowerCase() : undefined;
-      current = { index: mutableStages.length, name, fromRange: range, parent, declarations: new Map(), labels: [], instructions: [] };
-      mutableStages.push(current);
-      if (name !== undefined) stageByName.set(name, current.index);
-      continue;
-    }
-    current?.instructions.push({ keyword, range });
-    if (keyword === 'ARG') {
-      const declared = declarations(argAssignments(instruction as Arg), 'ARG', line, currentLookup(line), expand);
-      if (!current) {
-        for (const declaration of declared) globalArgs.set(declaration.name, declaration);
-        continue;
-      }
-      // `ARG NAME` without a value inside a stage takes the global default (BuildKit re-declaration).
-      for (const declaration of declared) {
-        const global = declaration.value === null ? globalArgs.get(declaration.name) : undefined;
-        declare(current, global ? { ...declaration, value: global.value } : declaration);
-      }
-      continue;
-    }
-    if (!current) {
-      problems.push({ range, message: `${keyword} before the first FROM: only ARG may come before FROM` });
-      continue;
-    }
-    // Loops, not push(...spread): one instruction may hold more pairs than a call takes arguments.
-    if (keyword === 'ENV') {
-      for (const declaration of declarations(assignmentsOf(instruction as Env, plainPositions, escapeChar), 'ENV', line, currentLookup(line), expand)) declare(current, declaration);
-    } else if (keyword === 'LABEL') {
-      for (const pair of labelPairs(assignmentsOf(instruction as Label, plainPositions, escapeChar), line, current.index, currentLookup(line), expand, escapeChar, lineIndex)) current.labels.push(pair);
-    } else if ((keyword === 'COPY' || keyword === 'RUN') && mentionsFrom(lineIndex, range)) {
-      const flagged = flagImage(instruction, keyword);
-      if (flagged) imageOrStage(flagged.text, flagged.range, flagged.via, currentLookup(line));
-    }
+    if (!builder.add(instruction)) return tooManyStages(builder.escapeChar, instruction.getRange());
+  }
+  const { escapeChar, globalArgs, images, problems } = builder;
+  if (builder.stages.length === 0 && instructions.length > 0) {
+    problems.push({ range: instructions[0]!.getRange(), message: 'no FROM instruction: this Dockerfile builds no image' });
   }
 
-  if (mutableStages.length === 0 && instructions.length > 0) {
-    problems.push({ range: rangeOf(instructions[0]!.getRange()), message: 'no FROM instruction: this Dockerfile builds no image' });
-  }
-
-  const stages: readonly Stage[] = mutableStages;
+  const stages: readonly Stage[] = builder.stages;
   const finalStage = stages.at(-1);
   const finalChain: Stage[] = [];
   const inChain = new Set<Stage>();
@@ -334,25 +400,6 @@ export function analyzeDockerfile(text: string): DockerfileModel {
     inChain.add(stage);
   }
   return { escapeChar, globalArgs, stages, finalStage, finalChain, images, problems };
-}
-
-function labelPairs(assignments: readonly Assignment[], instructionLine: number, stage: number, lookup: VariableLookup, expand: Expand, escapeChar: string, index: LineIndex): LabelPair[] {
-  return assignments.map((assignment) => {
-    const rawKey = unquote(assignment.name);
-    return {
-      stage,
-      key: expand(rawKey, lookup),
-      rawKey,
-      value: assignment.value ?? '',
-      range: assignment.range,
-      keyRange: assignment.nameRange,
-      valueRange: assignment.valueRange,
-      variables: assignment.valueRange ? variableUses(index, assignment.valueRange, escapeChar) : [],
-      line: assignment.range.start.line,
-      instructionLine,
-      assigned: assignment.assigned,
-    };
-  });
 }
 
 function unquote(text: string): string {

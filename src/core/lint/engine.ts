@@ -115,14 +115,15 @@ export function applySettings(path: string, text: string, hits: readonly { rule:
   for (const { rule, hit } of hits) {
     let severity = hit.severity ?? config.severities.get(rule.id) ?? rule.defaultSeverity;
     if (severity === 'off') continue;
-    if (suppressions.get(hit.range.start.line)?.has(rule.id)) continue;
+    if (suppressions.size > 0 && suppressions.get(hit.range.start.line)?.has(rule.id)) continue;
     let message = hit.message;
     // Tag immutability in production is the point: every mutable-tag finding there is an error, and says which glob made it one.
     if (productionGlob !== undefined && rule.appliesTo === 'image' && rule.mutableTag && severity !== 'error') {
       severity = 'error';
       message = `${message} (error: ${productionGlob} is a production path)`;
     }
-    findings.push({ rule: rule.id, severity, message, range: hit.range, ...(hit.related?.length ? { related: hit.related } : {}) });
+    // Two literals, not a spread of an optional part: a file may have thousands of findings.
+    findings.push(hit.related?.length ? { rule: rule.id, severity, message, range: hit.range, related: hit.related } : { rule: rule.id, severity, message, range: hit.range });
   }
   return findings.sort(compareFindings);
 }

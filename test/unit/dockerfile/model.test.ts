@@ -93,6 +93,31 @@ describe('analyzeDockerfile', () => {
     assert.deepEqual(model.finalStage!.labels.map((pair) => pair.key), ['real']);
   });
 
+  // The text is searched for `from=` once, forward: a `from=` in another instruction (ENV, a heredoc)
+  // or none at all after a RUN must neither hide a later flag nor make one up.
+  it('finds COPY --from and RUN --mount from= images wherever other from= text lies, with LF, CRLF and a backtick escape', () => {
+    const lines = [
+      'FROM alpine:3.19.1 AS a',
+      'RUN echo no flag here',
+      'ENV NOTE=from=x',
+      'COPY --from=busybox:1.36.1 /bin/busybox /bin/busybox',
+      'RUN <<EOF',
+      'echo from=heredoc:1',
+      'EOF',
+      'RUN echo still none',
+      'RUN --mount=type=cache,from=node:20.11.1,target=/x echo',
+      'COPY --from=a /x /y',
+      'COPY --chown=1:1 /z /z',
+    ];
+    const expected = [['FROM', 'alpine:3.19.1', 0, 5], ['COPY --from', 'busybox:1.36.1', 3, 12], ['RUN --mount', 'node:20.11.1', 8, 28]];
+    for (const [text, escape] of [[lines.join('\n') + '\n', '\\'], [lines.join('\r\n') + '\r\n', '\\'], [['# escape=`', ...lines].join('\n'), '`']] as const) {
+      const model = analyzeDockerfile(text);
+      const shift = escape === '`' ? 1 : 0;
+      assert.deepEqual(model.images.map((image) => [image.via, image.resolved, image.range.start.line, image.range.start.character]), expected.map(([via, image, line, character]) => [via, image, (line as number) + shift, character]), JSON.stringify(text));
+      assert.equal(model.escapeChar, escape);
+    }
+  });
+
   it('reports instructions before the first FROM and files without FROM', () => {
     assert.match(analyzeDockerfile('RUN echo hi\nFROM alpine:3.19.1\n').problems[0]!.message, /before the first FROM/);
     assert.match(analyzeDockerfile('# only a comment\nRUN true\n').problems.at(-1)!.message, /no FROM/);

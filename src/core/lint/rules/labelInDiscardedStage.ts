@@ -10,12 +10,14 @@ export const labelInDiscardedStage: DockerfileRule = {
     if (!finalFrom) return [];
     const reaching = new Set(model.finalChain.map((stage) => stage.index));
     const finalKeys = new Set(model.finalChain.flatMap((stage) => stage.labels.map((pair) => pair.key)));
+    // One list for every hit: a file of many discarded stages has hundreds of them.
+    const related = [{ range: finalFrom, message: 'The final stage starts here.' }];
     return model.stages
       .filter((stage) => !reaching.has(stage.index))
       .flatMap((stage) => stage.labels.filter((pair) => !finalKeys.has(pair.key)).map((pair) => ({
         range: pair.range,
         message: `The label "${pair.rawKey}" is set in stage ${stage.name ?? `#${stage.index}`}, which does not reach the final image: the built image will not carry it. Set it in the final stage.`,
-        related: [{ range: finalFrom, message: 'The final stage starts here.' }],
+        related,
       })));
   },
 };
