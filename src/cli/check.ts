@@ -18,6 +18,8 @@ import type { NeighbourFiles } from '../core/workspace/neighbours';
 import { fileKindOf } from '../core/workspace/fileKinds';
 import { mapLimited } from '../core/concurrency';
 import { mayNameImages } from '../core/manifests/imageFreeText';
+import { filesInside } from '../core/workspace/safeFiles';
+import type { FilesInside } from '../core/workspace/safeFiles';
 
 export interface FileResult {
   /** Absolute path. */
@@ -41,11 +43,10 @@ function fileProblem(message: string): Finding {
   return { rule: fileInvalid.id, severity: 'error', message, range: START_OF_FILE };
 }
 
-async function lintFile(selected: SelectedFile, root: string, config: LintConfig, neighbours: NeighbourFiles, driftResolver?: DigestResolver): Promise<Finding[]> {
-  const { file } = selected;
+async function lintFile(file: string, files: FilesInside, root: string, config: LintConfig, neighbours: NeighbourFiles, driftResolver?: DigestResolver): Promise<Finding[]> {
   let text: string;
   try {
-    text = await readLintableFile(selected.readRoot, file);
+    text = await readLintableFile(files, file);
   } catch (error) {
     return [fileProblem(`The file cannot be read: ${(error as Error).message}`)];
   }
@@ -112,11 +113,13 @@ export async function check(paths: readonly string[], cwd: string, configRoot?: 
   try {
     const selected: (SelectedFile | { file: string; error: Error })[] = [];
     for await (const file of selectedFiles(paths, cwd, loaded, missingPaths)) selected.push(file);
+    const readers = new Map<string, FilesInside>();
+    const readerFor = (readRoot: string) => readers.get(readRoot) ?? readers.set(readRoot, filesInside(readRoot)).get(readRoot)!;
     // Several files in flight: a file costs five file-system round trips (realpath, open, stat,
     // read, close), which would otherwise leave the thread idle between parses. Results keep the walk's order.
     results = await mapLimited(selected, FILES_IN_FLIGHT, async (file) => ('error' in file
       ? { file: file.file, findings: [fileProblem(`Cannot be read: ${file.error.message}`)] }
-      : { file: file.file, findings: await lintFile(file, loaded.root, loaded.config, neighbours, driftResolver) }));
+      : { file: file.file, findings: await lintFile(file.file, readerFor(file.readRoot), loaded.root, loaded.config, neighbours, driftResolver) }));
   } finally {
     await access?.close();
   }

@@ -1,5 +1,5 @@
 import type { Range } from './finding';
-import { readFileInside } from '../workspace/safeFiles';
+import type { FilesInside } from '../workspace/safeFiles';
 
 // One hostile file must not stall or crash a lint of the whole workspace: what is over these
 // bounds is reported as one file-invalid finding instead of parsed. No Dockerfile or manifest
@@ -35,10 +35,10 @@ export function inputProblem(text: string): InputProblem | undefined {
 }
 
 /**
- * The text of a workspace file to lint: a regular file inside `root` (symlinks followed only while
- * they stay inside) of at most MAX_FILE_BYTES. FIFOs and devices are refused without blocking on
- * them; the error says why.
+ * The text of a workspace file to lint: a regular file inside the root of `files` (symlinks
+ * followed only while they stay inside) of at most MAX_FILE_BYTES. FIFOs and devices are refused
+ * without blocking on them; the error says why.
  */
-export async function readLintableFile(root: string, file: string): Promise<string> {
-  return (await readFileInside(root, file, MAX_FILE_BYTES)).toString('utf8');
+export async function readLintableFile(files: FilesInside, file: string): Promise<string> {
+  return (await files.read(file, MAX_FILE_BYTES)).toString('utf8');
 }

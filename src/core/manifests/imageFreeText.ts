@@ -25,7 +25,16 @@ const IMAGE_WORD = /image|container|services|docker:|\\[xuU\r\n]/;
 // Two expressions, not one: a character class among the words makes the scan of a big file ~2× slower.
 const NOT_TEXT = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]/;
 
+// `steward check` asks about a file before choosing its context and scanYaml again right after:
+// the last answer is kept, since both expressions read the whole text.
+let lastText: string | undefined;
+let lastAnswer = true;
+
 /** False when `text` provably holds no image reference any YAML extractor reads. */
 export function mayNameImages(text: string): boolean {
-  return IMAGE_WORD.test(text) || NOT_TEXT.test(text);
+  if (text !== lastText) {
+    lastAnswer = IMAGE_WORD.test(text) || NOT_TEXT.test(text);
+    lastText = text;
+  }
+  return lastAnswer;
 }

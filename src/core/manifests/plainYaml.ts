@@ -6,12 +6,21 @@
  *
  * It answers true only for the plainest block YAML: every line blank, a comment, `---`, or
  * `key:` / `- key:` / `- ` with a one-line value (a plain scalar that cannot be read as anything
- * else, a quoted one without escapes, or a block scalar header `|` `>` whose body is indented
- * past its parent), at an indentation the open maps and lists make valid. Anything else (flow
+ * else, a quoted one without escapes, a one-line flow list or map of such scalars with distinct
+ * plain keys, or a block scalar header `|` `>` whose body is indented past its parent), at an
+ * indentation the open maps and lists make valid. Anything else (nested or multi-line flow
  * collections, anchors, tags, tabs, CRs, multi-line scalars, keys the core schema reads as
  * booleans or null, any repeated key) answers false and the file is parsed as ever, so a finding
  * is never lost: test/unit/manifests/plainYaml.test.ts compares both ways over every fixture and
  * a random corpus.
+ *
+ * Helm templates: where the scan skips template documents (any path but a GitHub workflow's), a
+ * Helm action `{{ … }}` / `{{- … }}` standing where a node starts (a whole line, or the value of
+ * `key:` / `- `) ends the proof of its document. yaml reads a flow collection there, so the
+ * document either fails to parse or holds a flow collection opened by `{{`: scanYaml skips it
+ * either way (isTemplateDocument) and nothing in it can be reported. The lines up to the next
+ * `---` are then not read; a line yaml might take for another document marker (`--- x`, `...`)
+ * answers false, since the lines could no longer tell where the skipped document ends.
  */
 
 /** A plain key that the core schema reads as a string equal to its text (no number, bool or null starts with a letter or `_`, but these). */
@@ -26,12 +35,44 @@ const INDICATOR = /^(?:[?:,[\]{}#&*!|>'"%@`]|-(?![\w.]))/;
 /** Characters outside printable YAML, and the BOM, NEL, line and paragraph separators. */
 const UNUSUAL_CHARACTER = /[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ufefe\uff00-\ufffd\ud800-\udfff]/;
 
-type Value = 'none' | 'scalar' | 'block';
+/**
+ * A Helm action where a node starts. Argo's `{{inputs.x}}`, a value the scan does not skip
+ * (lenientYaml.ts ARGO_PARAMETER), has neither a space nor a dash after the braces.
+ */
+const HELM_ACTION = /^\{\{[ -]/;
+const DOCUMENT_MARKER = /^--- *$/;
 
-/** What follows `key: ` or `- `: nothing (a child may follow), a one-line scalar, a block scalar header; undefined when unsure. */
-function valueOf(rest: string): Value | undefined {
+export interface PlainYamlOptions {
+  /** The scan skips template documents at this path (it is not a GitHub workflow, whose `${{ }}` are strings). */
+  readonly templatesSkipped?: boolean;
+}
+
+/** A flow scalar that ends at a comma or bracket: plain without spaces or indicators, or quoted without escapes. */
+const FLOW_SCALAR = String.raw`(?:[\w./][\w./-]*|"[^"\\]*"|'[^']*')`;
+const FLOW_LIST = new RegExp(String.raw`^\[ *(?:${FLOW_SCALAR}(?: *, *${FLOW_SCALAR})*)? *\] *(?: #.*)?$`);
+const FLOW_PAIR = new RegExp(String.raw`([A-Za-z_][\w./-]*): +${FLOW_SCALAR}`);
+const FLOW_MAP = new RegExp(String.raw`^\{ *(?:${FLOW_PAIR.source}(?: *, *${FLOW_PAIR.source})*)? *\} *(?: #.*)?$`);
+
+/** A one-line flow map (`{grafana_dashboard: "1"}`) or list (`[get, list]`) of scalars, a map repeating no key. */
+function isPlainFlowCollection(rest: string): boolean {
+  if (rest[0] === '[') return FLOW_LIST.test(rest);
+  if (!FLOW_MAP.test(rest)) return false;
+  const keys = new Set<string>();
+  for (const [, key] of rest.matchAll(new RegExp(FLOW_PAIR.source, 'g'))) {
+    if (NOT_A_STRING_KEY.test(key!) || keys.has(key!)) return false;
+    keys.add(key!);
+  }
+  return true;
+}
+
+type Value = 'none' | 'scalar' | 'block' | 'template';
+
+/** What follows `key: ` or `- `: nothing (a child may follow), a one-line scalar, a block scalar header, a Helm action; undefined when unsure. */
+function valueOf(rest: string, templatesSkipped: boolean): Value | undefined {
   if (/^(?:#.*)?$/.test(rest)) return 'none';
   const first = rest[0]!;
+  if (templatesSkipped && HELM_ACTION.test(rest)) return 'template';
+  if (first === '[' || first === '{') return isPlainFlowCollection(rest) ? 'scalar' : undefined;
   if (first === '|' || first === '>') return BLOCK_SCALAR_HEADER.test(rest) ? 'block' : undefined;
   if (first === '"' || first === "'") return QUOTED.test(rest) ? 'scalar' : undefined;
   if (INDICATOR.test(rest)) return undefined;
@@ -70,14 +111,29 @@ interface BlockScalar {
   leadingBlank: number;
 }
 
-/** True only when the yaml package provably parses `text` without an error and with no map repeating a key. */
-export function isCleanPlainYaml(text: string): boolean {
+/**
+ * True only when every document of `text` provably parses with the yaml package without an error
+ * and with no map repeating a key, or (`templatesSkipped`) is a Helm template the scan skips.
+ */
+export function isCleanPlainYaml(text: string, { templatesSkipped = false }: PlainYamlOptions = {}): boolean {
   if (UNUSUAL_CHARACTER.test(text)) return false;
   const stack: Collection[] = [];
   /** The collection whose last entry opened a child (`key:`, `-`): a deeper line must be that child. */
   let opener: Collection | undefined;
   let block: BlockScalar | undefined;
+  /** In a document a Helm action made a skipped template: only its end matters. */
+  let inTemplate = false;
+  const startDocument = () => {
+    stack.length = 0;
+    opener = undefined;
+    inTemplate = false;
+  };
   for (const line of text.split('\n')) {
+    if (inTemplate) {
+      if (DOCUMENT_MARKER.test(line)) startDocument();
+      else if (line.startsWith('---') || line.startsWith('...')) return false;
+      continue;
+    }
     const indent = spacesAt(line, 0);
     const blank = indent === line.length;
     if (block) {
@@ -95,14 +151,20 @@ export function isCleanPlainYaml(text: string): boolean {
     }
     if (blank || line[indent] === '#') continue;
     if (line.includes('\t')) return false;
-    if (/^--- *$/.test(line)) {
-      stack.length = 0;
-      opener = undefined;
+    if (DOCUMENT_MARKER.test(line)) {
+      startDocument();
       continue;
     }
     const isItem = line[indent] === '-' && (indent + 1 === line.length || line[indent + 1] === ' ');
     while (stack.length > 0 && stack[stack.length - 1]!.column > indent) stack.pop();
     let top = stack[stack.length - 1];
+    if (templatesSkipped && line.charCodeAt(indent) === 123 && HELM_ACTION.test(line.slice(indent))) {
+      // Deeper than the open collection yet not the child of its last entry: the next line of a
+      // plain scalar, which `{` does not end. Anywhere else a node starts at the action.
+      if (top !== undefined && top.column < indent && opener !== top) return false;
+      inTemplate = true;
+      continue;
+    }
     // A key at the column of a list written under the previous key ends that list.
     if (!isItem && top?.atKeyColumn && top.column === indent) {
       stack.pop();
@@ -127,10 +189,11 @@ export function isCleanPlainYaml(text: string): boolean {
       const rest = line.slice(column);
       entry = KEY_ENTRY.exec(rest);
       if (!entry) {
-        const value = valueOf(rest);
+        const value = valueOf(rest, templatesSkipped);
         if (value === undefined) return false;
         if (value === 'none') opener = top;
         else if (value === 'block') block = { endsAtOrBelow: indent, bodyPast: indent, leadingBlank: 0 };
+        else if (value === 'template') inTemplate = true;
         continue;
       }
       map = { column, kind: 'map', keys: new Set(), atKeyColumn: false };
@@ -143,10 +206,11 @@ export function isCleanPlainYaml(text: string): boolean {
     const key = entry[1]!;
     if (key.length > MAX_KEY || NOT_A_STRING_KEY.test(key) || map.keys.has(key)) return false;
     map.keys.add(key);
-    const value = valueOf(entry[2] ?? '');
+    const value = valueOf(entry[2] ?? '', templatesSkipped);
     if (value === undefined) return false;
     if (value === 'none') opener = map;
     else if (value === 'block') block = { endsAtOrBelow: indent, bodyPast, leadingBlank: 0 };
+    else if (value === 'template') inTemplate = true;
   }
   return true;
 }

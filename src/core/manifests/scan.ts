@@ -81,9 +81,11 @@ function duplicateKeyAt(document: Document): { start: number; end: number; key: 
 /**
  * Whether a document is a template until rendered: it does not parse and has template syntax,
  * or the syntax stands where YAML structure goes. Such documents are skipped, not reported.
+ * Its text runs to the next document (`end`): what yaml could not fit in the document's root
+ * (`{{- end }}` after a list, say) is an error of this document outside its range.
  */
-function isTemplateDocument(path: string, document: Document, source: string): boolean {
-  const [start, , end] = document.range ?? [0, 0, source.length];
+function isTemplateDocument(path: string, document: Document, source: string, end: number): boolean {
+  const start = document.range?.[0] ?? 0;
   if (!hasTemplateSyntax(path, source.slice(start, end))) return false;
   return document.errors.length > 0 || hasStructuralTemplate(document, source);
 }
@@ -124,9 +126,9 @@ export function repositoryOf(reference: string): string {
 
 /** Finds every image reference in a YAML file (all documents) with its exact range, and why a document could not be read. */
 export function scanYaml(path: string, text: string, context: LintContext = {}): ManifestScan {
-  // Most YAML of a chart tree (CRDs above all) names no image and is plain block YAML that its
-  // lines alone prove parses cleanly: a parse could only say what is already known.
-  if (!mayNameImages(text) && isCleanPlainYaml(text)) return { images: [], problems: [] };
+  // Most YAML of a chart tree (CRDs, templates) names no image and is plain block YAML that its
+  // lines alone prove parses cleanly, or a template this scan skips: a parse could only say what is already known.
+  if (!mayNameImages(text) && isCleanPlainYaml(text, { templatesSkipped: !isGithubWorkflowPath(path) })) return { images: [], problems: [] };
   return parseAndScanYaml(path, text, context);
 }
 
@@ -136,8 +138,8 @@ export function parseAndScanYaml(path: string, text: string, context: LintContex
   const images: ManifestImage[] = [];
   const problems: { range: Range; message: string }[] = [];
   const report = (start: number, end: number, message: string) => problems.push({ range: offsetsToRange(start, end, lineCounter), message });
-  for (const document of documents) {
-    if (isTemplateDocument(path, document, source)) continue;
+  for (const [index, document] of documents.entries()) {
+    if (isTemplateDocument(path, document, source, documents[index + 1]?.range?.[0] ?? source.length)) continue;
     const error = document.errors[0];
     if (error) {
       report(error.pos[0], error.pos[1], `YAML syntax error: ${error.message.split('\n')[0]!}`);

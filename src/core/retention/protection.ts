@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { imageOccurrences } from '../lint/engine';
 import { readLintableFile } from '../lint/inputLimits';
+import { filesInside } from '../workspace/safeFiles';
 import type { Range } from '../lint/finding';
 import { scanYaml } from '../manifests/scan';
 import { neighbourFilesOnDisk } from '../workspace/neighbours';
@@ -79,11 +80,12 @@ export async function scanWorkspace(roots: readonly string[], isExcluded: (absol
   const unreadable: UnreadableFile[] = [];
   for (const root of roots) {
     const neighbours = neighbourFilesOnDisk(root);
+    const files = filesInside(root);
     for await (const file of lintableFiles(root, { isExcluded, ...(signal ? { signal } : {}) })) {
       const path = toPosix(relative(root, file)) || file;
       let text: string;
       try {
-        text = await readLintableFile(root, file);
+        text = await readLintableFile(files, file);
       } catch (error) {
         unreadable.push({ path, reason: `cannot be read: ${(error as Error).message}` });
         continue;

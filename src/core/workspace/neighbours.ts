@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { readLintableFile } from '../lint/inputLimits';
+import { filesInside } from './safeFiles';
 import { parseAllDocuments } from 'yaml';
 import { child, entries, items, stringScalar } from '../manifests/yamlNodes';
 import type { FileKind } from './fileKinds';
@@ -224,6 +225,7 @@ export class NeighbourFiles {
  */
 export function neighbourFilesOnDisk(root: string): NeighbourFiles {
   const listings = new Map<string, Promise<Set<string>>>();
+  const files = filesInside(root);
   const namesIn = (dir: string) => {
     let names = listings.get(dir);
     if (!names) {
@@ -235,6 +237,6 @@ export function neighbourFilesOnDisk(root: string): NeighbourFiles {
   return new NeighbourFiles(async (path) => {
     const slash = path.lastIndexOf('/');
     if (!(await namesIn(path.slice(0, Math.max(slash, 0)))).has(path.slice(slash + 1))) return undefined;
-    return readLintableFile(root, join(root, path)).catch(() => undefined);
+    return readLintableFile(files, join(root, path)).catch(() => undefined);
   });
 }

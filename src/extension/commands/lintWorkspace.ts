@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { readLintableFile } from '../../core/lint/inputLimits';
+import { filesInside } from '../../core/workspace/safeFiles';
 import { fileKindOf } from '../../core/workspace/fileKinds';
 import { lintableFiles, readRootFor, toPosix } from '../../core/workspace/walk';
 import { relativePath } from '../documents';
@@ -20,7 +21,7 @@ export async function lintWorkspace(services: Services): Promise<void> {
       for (const folder of vscode.workspace.workspaceFolders ?? []) {
         const { root, config } = await services.configs.forFolder(folder.uri.fsPath);
         // As the CLI: symlinks are followed only inside the repository (or the folder outside one).
-        const readRoot = await readRootFor(folder.uri.fsPath);
+        const readRoot = filesInside(await readRootFor(folder.uri.fsPath));
         for await (const file of lintableFiles(folder.uri.fsPath, { isExcluded: (path) => config.isExcluded(relativePath(root, path)), signal: aborter.signal })) {
           const uri = vscode.Uri.file(file);
           files += 1;

@@ -1,11 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { MAX_CHECKED_VALUE_LENGTH } from '../../../src/core/dockerfile/labelValues';
 import { readLintableFile } from '../../../src/core/lint/inputLimits';
+import { filesInside } from '../../../src/core/workspace/safeFiles';
 import { MAX_EXPANDED_CHARACTERS } from '../../../src/core/reference/variables';
 import { doublingArgs, hugeFile, hugeLicenses, longLine, manyDeclarations, manyImages, manyStages } from '../../hostileInputs';
 import type { HostileFile } from '../../hostileInputs';
@@ -72,15 +73,37 @@ describe('readLintableFile', () => {
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it('reads a regular file, and refuses FIFOs, devices and files over 16 MiB without blocking', BOUND, async () => {
+    // One reader for every file, as `steward check` reads a tree: the root's real path is looked up once, every file's each time.
+    const files = filesInside(root);
     writeFileSync(join(root, 'Dockerfile'), 'FROM alpine:3.19.1\n');
-    assert.equal(await readLintableFile(root, join(root, 'Dockerfile')), 'FROM alpine:3.19.1\n');
+    assert.equal(await readLintableFile(files, join(root, 'Dockerfile')), 'FROM alpine:3.19.1\n');
+    writeFileSync(join(root, 'empty.yaml'), '');
+    assert.equal(await readLintableFile(files, join(root, 'empty.yaml')), '');
     execFileSync('mkfifo', [join(root, 'pipe')]);
     symlinkSync('pipe', join(root, 'pipe.Dockerfile'));
-    await assert.rejects(readLintableFile(root, join(root, 'pipe.Dockerfile')), /is not a regular file/);
+    await assert.rejects(readLintableFile(files, join(root, 'pipe.Dockerfile')), /is not a regular file/);
     symlinkSync('/dev/zero', join(root, 'zero.Dockerfile'));
-    await assert.rejects(readLintableFile(root, join(root, 'zero.Dockerfile')), /leads outside/);
-    await assert.rejects(readLintableFile('/dev', '/dev/zero'), /is not a regular file/);
+    await assert.rejects(readLintableFile(files, join(root, 'zero.Dockerfile')), /leads outside/);
+    const outside = mkdtempSync(join(tmpdir(), 'steward-outside-'));
+    after(() => rmSync(outside, { recursive: true, force: true }));
+    writeFileSync(join(outside, 'x.yaml'), 'a: 1\n');
+    symlinkSync(outside, join(root, 'linked'));
+    await assert.rejects(readLintableFile(files, join(root, 'linked', 'x.yaml')), /linked\/x\.yaml leads outside/);
+    // Symlinks that stay inside are followed: to a file, and to a folder read before through its own path.
+    mkdirSync(join(root, 'sub'));
+    writeFileSync(join(root, 'sub', 'y.yaml'), 'b: 2\n');
+    assert.equal(await readLintableFile(files, join(root, 'sub', 'y.yaml')), 'b: 2\n');
+    symlinkSync('sub', join(root, 'alias'));
+    symlinkSync(join('sub', 'y.yaml'), join(root, 'y-link.yaml'));
+    assert.equal(await readLintableFile(files, join(root, 'alias', 'y.yaml')), 'b: 2\n');
+    assert.equal(await readLintableFile(files, join(root, 'y-link.yaml')), 'b: 2\n');
+    symlinkSync(join(outside, 'x.yaml'), join(root, 'sub', 'out.yaml'));
+    await assert.rejects(readLintableFile(files, join(root, 'sub', 'out.yaml')), /sub\/out\.yaml leads outside/);
+    await assert.rejects(readLintableFile(files, join(root, 'sub', 'missing.yaml')), /ENOENT.*realpath/);
+    await assert.rejects(readLintableFile(filesInside('/dev'), '/dev/zero'), /is not a regular file/);
     writeFileSync(join(root, 'huge.Dockerfile'), hugeFile().text);
-    await assert.rejects(readLintableFile(root, join(root, 'huge.Dockerfile')), /over the 16777216 allowed/);
+    await assert.rejects(readLintableFile(files, join(root, 'huge.Dockerfile')), /over the 16777216 allowed/);
+    writeFileSync(join(root, 'large.yaml'), 'a'.repeat(3_000_000));
+    assert.equal((await readLintableFile(files, join(root, 'large.yaml'))).length, 3_000_000);
   });
 });

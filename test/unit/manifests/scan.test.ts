@@ -265,6 +265,11 @@ describe('templates and broken files', () => {
     // It parses, but the template decides the structure: a flow map opened by `{{`, a templated key.
     assert.deepEqual(scanYaml('k8s/pod.yaml', 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n      resources: {{ toYaml .Values.resources }}\n'), { images: [], problems: [] });
     assert.deepEqual(images('k8s/pod.yaml', 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: nginx:latest\n  "{{ .Values.key }}": x\n'), []);
+    // An action yaml cannot fit in the document's root is an error of the document outside its range: still the template's.
+    for (const text of ['args:\n- run\n\n{{- include "chart.labels" . | nindent 4 }}\n', 'containers:\n  - image: nginx:latest\n{{- end }}\n---\na: 1\n']) {
+      assert.deepEqual(scanYaml('charts/app/templates/x.yaml', text), { images: [], problems: [] }, text);
+    }
+    assert.equal(scanYaml('charts/app/templates/x.yaml', 'args:\n- run\n{{- end }}\n---\na: [\n').problems.length, 1);
   });
   it('keeps checking a document where an unquoted Argo parameter stands for one value; Helm\'s {{ .Values }} in a flow position still skips it', () => {
     const job = (annotation: string) => `apiVersion: argoproj.io/v1alpha1\nkind: AnalysisTemplate\nspec:\n  metrics:\n    - provider:\n        job:\n          spec:\n            template:\n              metadata:\n                annotations:\n                  inject: ${annotation}\n              spec:\n                containers:\n                  - name: load\n                    image: acme/load-tester:latest\n`;
