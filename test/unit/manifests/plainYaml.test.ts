@@ -164,6 +164,22 @@ function mutateTemplate(text: string, random: () => number): string {
   return lines.join('\n');
 }
 
+type Edit = (text: string, random: () => number) => string;
+
+/** 400 texts of `make`, each followed by `edits` edits of it (each of the text or of the last edit), by the edit `pick` chooses. */
+function* editedCorpus(random: () => number, edits: number, make: (random: () => number) => string, pick: (random: () => number) => Edit): Generator<string> {
+  for (let round = 0; round < 400; round++) {
+    const text = make(random);
+    yield text;
+    let edited = text;
+    for (let edit = 0; edit < edits; edit++) {
+      const chosen = pick(random);
+      edited = chosen(random() < 0.5 ? text : edited, random);
+      yield edited;
+    }
+  }
+}
+
 describe('the look at the lines before a YAML parse', () => {
   it('agrees with the full scan on every YAML fixture file of test/ and examples/', () => {
     const files = yamlFixtureFiles();
@@ -178,33 +194,23 @@ describe('the look at the lines before a YAML parse', () => {
   });
 
   it('agrees with the full scan on 400 random texts and 1,200 edits of them (tabs, indentation, repeated and quoted keys, anchors, templates)', () => {
-    const random = seededRandom(2);
     const seen = { clean: 0, dirty: 0, withProblems: 0 };
-    for (let round = 0; round < 400; round++) {
-      const text = plainText(random);
-      let edited = text;
-      for (const variant of [text, ...Array.from({ length: 3 }, () => (edited = mutate(random() < 0.5 ? text : edited, random)))]) {
-        const { clean, problems } = agree(variant, PATHS);
-        seen[clean ? 'clean' : 'dirty'] += 1;
-        if (problems > 0) seen.withProblems += 1;
-      }
+    for (const variant of editedCorpus(seededRandom(2), 3, plainText, () => mutate)) {
+      const { clean, problems } = agree(variant, PATHS);
+      seen[clean ? 'clean' : 'dirty'] += 1;
+      if (problems > 0) seen.withProblems += 1;
     }
     // The corpus must reach both sides of the look, and hold files the full scan reports on.
     assert.ok(seen.clean > 300 && seen.dirty > 400 && seen.withProblems > 200, JSON.stringify(seen));
   });
 
   it('agrees with the full scan on 400 random Helm templates and 1,600 hostile edits of them (unterminated actions, markers, tabs, CRLF, BOM, huge lines)', () => {
-    const random = seededRandom(3);
     const seen = { cleanTemplate: 0, dirty: 0, withProblems: 0 };
-    for (let round = 0; round < 400; round++) {
-      const text = templateText(random);
-      let edited = text;
-      for (const variant of [text, ...Array.from({ length: 4 }, () => (edited = (random() < 0.6 ? mutateTemplate : mutate)(random() < 0.5 ? text : edited, random)))]) {
-        const { clean, cleanTemplate, problems } = agree(variant, PATHS);
-        if (cleanTemplate) seen.cleanTemplate += 1;
-        else if (!clean) seen.dirty += 1;
-        if (problems > 0) seen.withProblems += 1;
-      }
+    for (const variant of editedCorpus(seededRandom(3), 4, templateText, (random) => (random() < 0.6 ? mutateTemplate : mutate))) {
+      const { clean, cleanTemplate, problems } = agree(variant, PATHS);
+      if (cleanTemplate) seen.cleanTemplate += 1;
+      else if (!clean) seen.dirty += 1;
+      if (problems > 0) seen.withProblems += 1;
     }
     // Templates must reach both sides of the look, with files the full scan reports on.
     assert.ok(seen.cleanTemplate > 300 && seen.dirty > 300 && seen.withProblems > 300, JSON.stringify(seen));
