@@ -123,6 +123,13 @@ export function isCleanPlainYaml(text: string, { templatesSkipped = false }: Pla
   let block: BlockScalar | undefined;
   /** In a document a Helm action made a skipped template: only its end matters. */
   let inTemplate = false;
+  /** What the lines after an entry of `owner` with this value may be; false when the value is not provably plain. */
+  const follow = (value: Value | undefined, owner: Collection, indent: number, bodyPast: number): boolean => {
+    if (value === 'none') opener = owner;
+    else if (value === 'block') block = { endsAtOrBelow: indent, bodyPast, leadingBlank: 0 };
+    else if (value === 'template') inTemplate = true;
+    return value !== undefined;
+  };
   const startDocument = () => {
     stack.length = 0;
     opener = undefined;
@@ -189,11 +196,7 @@ export function isCleanPlainYaml(text: string, { templatesSkipped = false }: Pla
       const rest = line.slice(column);
       entry = KEY_ENTRY.exec(rest);
       if (!entry) {
-        const value = valueOf(rest, templatesSkipped);
-        if (value === undefined) return false;
-        if (value === 'none') opener = top;
-        else if (value === 'block') block = { endsAtOrBelow: indent, bodyPast: indent, leadingBlank: 0 };
-        else if (value === 'template') inTemplate = true;
+        if (!follow(valueOf(rest, templatesSkipped), top, indent, indent)) return false;
         continue;
       }
       map = { column, kind: 'map', keys: new Set(), atKeyColumn: false };
@@ -206,11 +209,7 @@ export function isCleanPlainYaml(text: string, { templatesSkipped = false }: Pla
     const key = entry[1]!;
     if (key.length > MAX_KEY || NOT_A_STRING_KEY.test(key) || map.keys.has(key)) return false;
     map.keys.add(key);
-    const value = valueOf(entry[2] ?? '', templatesSkipped);
-    if (value === undefined) return false;
-    if (value === 'none') opener = map;
-    else if (value === 'block') block = { endsAtOrBelow: indent, bodyPast, leadingBlank: 0 };
-    else if (value === 'template') inTemplate = true;
+    if (!follow(valueOf(entry[2] ?? '', templatesSkipped), map, indent, bodyPast)) return false;
   }
   return true;
 }
